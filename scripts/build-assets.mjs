@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Build step run by `npm run build` (and so by `npm ci` through `prepare`):
+// 1. bundles every handler in lambda/<name>/index.ts with esbuild into assets/handlers/<name>/index.js
+//    (one minified file per handler, AWS SDK clients bundled and pinned, ESM-first resolution);
+// 2. copies the vendored catalog data next to the compiled catalog code (dist/lib/catalog/data).
+// Constructs load the prebuilt asset with lambda.Code.fromAsset, so consumer synth never runs esbuild.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const lambdaDir = join(root, 'lambda');
+const outRoot = join(root, 'assets', 'handlers');
+
+const handlers = existsSync(lambdaDir)
+  ? readdirSync(lambdaDir).filter((name) => !name.startsWith('_') && name !== 'shared'
+      && statSync(join(lambdaDir, name)).isDirectory() && existsSync(join(lambdaDir, name, 'index.ts')))
+  : [];
+
+rmSync(outRoot, { recursive: true, force: true });
+const sizes = {};
+await Promise.all(handlers.map(async (name) => {
+  const outdir = join(outRoot, name);
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({
+    entryPoints: [join(lambdaDir, name, 'index.ts')],
+    outfile: join(outdir, 'index.js'),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    // ESM-first resolution: take each package's ES module build, which tree-shakes the SDK far better.
+    mainFields: ['module', 'main'],
+    conditions: ['module', 'import', 'node'],
+    legalComments: 'external',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const out = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('index.js'));
+  sizes[name] = out ? out[1].bytes : 0;
+}));
+mkdirSync(outRoot, { recursive: true });
+writeFileSync(join(outRoot, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
+
+const dataSrc = join(root, 'lib', 'catalog', 'data');
+const dataDst = join(root, 'dist', 'lib', 'catalog', 'data');
+if (existsSync(join(root, 'dist'))) {
+  mkdirSync(dataDst, { recursive: true });
+  cpSync(dataSrc, dataDst, { recursive: true });
+}
+console.log(`built ${handlers.length} handler(s): ${Object.entries(sizes).map(([n, b]) => `${n} ${(b / 1024).toFixed(1)} KB`).join(', ') || 'none'}`);
