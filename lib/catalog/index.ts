@@ -1,0 +1,3 @@
+export * from './types';
+export * from './model-id';
+export * from './catalog';

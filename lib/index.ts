@@ -1,0 +1,4 @@
+// Public API of cdk-bedrock-foundation. Re-exports only; the cdk-nag pack is the separate entry point
+// `cdk-bedrock-foundation/nag` so that importing the constructs never requires cdk-nag.
+export * from './catalog';
+export * from './models';

@@ -1,0 +1,269 @@
+import { Token } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+
+/*
+ * Bounds used below (Amazon Bedrock API reference, agent data types; the CloudFormation AWS::Bedrock::DataSource
+ * property pages give the same numbers):
+ * - FixedSizeChunkingConfiguration: maxTokens integer >= 1; overlapPercentage integer 1..99
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_FixedSizeChunkingConfiguration.html
+ * - HierarchicalChunkingConfiguration: levelConfigurations exactly 2 items; overlapTokens integer >= 1
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_HierarchicalChunkingConfiguration.html
+ * - HierarchicalChunkingLevelConfiguration: maxTokens integer 1..8192
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_HierarchicalChunkingLevelConfiguration.html
+ * - SemanticChunkingConfiguration: maxTokens >= 1; bufferSize 0..1; breakpointPercentileThreshold 50..99
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_SemanticChunkingConfiguration.html
+ * In addition every chunk is embedded by the embeddings model, so no chunk may exceed the model's input limit
+ * (the catalog's `contextWindow`, which for embedding models is the maximum input tokens, e.g. 8,192 for Titan
+ * Text Embeddings V2 — AWS_DOC_TITAN_EMBED).
+ */
+
+/** Hierarchical level bound from the API reference (HierarchicalChunkingLevelConfiguration.maxTokens). */
+export const HIERARCHICAL_LEVEL_MAX_TOKENS = 8192;
+
+/** Properties of fixed-size chunking. */
+export interface FixedSizeChunkingProps {
+  /**
+   * Maximum tokens per chunk (integer, at least 1 and at most the embeddings model's input limit).
+   */
+  readonly maxTokens: number;
+  /**
+   * Overlap between adjacent chunks, in percent (integer 1–99).
+   */
+  readonly overlapPercentage: number;
+}
+
+/** Properties of hierarchical chunking (two layers: large parent chunks, smaller child chunks). */
+export interface HierarchicalChunkingProps {
+  /** Maximum tokens of a parent (first-layer) chunk (integer 1–8192, and at most the model's input limit). */
+  readonly parentMaxTokens: number;
+  /** Maximum tokens of a child (second-layer) chunk (integer 1–8192, not above `parentMaxTokens`). */
+  readonly childMaxTokens: number;
+  /** Tokens repeated across adjacent chunks of the same layer (integer, at least 1). */
+  readonly overlapTokens: number;
+}
+
+/** Properties of semantic chunking. */
+export interface SemanticChunkingProps {
+  /** Maximum tokens per chunk (integer, at least 1 and at most the embeddings model's input limit). */
+  readonly maxTokens: number;
+  /**
+   * Sentences on each side included when embedding a sentence for comparison (integer 0 or 1).
+   */
+  readonly bufferSize: number;
+  /** Dissimilarity percentile at which a chunk is split (integer 50–99). */
+  readonly breakpointPercentileThreshold: number;
+}
+
+/** Facts the chunking checks need; filled in by the KnowledgeBase. @internal */
+export interface ChunkingCheckContext {
+  /** Max input tokens of the embeddings model; undefined = not sourced. */
+  readonly modelMaxInputTokens?: number;
+  /** The embeddings model ID (for messages). */
+  readonly modelId: string;
+  /** Per-vector metadata byte budget of the vector store for the chunk text; undefined = no such limit. */
+  readonly textMetadataByteBudget?: number;
+  /** Name of the store for messages. */
+  readonly storeName: string;
+}
+
+/** A finding of the chunking checks. @internal */
+export interface ChunkingFinding {
+  readonly level: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Bytes of UTF-8 assumed per token when estimating the size of a chunk's text. This is an estimate, not a sourced
+ * fact: English text averages about 4 characters per token, and multi-byte scripts can be larger per token.
+ */
+export const ESTIMATED_BYTES_PER_TOKEN = 4;
+
+/**
+ * How the data source splits documents before embedding. Use the static factories.
+ */
+export abstract class Chunking {
+  /**
+   * The default applied when no chunking is given: fixed-size, 300 tokens, 20% overlap (the values Bedrock's own
+   * default uses, set explicitly so the template never depends on a service default).
+   */
+  public static readonly DEFAULT: Chunking = Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 });
+
+  /** Split into chunks of at most `maxTokens` tokens, overlapping by `overlapPercentage`. */
+  public static fixedSize(props: FixedSizeChunkingProps): Chunking {
+    return new FixedSizeChunking(props);
+  }
+
+  /** Two layers: parent chunks returned to the model, child chunks embedded and searched. */
+  public static hierarchical(props: HierarchicalChunkingProps): Chunking {
+    return new HierarchicalChunking(props);
+  }
+
+  /** Split where adjacent sentences are semantically dissimilar. */
+  public static semantic(props: SemanticChunkingProps): Chunking {
+    return new SemanticChunking(props);
+  }
+
+  /** No chunking: each file is one chunk (pre-chunked documents). */
+  public static none(): Chunking {
+    return new NoChunking();
+  }
+
+  /** The Bedrock chunking strategy (`FIXED_SIZE`, `HIERARCHICAL`, `SEMANTIC`, `NONE`). */
+  public abstract readonly strategy: string;
+
+  /** @internal */
+  public abstract _render(): bedrock.CfnDataSource.ChunkingConfigurationProperty;
+
+  /** @internal */
+  public abstract _check(ctx: ChunkingCheckContext): ChunkingFinding[];
+
+  /** The embedded chunk must fit the model's input. @internal */
+  protected _checkModelLimit(ctx: ChunkingCheckContext, prop: string, tokens: number): ChunkingFinding[] {
+    if (Token.isUnresolved(tokens) || ctx.modelMaxInputTokens === undefined || tokens <= ctx.modelMaxInputTokens) return [];
+    return [{
+      level: 'error',
+      code: 'ChunkTooLargeForModel',
+      message: `chunking: ${prop} is ${tokens} tokens, above the input limit of the embeddings model `
+        + `'${ctx.modelId}' (${ctx.modelMaxInputTokens} tokens); every chunk is embedded in one call, so set `
+        + `${prop} to at most ${ctx.modelMaxInputTokens}.`,
+    }];
+  }
+
+  /** The chunk text must fit the store's per-vector metadata budget (estimate). @internal */
+  protected _checkStoreBudget(ctx: ChunkingCheckContext, prop: string, tokens: number): ChunkingFinding[] {
+    if (Token.isUnresolved(tokens) || ctx.textMetadataByteBudget === undefined) return [];
+    const estimate = tokens * ESTIMATED_BYTES_PER_TOKEN;
+    if (estimate <= ctx.textMetadataByteBudget) return [];
+    return [{
+      level: 'warning',
+      code: 'ChunkMayExceedVectorMetadata',
+      message: `chunking: ${prop} is ${tokens} tokens (about ${estimate} bytes at an estimated `
+        + `${ESTIMATED_BYTES_PER_TOKEN} bytes per token); ${ctx.storeName} stores each chunk's text as vector `
+        + `metadata limited to ${ctx.textMetadataByteBudget} bytes per vector, so ingestion of large chunks can `
+        + `fail. Lower ${prop} or use another vector store.`,
+    }];
+  }
+}
+
+function checkInt(findings: ChunkingFinding[], prop: string, value: number, min: number, max: number | undefined,
+  source: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+    findings.push({
+      level: 'error',
+      code: 'ChunkingOutOfRange',
+      message: `chunking: ${prop} must be ${range} (${source}); got ${value}. Choose a value in that range.`,
+    });
+  }
+}
+
+const API = 'Bedrock API reference';
+
+class FixedSizeChunking extends Chunking {
+  public readonly strategy = 'FIXED_SIZE';
+  constructor(private readonly props: FixedSizeChunkingProps) { super(); }
+  public _render(): bedrock.CfnDataSource.ChunkingConfigurationProperty {
+    return {
+      chunkingStrategy: this.strategy,
+      fixedSizeChunkingConfiguration: {
+        maxTokens: this.props.maxTokens,
+        overlapPercentage: this.props.overlapPercentage,
+      },
+    };
+  }
+  public _check(ctx: ChunkingCheckContext): ChunkingFinding[] {
+    const f: ChunkingFinding[] = [];
+    checkInt(f, 'fixedSize.maxTokens', this.props.maxTokens, 1, undefined, `${API} FixedSizeChunkingConfiguration`);
+    checkInt(f, 'fixedSize.overlapPercentage', this.props.overlapPercentage, 1, 99, `${API} FixedSizeChunkingConfiguration`);
+    if (f.length === 0) {
+      f.push(...this._checkModelLimit(ctx, 'fixedSize.maxTokens', this.props.maxTokens));
+      f.push(...this._checkStoreBudget(ctx, 'fixedSize.maxTokens', this.props.maxTokens));
+    }
+    return f;
+  }
+}
+
+class HierarchicalChunking extends Chunking {
+  public readonly strategy = 'HIERARCHICAL';
+  constructor(private readonly props: HierarchicalChunkingProps) { super(); }
+  public _render(): bedrock.CfnDataSource.ChunkingConfigurationProperty {
+    return {
+      chunkingStrategy: this.strategy,
+      hierarchicalChunkingConfiguration: {
+        levelConfigurations: [
+          { maxTokens: this.props.parentMaxTokens },
+          { maxTokens: this.props.childMaxTokens },
+        ],
+        overlapTokens: this.props.overlapTokens,
+      },
+    };
+  }
+  public _check(ctx: ChunkingCheckContext): ChunkingFinding[] {
+    const f: ChunkingFinding[] = [];
+    const src = `${API} HierarchicalChunkingLevelConfiguration`;
+    checkInt(f, 'hierarchical.parentMaxTokens', this.props.parentMaxTokens, 1, HIERARCHICAL_LEVEL_MAX_TOKENS, src);
+    checkInt(f, 'hierarchical.childMaxTokens', this.props.childMaxTokens, 1, HIERARCHICAL_LEVEL_MAX_TOKENS, src);
+    checkInt(f, 'hierarchical.overlapTokens', this.props.overlapTokens, 1, undefined, `${API} HierarchicalChunkingConfiguration`);
+    if (f.length > 0) return f;
+    const { parentMaxTokens: parent, childMaxTokens: child } = this.props;
+    if (!Token.isUnresolved(parent) && !Token.isUnresolved(child) && child > parent) {
+      f.push({
+        level: 'error',
+        code: 'ChunkingOutOfRange',
+        message: `chunking: hierarchical.childMaxTokens (${child}) is larger than hierarchical.parentMaxTokens `
+          + `(${parent}); child chunks are derived from the parent layer, so make childMaxTokens at most parentMaxTokens.`,
+      });
+    }
+    // Child chunks are what gets embedded; the parent text is what retrieval returns, so the (larger) parent is the
+    // conservative size for the store's metadata budget.
+    f.push(...this._checkModelLimit(ctx, 'hierarchical.childMaxTokens', child));
+    f.push(...this._checkStoreBudget(ctx, 'hierarchical.parentMaxTokens', parent));
+    return f;
+  }
+}
+
+class SemanticChunking extends Chunking {
+  public readonly strategy = 'SEMANTIC';
+  constructor(private readonly props: SemanticChunkingProps) { super(); }
+  public _render(): bedrock.CfnDataSource.ChunkingConfigurationProperty {
+    return {
+      chunkingStrategy: this.strategy,
+      semanticChunkingConfiguration: {
+        maxTokens: this.props.maxTokens,
+        bufferSize: this.props.bufferSize,
+        breakpointPercentileThreshold: this.props.breakpointPercentileThreshold,
+      },
+    };
+  }
+  public _check(ctx: ChunkingCheckContext): ChunkingFinding[] {
+    const f: ChunkingFinding[] = [];
+    const src = `${API} SemanticChunkingConfiguration`;
+    checkInt(f, 'semantic.maxTokens', this.props.maxTokens, 1, undefined, src);
+    checkInt(f, 'semantic.bufferSize', this.props.bufferSize, 0, 1, src);
+    checkInt(f, 'semantic.breakpointPercentileThreshold', this.props.breakpointPercentileThreshold, 50, 99, src);
+    if (f.length === 0) {
+      f.push(...this._checkModelLimit(ctx, 'semantic.maxTokens', this.props.maxTokens));
+      f.push(...this._checkStoreBudget(ctx, 'semantic.maxTokens', this.props.maxTokens));
+    }
+    return f;
+  }
+}
+
+class NoChunking extends Chunking {
+  public readonly strategy = 'NONE';
+  public _render(): bedrock.CfnDataSource.ChunkingConfigurationProperty {
+    return { chunkingStrategy: this.strategy };
+  }
+  public _check(ctx: ChunkingCheckContext): ChunkingFinding[] {
+    if (ctx.textMetadataByteBudget === undefined) return [];
+    return [{
+      level: 'warning',
+      code: 'ChunkMayExceedVectorMetadata',
+      message: `chunking: Chunking.none() stores each whole file as one chunk, but ${ctx.storeName} keeps each `
+        + `chunk's text as vector metadata limited to ${ctx.textMetadataByteBudget} bytes per vector, so files `
+        + `larger than that fail to ingest. Pre-split your files below that size or use Chunking.fixedSize().`,
+    }];
+  }
+}

@@ -1,0 +1,108 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { handlerCode } from '../../private/assets';
+
+/** Options of a stack-wide custom-resource provider backed by one of our prebuilt handlers. */
+export interface SharedProviderOptions {
+  /** Construct ID under the stack (one provider per ID and stack). */
+  readonly id: string;
+  /** Handler bundle name (`assets/handlers/<handler>`). */
+  readonly handler: string;
+  readonly description: string;
+  /** Timeout of the handler function. */
+  readonly timeout: Duration;
+  /** When set, the same bundle also serves as isComplete handler (env HANDLER_KIND=isComplete). */
+  readonly isComplete?: { readonly queryInterval: Duration; readonly totalTimeout: Duration };
+}
+
+/**
+ * One cr.Provider per stack and kind, shared by every resource of that kind (one Lambda, one role, one log group).
+ */
+export class SharedHandlerProvider extends Construct {
+  public readonly serviceToken: string;
+  /** Role of the handler function(s): grant it what the handler calls. */
+  public readonly handlerRole: iam.Role;
+  /** Depend on this so that the handler's IAM policy exists before the custom resource runs. */
+  public readonly policyDependable: IConstruct;
+
+  constructor(scope: Construct, id: string, options: SharedProviderOptions) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.handlerRole = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${options.description} (handler role)`,
+    });
+    logGroup.grantWrite(this.handlerRole);
+    this.policyDependable = this.handlerRole;
+
+    const makeFn = (fnId: string, kind: string) => {
+      const fn = new lambda.Function(this, fnId, {
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        handler: 'index.handler',
+        code: handlerCode(options.handler),
+        description: options.description,
+        timeout: options.timeout,
+        memorySize: 256,
+        role: this.handlerRole,
+        logGroup,
+        environment: { HANDLER_KIND: kind },
+      });
+      // The function must not run before its role's policy exists.
+      fn.node.addDependency(this.handlerRole);
+      return fn;
+    };
+    const onEvent = makeFn('OnEvent', 'onEvent');
+    const isComplete = options.isComplete ? makeFn('IsComplete', 'isComplete') : undefined;
+
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: onEvent,
+      isCompleteHandler: isComplete,
+      queryInterval: options.isComplete?.queryInterval,
+      totalTimeout: options.isComplete?.totalTimeout,
+      logGroup: frameworkLogs,
+      waiterStateMachineLogOptions: options.isComplete
+        ? { destination: frameworkLogs, level: undefined, includeExecutionData: false }
+        : undefined,
+    });
+    this.serviceToken = provider.serviceToken;
+
+    // The provider framework (aws-cdk-lib) owns these resources; cdk-nag findings on them are acknowledged with the
+    // reason each applies. Constructs never import cdk-nag: acknowledgements go through aws-cdk-lib's Validations.
+    const ack = Validations.of(provider);
+    ack.acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The aws-cdk-lib custom-resource provider framework function uses the AWS managed basic execution role '
+          + '(CloudWatch Logs only); aws-cdk-lib does not let the role be scoped further without replacing the framework.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The provider framework function runtime is chosen by aws-cdk-lib and updated with it; our own handler '
+          + 'functions pin nodejs24.x.',
+      },
+    );
+    Validations.of(this.handlerRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::<' + Stack.of(this).getLogicalId(logGroup.node.defaultChild as any) + '.Arn>:*]',
+      reason: 'CloudWatch Logs write access to the handler\'s own log group; log streams are created at run time.',
+    });
+  }
+}
+
+/** The stack's shared provider with this ID, created on first use. */
+export function sharedHandlerProvider(stack: Stack, options: SharedProviderOptions): SharedHandlerProvider {
+  const existing = stack.node.tryFindChild(options.id);
+  if (existing) return existing as SharedHandlerProvider;
+  return new SharedHandlerProvider(stack, options.id, options);
+}

@@ -1,0 +1,456 @@
+import * as crypto from 'crypto';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as aoss from 'aws-cdk-lib/aws-opensearchserverless';
+import * as s3vectors from 'aws-cdk-lib/aws-s3vectors';
+import { Construct, IConstruct } from 'constructs';
+import {
+  AOSS_API_ACCESS_ACTIONS,
+  AOSS_INDEX_MANAGER_PERMISSIONS,
+  AOSS_KB_COLLECTION_PERMISSIONS,
+  AOSS_KB_INDEX_PERMISSIONS,
+  S3_VECTORS_KB_ACTIONS,
+} from './perms';
+import { sharedHandlerProvider } from './private/handler-provider';
+import { BedrockValidationError } from '../private/errors';
+
+/**
+ * Similarity metric of the vector index.
+ */
+export class DistanceMetric {
+  /** Cosine similarity (S3 Vectors `cosine`). */
+  public static readonly COSINE = new DistanceMetric('cosine');
+  /** Euclidean distance (S3 Vectors `euclidean`, OpenSearch `l2`). */
+  public static readonly EUCLIDEAN = new DistanceMetric('euclidean');
+  /** Inner product (OpenSearch Serverless only, `innerproduct`). */
+  public static readonly INNER_PRODUCT = new DistanceMetric('innerproduct');
+
+  private constructor(
+    /** The metric's name. */
+    public readonly name: string,
+  ) {}
+}
+
+/*
+ * S3 Vectors facts (lib/catalog/data/s3-vectors.md):
+ * - total metadata per vector 40 KB, filterable metadata 2 KB (AWS_DOC_S3V_LIMITS)
+ * - nonFilterableMetadataKeys: 1..10 keys, each 1..63 characters, immutable (AWS_DOC_S3V_API_METADATACONFIG)
+ * - dimension 1..4096 (AWS_DOC_S3V_LIMITS); dataType float32 only (SDK_S3VECTORS)
+ * - Bedrock writes the chunk text under AMAZON_BEDROCK_TEXT and its metadata under AMAZON_BEDROCK_METADATA; the
+ *   text key must be non-filterable or chunks over 2 KB fail (S3V_KB_KEYS_SECONDARY)
+ * - Regions: only partly sourced (5 preview Regions + 6 named GA Regions, S3V_PREVIEW_REGIONS / S3V_GA_SECONDARY)
+ */
+/** Total metadata bytes per vector (40 KB). */
+export const S3_VECTORS_MAX_METADATA_BYTES = 40 * 1024;
+/** Filterable metadata bytes per vector (2 KB). */
+export const S3_VECTORS_MAX_FILTERABLE_METADATA_BYTES = 2 * 1024;
+/** Metadata keys Bedrock writes that must be non-filterable. */
+export const S3_VECTORS_BEDROCK_KEYS = ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA'];
+/** The Regions where a source names S3 Vectors as available (the GA list of 14 is not fully sourced). */
+export const S3_VECTORS_SOURCED_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+const S3_VECTORS_MAX_NON_FILTERABLE_KEYS = 10;
+const S3_VECTORS_MAX_DIMENSION = 4096;
+
+/** Options of the S3 Vectors store. */
+export interface S3VectorsStoreOptions {
+  /**
+   * Similarity metric of the index (`cosine` or `euclidean`; fixed at creation).
+   * @default DistanceMetric.COSINE
+   */
+  readonly distanceMetric?: DistanceMetric;
+  /**
+   * Extra metadata keys (from your `*.metadata.json` sidecars) to store as non-filterable. The Bedrock keys
+   * `AMAZON_BEDROCK_TEXT` and `AMAZON_BEDROCK_METADATA` are always non-filterable; at most 10 keys in total.
+   * @default - only the Bedrock keys
+   */
+  readonly additionalNonFilterableMetadataKeys?: string[];
+  /**
+   * Name of the vector bucket (3–63 characters: lowercase letters, digits, hyphens).
+   * @default - CloudFormation generates a name
+   */
+  readonly vectorBucketName?: string;
+  /**
+   * Name of the vector index (3–63 characters: lowercase letters, digits, dots, hyphens).
+   * @default - CloudFormation generates a name
+   */
+  readonly indexName?: string;
+  /**
+   * What happens to the vector bucket and index when they leave the stack. The vectors are derived data that a
+   * re-sync rebuilds from the documents bucket (which is retained).
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Options of the OpenSearch Serverless store. */
+export interface OpenSearchServerlessStoreOptions {
+  /**
+   * Collection name (3–32 characters: lowercase letters, digits, hyphens; starts with a letter). Also used as the
+   * name of its encryption, network and data-access policies.
+   * @default - derived from the construct path (`kb-` + a hash)
+   */
+  readonly collectionName?: string;
+  /**
+   * Name of the vector index.
+   * @default bedrock-knowledge-base-default-index
+   */
+  readonly indexName?: string;
+  /**
+   * Vector field of the index.
+   * @default bedrock-knowledge-base-default-vector
+   */
+  readonly vectorField?: string;
+  /**
+   * Text field of the index (the chunk text).
+   * @default AMAZON_BEDROCK_TEXT_CHUNK
+   */
+  readonly textField?: string;
+  /**
+   * Metadata field of the index.
+   * @default AMAZON_BEDROCK_METADATA
+   */
+  readonly metadataField?: string;
+  /**
+   * Similarity metric (`euclidean` → `l2`, or `innerproduct`; the faiss engine).
+   * @default DistanceMetric.EUCLIDEAN
+   */
+  readonly distanceMetric?: DistanceMetric;
+  /**
+   * HNSW graph degree `m`.
+   * @default 16
+   */
+  readonly hnswM?: number;
+  /**
+   * HNSW `ef_construction`.
+   * @default 512
+   */
+  readonly efConstruction?: number;
+  /**
+   * HNSW `ef_search` (index setting `knn.algo_param.ef_search`).
+   * @default 512
+   */
+  readonly efSearch?: number;
+  /**
+   * Standby replicas of the collection (disable only for development: it halves OCU cost and removes redundancy).
+   * @default true
+   */
+  readonly standbyReplicas?: boolean;
+  /**
+   * What happens to the collection when it leaves the stack.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** What a store needs from the Knowledge Base when binding. @internal */
+export interface VectorStoreBindOptions {
+  readonly dimensions: number;
+  readonly role: iam.IRole;
+}
+
+/** What a bound store gives the Knowledge Base. @internal */
+export interface VectorStoreBinding {
+  readonly storageConfiguration: bedrock.CfnKnowledgeBase.StorageConfigurationProperty;
+  /** Resources the Knowledge Base must be created after. */
+  readonly dependables: IConstruct[];
+  /** ARN of the store resource (S3 Vectors index ARN, OpenSearch collection ARN). */
+  readonly storeArn: string;
+  /** Byte budget for a chunk's text in per-vector metadata; undefined = no such limit known. */
+  readonly textMetadataByteBudget?: number;
+  /** Display name for messages. */
+  readonly storeName: string;
+}
+
+/**
+ * Where the Knowledge Base stores its vectors. Use `VectorStore.s3Vectors()` (default) or
+ * `VectorStore.openSearchServerless()`.
+ */
+export abstract class VectorStore {
+  /** An Amazon S3 Vectors vector bucket and index (no custom resource; the cheapest store). */
+  public static s3Vectors(options: S3VectorsStoreOptions = {}): VectorStore {
+    return new S3VectorsStore(options);
+  }
+
+  /**
+   * An Amazon OpenSearch Serverless VECTORSEARCH collection with its encryption, network and data-access policies
+   * and a vector index created by a custom resource.
+   */
+  public static openSearchServerless(options: OpenSearchServerlessStoreOptions = {}): VectorStore {
+    return new OpenSearchServerlessStore(options);
+  }
+
+  /** The Knowledge Base storage type (`S3_VECTORS`, `OPENSEARCH_SERVERLESS`). */
+  public abstract readonly storageType: string;
+
+  /** Check options that do not need the model. Returns error messages. @internal */
+  public abstract _checkOptions(): string[];
+
+  /** @internal */
+  public abstract _bind(scope: Construct, options: VectorStoreBindOptions): VectorStoreBinding;
+}
+
+class S3VectorsStore extends VectorStore {
+  public readonly storageType = 'S3_VECTORS';
+  constructor(private readonly options: S3VectorsStoreOptions) { super(); }
+
+  private get nonFilterableKeys(): string[] {
+    const extra = this.options.additionalNonFilterableMetadataKeys ?? [];
+    return [...S3_VECTORS_BEDROCK_KEYS, ...extra.filter((k) => !S3_VECTORS_BEDROCK_KEYS.includes(k))];
+  }
+
+  public _checkOptions(): string[] {
+    const errors: string[] = [];
+    const metric = this.options.distanceMetric ?? DistanceMetric.COSINE;
+    if (metric !== DistanceMetric.COSINE && metric !== DistanceMetric.EUCLIDEAN) {
+      errors.push(`vectorStore: distanceMetric '${metric.name}' is not supported by S3 Vectors (cosine or euclidean); `
+        + 'use DistanceMetric.COSINE or DistanceMetric.EUCLIDEAN.');
+    }
+    const keys = this.nonFilterableKeys;
+    if (keys.length > S3_VECTORS_MAX_NON_FILTERABLE_KEYS) {
+      errors.push(`vectorStore: ${keys.length} non-filterable metadata keys (${keys.join(', ')}); S3 Vectors allows at `
+        + `most ${S3_VECTORS_MAX_NON_FILTERABLE_KEYS} per index, and 2 are taken by the Bedrock keys. Pass at most `
+        + `${S3_VECTORS_MAX_NON_FILTERABLE_KEYS - S3_VECTORS_BEDROCK_KEYS.length} additionalNonFilterableMetadataKeys.`);
+    }
+    for (const k of this.options.additionalNonFilterableMetadataKeys ?? []) {
+      if (Token.isUnresolved(k)) continue;
+      if (k.length < 1 || k.length > 63) {
+        errors.push(`vectorStore: non-filterable metadata key '${k}' is ${k.length} characters; S3 Vectors keys must be `
+          + '1–63 characters. Shorten it.');
+      }
+    }
+    const bucket = this.options.vectorBucketName;
+    if (bucket !== undefined && !Token.isUnresolved(bucket)
+      && !(bucket.length >= 3 && bucket.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(bucket))) {
+      errors.push(`vectorStore: vectorBucketName '${bucket}' is invalid; a vector bucket name is 3–63 characters of `
+        + 'lowercase letters, digits and hyphens, starting and ending with a letter or digit (no dots).');
+    }
+    const index = this.options.indexName;
+    if (index !== undefined && !Token.isUnresolved(index)
+      && !(index.length >= 3 && index.length <= 63 && /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(index))) {
+      errors.push(`vectorStore: indexName '${index}' is invalid; a vector index name is 3–63 characters of lowercase `
+        + 'letters, digits, dots and hyphens, starting and ending with a letter or digit.');
+    }
+    return errors;
+  }
+
+  public _bind(scope: Construct, options: VectorStoreBindOptions): VectorStoreBinding {
+    const { dimensions, role } = options;
+    if (!Token.isUnresolved(dimensions) && (dimensions < 1 || dimensions > S3_VECTORS_MAX_DIMENSION)) {
+      throw new BedrockValidationError('InvalidDimensions', `dimensions: ${dimensions} is outside the S3 Vectors range `
+        + `1–${S3_VECTORS_MAX_DIMENSION}; choose a dimension the embeddings model supports within that range.`, scope);
+    }
+    const region = Stack.of(scope).region;
+    if (!Token.isUnresolved(region) && !S3_VECTORS_SOURCED_REGIONS.includes(region)) {
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:s3VectorsRegionNotSourced',
+        `vectorStore: no source this library has confirms Amazon S3 Vectors in ${region} (sourced: `
+        + `${S3_VECTORS_SOURCED_REGIONS.join(', ')}; S3 Vectors is GA in 14 Regions whose full list is not sourced). `
+        + 'Check the AWS "S3 Vectors Regions and quotas" page before deploying, or use VectorStore.openSearchServerless().');
+    }
+    const removalPolicy = this.options.removalPolicy ?? RemovalPolicy.DESTROY;
+    const vectorBucket = new s3vectors.CfnVectorBucket(scope, 'VectorBucket', {
+      vectorBucketName: this.options.vectorBucketName,
+      encryptionConfiguration: { sseType: 'AES256' },
+    });
+    vectorBucket.applyRemovalPolicy(removalPolicy);
+    const index = new s3vectors.CfnIndex(scope, 'VectorIndex', {
+      vectorBucketArn: vectorBucket.attrVectorBucketArn,
+      indexName: this.options.indexName,
+      dataType: 'float32',
+      dimension: dimensions,
+      distanceMetric: (this.options.distanceMetric ?? DistanceMetric.COSINE).name,
+      metadataConfiguration: { nonFilterableMetadataKeys: this.nonFilterableKeys },
+    });
+    index.applyRemovalPolicy(removalPolicy);
+
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'S3VectorsIndexAccess',
+      actions: S3_VECTORS_KB_ACTIONS,
+      resources: [index.attrIndexArn],
+    }));
+
+    return {
+      storageConfiguration: {
+        type: this.storageType,
+        s3VectorsConfiguration: { indexArn: index.attrIndexArn },
+      },
+      dependables: [index],
+      storeArn: index.attrIndexArn,
+      // The chunk text is non-filterable metadata: the whole 40 KB budget minus the 2 KB filterable share that
+      // Bedrock's own filterable keys and the user's sidecar metadata can use.
+      textMetadataByteBudget: S3_VECTORS_MAX_METADATA_BYTES - S3_VECTORS_MAX_FILTERABLE_METADATA_BYTES,
+      storeName: 'Amazon S3 Vectors',
+    };
+  }
+}
+
+/** Default field names Bedrock's console uses for OpenSearch Serverless stores. */
+const OSS_DEFAULTS = {
+  indexName: 'bedrock-knowledge-base-default-index',
+  vectorField: 'bedrock-knowledge-base-default-vector',
+  textField: 'AMAZON_BEDROCK_TEXT_CHUNK',
+  metadataField: 'AMAZON_BEDROCK_METADATA',
+};
+
+/** Collection names: 3–32 characters, `[a-z][a-z0-9-]+` (AWS::OpenSearchServerless::Collection Name). */
+const OSS_NAME_RE = /^[a-z][a-z0-9-]{2,31}$/;
+/** Max dimension of the faiss engine's knn_vector (OpenSearch k-NN documentation: 16,000). */
+const OSS_MAX_DIMENSION = 16000;
+
+class OpenSearchServerlessStore extends VectorStore {
+  public readonly storageType = 'OPENSEARCH_SERVERLESS';
+  constructor(private readonly options: OpenSearchServerlessStoreOptions) { super(); }
+
+  public _checkOptions(): string[] {
+    const errors: string[] = [];
+    const metric = this.options.distanceMetric ?? DistanceMetric.EUCLIDEAN;
+    if (metric === DistanceMetric.COSINE) {
+      errors.push('vectorStore: distanceMetric \'cosine\' is not offered for the OpenSearch Serverless store (faiss '
+        + 'engine: l2 or innerproduct); use DistanceMetric.EUCLIDEAN (normalized embeddings such as Titan V2 rank the '
+        + 'same as cosine) or DistanceMetric.INNER_PRODUCT.');
+    }
+    const name = this.options.collectionName;
+    if (name !== undefined && !Token.isUnresolved(name) && !OSS_NAME_RE.test(name)) {
+      errors.push(`vectorStore: collectionName '${name}' is invalid; use 3–32 characters of lowercase letters, digits `
+        + 'and hyphens, starting with a letter.');
+    }
+    for (const [prop, value, min, max] of [
+      ['hnswM', this.options.hnswM, 2, 100],
+      ['efConstruction', this.options.efConstruction, 2, 4096],
+      ['efSearch', this.options.efSearch, 2, 4096],
+    ] as Array<[string, number | undefined, number, number]>) {
+      if (value === undefined || Token.isUnresolved(value)) continue;
+      if (!Number.isInteger(value) || value < min || value > max) {
+        errors.push(`vectorStore: ${prop} must be an integer from ${min} to ${max}; got ${value}.`);
+      }
+    }
+    return errors;
+  }
+
+  public _bind(scope: Construct, options: VectorStoreBindOptions): VectorStoreBinding {
+    const { dimensions, role } = options;
+    if (!Token.isUnresolved(dimensions) && (dimensions < 1 || dimensions > OSS_MAX_DIMENSION)) {
+      throw new BedrockValidationError('InvalidDimensions', `dimensions: ${dimensions} is outside the OpenSearch faiss `
+        + `range 1–${OSS_MAX_DIMENSION}.`, scope);
+    }
+    const stack = Stack.of(scope);
+    const name = this.options.collectionName
+      ?? `kb-${crypto.createHash('sha256').update(scope.node.path).digest('hex').slice(0, 12)}`;
+    const removalPolicy = this.options.removalPolicy ?? RemovalPolicy.DESTROY;
+    const collectionResource = `collection/${name}`;
+
+    const encryption = new aoss.CfnSecurityPolicy(scope, 'CollectionEncryptionPolicy', {
+      name,
+      type: 'encryption',
+      description: 'Encryption at rest with an AWS owned key for the Knowledge Base collection',
+      policy: JSON.stringify({ Rules: [{ ResourceType: 'collection', Resource: [collectionResource] }], AWSOwnedKey: true }),
+    });
+    const network = new aoss.CfnSecurityPolicy(scope, 'CollectionNetworkPolicy', {
+      name,
+      type: 'network',
+      description: 'Knowledge Base collection endpoint; every request still needs IAM + data-access-policy auth',
+      policy: JSON.stringify([{
+        Rules: [{ ResourceType: 'collection', Resource: [collectionResource] }],
+        AllowFromPublic: true,
+      }]),
+    });
+    const collection = new aoss.CfnCollection(scope, 'Collection', {
+      name,
+      type: 'VECTORSEARCH',
+      description: 'Vector store of a Bedrock Knowledge Base',
+      standbyReplicas: (this.options.standbyReplicas ?? true) ? 'ENABLED' : 'DISABLED',
+    });
+    collection.addDependency(encryption);
+    collection.addDependency(network);
+    collection.applyRemovalPolicy(removalPolicy);
+
+    const indexName = this.options.indexName ?? OSS_DEFAULTS.indexName;
+    const vectorField = this.options.vectorField ?? OSS_DEFAULTS.vectorField;
+    const textField = this.options.textField ?? OSS_DEFAULTS.textField;
+    const metadataField = this.options.metadataField ?? OSS_DEFAULTS.metadataField;
+
+    // One index-manager function per stack; its role is admitted to this collection by the data-access policy.
+    const provider = sharedHandlerProvider(stack, {
+      id: 'CdkBedrockFoundationOssIndex',
+      handler: 'oss-index',
+      description: 'Creates and deletes OpenSearch Serverless vector indexes for Bedrock Knowledge Bases',
+      timeout: Duration.minutes(10),
+    });
+    const managerRole = provider.handlerRole;
+    managerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: AOSS_API_ACCESS_ACTIONS,
+      resources: [collection.attrArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'OpenSearchServerlessAccess',
+      actions: AOSS_API_ACCESS_ACTIONS,
+      resources: [collection.attrArn],
+    }));
+
+    const access = new aoss.CfnAccessPolicy(scope, 'CollectionAccessPolicy', {
+      name,
+      type: 'data',
+      description: 'Knowledge Base role: read/write documents; index custom resource: manage the vector index',
+      policy: stack.toJsonString([
+        {
+          Description: 'Bedrock Knowledge Base service role',
+          Rules: [
+            { ResourceType: 'collection', Resource: [collectionResource], Permission: AOSS_KB_COLLECTION_PERMISSIONS },
+            { ResourceType: 'index', Resource: [`index/${name}/*`], Permission: AOSS_KB_INDEX_PERMISSIONS },
+          ],
+          Principal: [role.roleArn],
+        },
+        {
+          Description: 'Vector index custom resource',
+          Rules: [
+            { ResourceType: 'index', Resource: [`index/${name}/*`], Permission: AOSS_INDEX_MANAGER_PERMISSIONS },
+          ],
+          Principal: [managerRole.roleArn],
+        },
+      ]),
+    });
+
+    const indexResource = new CustomResource(scope, 'VectorIndex', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::OpenSearchServerlessVectorIndex',
+      properties: {
+        Endpoint: collection.attrCollectionEndpoint,
+        IndexName: indexName,
+        // Explicit settings (never the service defaults): Bedrock requires the faiss engine with hnsw.
+        Settings: { index: { 'knn': true, 'knn.algo_param.ef_search': this.options.efSearch ?? 512 } },
+        Mappings: {
+          properties: {
+            [vectorField]: {
+              type: 'knn_vector',
+              dimension: dimensions,
+              method: {
+                name: 'hnsw',
+                engine: 'faiss',
+                space_type: (this.options.distanceMetric ?? DistanceMetric.EUCLIDEAN) === DistanceMetric.INNER_PRODUCT
+                  ? 'innerproduct' : 'l2',
+                parameters: { m: this.options.hnswM ?? 16, ef_construction: this.options.efConstruction ?? 512 },
+              },
+            },
+            [textField]: { type: 'text', index: true },
+            [metadataField]: { type: 'text', index: false },
+          },
+        },
+      },
+    });
+    indexResource.node.addDependency(access, collection, provider.policyDependable);
+
+    return {
+      storageConfiguration: {
+        type: this.storageType,
+        opensearchServerlessConfiguration: {
+          collectionArn: collection.attrArn,
+          vectorIndexName: indexName,
+          fieldMapping: { vectorField, textField, metadataField },
+        },
+      },
+      dependables: [indexResource, access],
+      storeArn: collection.attrArn,
+      storeName: 'Amazon OpenSearch Serverless',
+    };
+  }
+}

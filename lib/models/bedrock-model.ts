@@ -1,0 +1,313 @@
+import { createHash } from 'crypto';
+import { Annotations, Aws, CfnRule, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { InvocationForm, ModelCatalog } from '../catalog/catalog';
+import { foundationModelArn, parseModelId, ParsedModelId } from '../catalog/model-id';
+import { ModelRecord } from '../catalog/types';
+import { CustomModelOptions, evaluateModelId, ModelFinding, regionsOf, synthDate } from './policy';
+import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-config';
+
+/** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */
+export const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+
+/** Options of `BedrockModel.of`. */
+export interface BedrockModelOptions {
+  /**
+   * Facts you declare for a model the catalog does not know (a model newer than the catalog, an application
+   * inference profile), or to override incomplete catalog data. An ID the catalog does not know is accepted only when
+   * `custom` is given; aliases and partial IDs are rejected even then.
+   * @default - the catalog's facts only
+   */
+  readonly custom?: CustomModelOptions;
+}
+
+const validated = new WeakMap<IConstruct, Set<string>>();
+const WARNING_PREFIX = 'cdk-bedrock-foundation:model';
+
+/**
+ * A pinned Amazon Bedrock model: an exact foundation-model ID, a system-defined (cross-Region) inference profile over
+ * one, or a model ARN. Every construct that uses it validates it at synth against the sourced catalog: aliases,
+ * unversioned and unknown IDs, models not offered in the stack's Region, end-of-life models (legacy ones warn) and
+ * Provisioned-Throughput-only IDs fail synthesis with a message that says what to write instead.
+ *
+ * @example
+ * const model = BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+ * model.grantInvoke(myFunction);
+ */
+export class BedrockModel {
+  /**
+   * A model from its ID, inference-profile ID or ARN. Throws at once when the string is not a Bedrock model identifier
+   * at all; every other check runs at synth in the stack that uses the model.
+   */
+  public static of(id: string, options: BedrockModelOptions = {}): BedrockModel {
+    return new BedrockModel(id, options);
+  }
+
+  /** Exactly what was passed: the `modelId` to send to InvokeModel / Converse. */
+  public readonly modelId: string;
+  public readonly parsed: ParsedModelId;
+  /** The foundation model behind the ID (for hidden ARNs, `custom.sourceModelId`). */
+  public readonly foundationModelId?: string;
+  /** The catalog entry of the foundation model, when the catalog knows it. */
+  public readonly record?: ModelRecord;
+  public readonly isInferenceProfile: boolean;
+  public readonly custom?: CustomModelOptions;
+  /** How the model is invoked, which decides the price rate. */
+  public readonly invocationForm: InvocationForm;
+  private readonly catalog: ModelCatalog;
+
+  private constructor(id: string, options: BedrockModelOptions) {
+    if (Token.isUnresolved(id)) {
+      throw new Error('BedrockModel.of: the model ID is an unresolved token; pass the literal model ID so it can be validated at synth '
+        + '(e.g. BedrockModel.of(\'anthropic.claude-haiku-4-5-20251001-v1:0\')).');
+    }
+    this.catalog = ModelCatalog.default();
+    this.modelId = id;
+    this.custom = options.custom;
+    this.parsed = parseModelId(id);
+    this.foundationModelId = this.parsed.foundationModelId ?? options.custom?.sourceModelId;
+    this.record = this.foundationModelId ? this.catalog.get(this.foundationModelId) : undefined;
+    this.isInferenceProfile = this.parsed.kind === 'inference-profile' || this.parsed.kind === 'application-inference-profile';
+    this.invocationForm = this.parsed.kind === 'inference-profile'
+      ? (this.parsed.profilePrefix === 'global' ? 'global-profile' : 'geo-profile')
+      : this.parsed.kind === 'application-inference-profile' ? 'application-profile'
+        : this.parsed.kind === 'provisioned-model' ? 'provisioned' : 'in-region';
+  }
+
+  /** Input modalities (custom, else catalog); undefined = not sourced. */
+  public get inputModalities(): string[] | undefined {
+    return this.custom?.inputModalities ?? this.record?.inputModalities ?? undefined;
+  }
+
+  /** Output modalities (custom, else catalog); undefined = not sourced. */
+  public get outputModalities(): string[] | undefined {
+    return this.custom?.outputModalities ?? this.record?.outputModalities ?? undefined;
+  }
+
+  /** Context window in tokens (for embeddings models: the maximum input tokens); undefined = not sourced. */
+  public get contextWindow(): number | undefined {
+    return this.custom?.contextWindow ?? this.record?.contextWindow ?? undefined;
+  }
+
+  /** Maximum output tokens; undefined = not sourced. */
+  public get maxOutputTokens(): number | undefined {
+    return this.custom?.maxOutputTokens ?? this.record?.maxOutputTokens ?? undefined;
+  }
+
+  /** Supported embedding output dimensions; undefined = not sourced or not an embeddings model. */
+  public get embeddingDimensions(): number[] | undefined {
+    return this.custom?.embeddingDimensions ?? this.record?.embedding?.dimensions ?? undefined;
+  }
+
+  /** Default embedding dimension; undefined = not sourced. */
+  public get defaultEmbeddingDimension(): number | undefined {
+    if (this.custom?.defaultEmbeddingDimension !== undefined) return this.custom.defaultEmbeddingDimension;
+    if (this.record?.embedding?.default !== undefined && this.record.embedding.default !== null) return this.record.embedding.default;
+    const dims = this.embeddingDimensions;
+    return dims && dims.length === 1 ? dims[0] : undefined;
+  }
+
+  /** Whether the model outputs embeddings; undefined when its modalities are not sourced. */
+  public get isEmbeddingModel(): boolean | undefined {
+    const out = this.outputModalities;
+    if (out) return out.includes('EMBEDDING');
+    if (this.record?.embedding || this.custom?.embeddingDimensions) return true;
+    return undefined;
+  }
+
+  /** Judges the model in the stack of `scope` at the synth date (context `cdk-bedrock-foundation:now`). */
+  public evaluate(scope: IConstruct): ModelFinding[] {
+    const region = Stack.of(scope).region;
+    return evaluateModelId(this.modelId, {
+      region: Token.isUnresolved(region) ? undefined : region,
+      now: synthDate(scope),
+      custom: this.custom,
+      catalog: this.catalog,
+    });
+  }
+
+  /**
+   * Attaches the model's synth validation to a construct that uses it: errors fail synthesis (`node.addValidation`),
+   * warnings become annotations, and in a stack without a concrete Region a CloudFormation Rule asserts at deploy time
+   * that `AWS::Region` is one where the model is offered. Idempotent per construct.
+   */
+  public validate(scope: IConstruct): void {
+    const seen = validated.get(scope) ?? new Set<string>();
+    if (seen.has(this.key)) return;
+    seen.add(this.key);
+    validated.set(scope, seen);
+
+    const findings = this.evaluate(scope);
+    const errors = findings.filter((f) => f.level === 'error').map((f) => f.message);
+    if (errors.length > 0) {
+      scope.node.addValidation({ validate: () => errors });
+    }
+    for (const f of findings.filter((x) => x.level === 'warning')) {
+      if (f.code === 'RegionUnknown') continue;
+      Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}${f.code}`, f.message);
+    }
+    if (findings.some((f) => f.code === 'RegionUnknown')) {
+      this.addRegionRule(scope);
+    }
+  }
+
+  private get key(): string {
+    return `${this.modelId}|${JSON.stringify(this.custom ?? {})}`;
+  }
+
+  private addRegionRule(scope: IConstruct) {
+    const stack = Stack.of(scope);
+    const regions = this.allowedRegions();
+    if (!regions || regions.length === 0) {
+      Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}RegionUnknown`, `Region unknown: the stack has no concrete Region and the `
+        + `catalog has no sourced Regions for '${this.modelId}', so neither synth nor deployment can check where it is offered; `
+        + "give the stack an explicit env: { region: '...' }.");
+      return;
+    }
+    const id = `BedrockModelRegion${createHash('sha256').update(this.modelId).digest('hex').slice(0, 8)}`;
+    if (!stack.node.tryFindChild(id)) {
+      new CfnRule(stack, id, {
+        assertions: [{
+          assert: Fn.conditionContains(regions, Aws.REGION),
+          assertDescription: `Model '${this.modelId}' is offered only in ${regions.join(', ')} (cdk-bedrock-foundation catalog `
+            + `${this.catalog.generatedAt}); deploy this stack to one of those Regions or choose another model.`,
+        }],
+      });
+    }
+    Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}RegionUnknown`, `Region unknown: the stack has no concrete Region, so the `
+      + `Regional availability of '${this.modelId}' is checked at deploy time instead: the template's Rule ${id} fails the deployment `
+      + `before any resource is created unless AWS::Region is one of ${regions.join(', ')}. Give the stack an explicit env to check it at synth.`);
+  }
+
+  /** Regions the model can be invoked from, as sourced (custom regions win). */
+  public allowedRegions(): string[] | undefined {
+    if (this.parsed.kind === 'application-inference-profile' || this.parsed.kind === 'provisioned-model') {
+      return this.custom?.regions ?? (this.parsed.arn?.region ? [this.parsed.arn.region] : undefined);
+    }
+    return regionsOf(this.record, this.parsed, this.custom, this.catalog);
+  }
+
+  /**
+   * The ARN of what is invoked, in the stack of `scope`: the foundation-model ARN in the stack's Region, the
+   * inference-profile ARN in the stack's Region and account, or the ARN that was passed.
+   */
+  public invocationArn(scope: IConstruct): string {
+    if (this.parsed.arn) return this.modelId;
+    const stack = Stack.of(scope);
+    if (this.parsed.kind === 'inference-profile') {
+      return `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${this.parsed.profileId}`;
+    }
+    return foundationModelArn(stack.partition, stack.region, this.foundationModelId!);
+  }
+
+  /**
+   * Grants `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` on exactly this model: the
+   * foundation-model ARN; for an inference profile, the profile ARN plus the foundation-model ARN in every Region of
+   * the profile's geography and the stack's Region (for `global.`, also the Region-less ARN), only under a
+   * `bedrock:InferenceProfileArn` condition naming the profile. Never `*`.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    const scope = scopeOf(grantee);
+    if (scope) this.validate(scope);
+    const env = envOf(scope);
+    const fmId = this.foundationModelId;
+    switch (this.parsed.kind) {
+      case 'foundation-model':
+        return iam.Grant.addToPrincipal({
+          grantee,
+          actions: INVOKE_ACTIONS,
+          resourceArns: [this.parsed.arn ? this.modelId : foundationModelArn(env.partition, env.region, fmId!)],
+        });
+      case 'provisioned-model':
+        return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [this.modelId] });
+      case 'inference-profile':
+      case 'application-inference-profile': {
+        const profileArn = this.parsed.arn
+          ? this.modelId
+          : `arn:${env.partition}:bedrock:${env.region}:${env.account}:inference-profile/${this.parsed.profileId}`;
+        const profileGrant = iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [profileArn] });
+        if (!fmId) return profileGrant;
+        const regions = this.destinationRegions(env.region);
+        const fmArns = regions.map((r) => foundationModelArn(env.partition, r, fmId));
+        if (this.parsed.profilePrefix === 'global') fmArns.push(foundationModelArn(env.partition, '', fmId));
+        const fmGrant = iam.Grant.addToPrincipal({
+          grantee,
+          actions: INVOKE_ACTIONS,
+          resourceArns: fmArns,
+          conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+        });
+        return profileGrant.combine(fmGrant);
+      }
+    }
+  }
+
+  /** Destination Regions an inference profile may route to (as sourced), plus the stack's Region. */
+  private destinationRegions(stackRegion: string): string[] {
+    const out: string[] = [];
+    const add = (r: string) => { if (!out.includes(r)) out.push(r); };
+    if (!Token.isUnresolved(stackRegion)) add(stackRegion);
+    if (this.parsed.kind === 'application-inference-profile') {
+      if (this.parsed.arn?.region) add(this.parsed.arn.region);
+      for (const r of this.custom?.regions ?? []) add(r);
+    } else if (this.parsed.profilePrefix === 'global') {
+      for (const r of this.catalog.commercialRegions()) add(r);
+    } else {
+      const geo = this.catalog.geographyRegions(this.parsed.profilePrefix!);
+      if (geo) {
+        for (const r of geo) add(r);
+      } else {
+        // The geography's destination Regions are not sourced (e.g. 'in.'): any Region, still only through this profile.
+        add('*');
+      }
+      for (const r of this.custom?.regions ?? []) add(r);
+    }
+    if (Token.isUnresolved(stackRegion)) out.push(stackRegion);
+    return out;
+  }
+
+  /**
+   * The run-time configuration of this model (the JSON that `PinnedModelConfig` stores and invokers read): model IDs,
+   * invocation form, sourced limits and the price at the rate of the invocation form.
+   */
+  public runtimeConfig(): RuntimeModelConfig {
+    const price = this.foundationModelId ? this.catalog.priceFor(this.foundationModelId, this.invocationForm) : undefined;
+    const dims = this.embeddingDimensions;
+    return {
+      schemaVersion: RUNTIME_CONFIG_SCHEMA_VERSION,
+      modelId: this.modelId,
+      foundationModelId: this.foundationModelId ?? null,
+      invocationForm: this.invocationForm,
+      contextWindow: this.contextWindow ?? null,
+      maxOutputTokens: this.maxOutputTokens ?? null,
+      embedding: dims ? { dimensions: dims, default: this.defaultEmbeddingDimension ?? null } : null,
+      price: price ? {
+        inputPer1M: price.inputPer1M,
+        outputPer1M: price.outputPer1M,
+        currency: price.currency,
+        rateBasis: price.rateBasis,
+        asOf: price.asOf,
+        approximate: price.approximate,
+        source: price.source,
+      } : null,
+      catalogGeneratedAt: this.catalog.generatedAt,
+    };
+  }
+
+  public toString(): string {
+    return this.modelId;
+  }
+}
+
+function scopeOf(grantee: iam.IGrantable): IConstruct | undefined {
+  if (Construct.isConstruct(grantee)) return grantee;
+  const principal = grantee.grantPrincipal as unknown;
+  if (Construct.isConstruct(principal)) return principal;
+  return undefined;
+}
+
+function envOf(scope: IConstruct | undefined): { partition: string; region: string; account: string } {
+  if (!scope) return { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID };
+  const stack = Stack.of(scope);
+  return { partition: stack.partition, region: stack.region, account: stack.account };
+}

@@ -1,0 +1,3 @@
+export * from './policy';
+export * from './runtime-config';
+export * from './bedrock-model';

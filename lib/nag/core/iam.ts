@@ -1,0 +1,114 @@
+/**
+ * Helpers over IAM policy documents in resolved templates: which resources carry policies, statement normalisation,
+ * action wildcard matching and condition-key lookup.
+ */
+import { evaluateAll, IntrinsicContext } from './intrinsics';
+import type { CfnResourceJson } from './types';
+
+export interface PolicyStatementJson {
+  readonly Effect?: unknown;
+  readonly Action?: unknown;
+  readonly NotAction?: unknown;
+  readonly Resource?: unknown;
+  readonly NotResource?: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: unknown;
+  readonly Sid?: unknown;
+}
+
+/** A statement with the place it was found. */
+export interface LocatedStatement {
+  /** e.g. `PolicyDocument.Statement[2]` or `Policies[0](MyPolicy).PolicyDocument.Statement[0]`. */
+  readonly where: string;
+  readonly statement: PolicyStatementJson;
+}
+
+/** Identity-policy documents of a resource (IAM Policy/ManagedPolicy, inline policies of Role/User/Group). */
+export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ where: string; document: unknown }> {
+  const props = resource.Properties ?? {};
+  switch (resource.Type) {
+    case 'AWS::IAM::Policy':
+    case 'AWS::IAM::ManagedPolicy':
+    case 'AWS::IAM::RolePolicy':
+    case 'AWS::IAM::UserPolicy':
+    case 'AWS::IAM::GroupPolicy':
+      return props.PolicyDocument !== undefined ? [{ where: 'PolicyDocument', document: props.PolicyDocument }] : [];
+    case 'AWS::IAM::Role':
+    case 'AWS::IAM::User':
+    case 'AWS::IAM::Group': {
+      const policies = props.Policies;
+      if (!Array.isArray(policies)) return [];
+      return policies.map((p, i) => {
+        const name = p && typeof p === 'object' && typeof (p as Record<string, unknown>).PolicyName === 'string'
+          ? `(${(p as Record<string, unknown>).PolicyName})` : '';
+        return { where: `Policies[${i}]${name}.PolicyDocument`, document: p && typeof p === 'object' ? (p as Record<string, unknown>).PolicyDocument : undefined };
+      });
+    }
+    default:
+      return [];
+  }
+}
+
+/** Expands a document (with intrinsics) into its statements; `Fn::If` statements yield each branch. */
+export function statementsOf(where: string, document: unknown, ctx: IntrinsicContext): LocatedStatement[] {
+  const out: LocatedStatement[] = [];
+  if (document === undefined) return out;
+  for (const doc of evaluateAll(document, ctx)) {
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
+    const raw = (doc as Record<string, unknown>).Statement;
+    const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
+    list.forEach((s, i) => {
+      if (s && typeof s === 'object' && !Array.isArray(s)) {
+        out.push({ where: `${where}.Statement[${i}]`, statement: s as PolicyStatementJson });
+      }
+    });
+  }
+  return out;
+}
+
+/** A string-or-list IAM field as a list of strings (non-strings dropped). */
+export function asList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+export function isAllow(statement: PolicyStatementJson): boolean {
+  return statement.Effect === undefined || (typeof statement.Effect === 'string' && statement.Effect.toLowerCase() === 'allow');
+}
+
+/** Whether an IAM action pattern (with `*` / `?` wildcards, case-insensitive) matches an action. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp('^' + pattern.split('').map((c) => {
+    if (c === '*') return '.*';
+    if (c === '?') return '.';
+    return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }).join('') + '$', 'i');
+  return re.test(action);
+}
+
+/** Condition keys (lower-cased) present in a statement's Condition block, with their values. */
+export function conditionEntries(statement: PolicyStatementJson): Array<{ operator: string; key: string; values: unknown[] }> {
+  const out: Array<{ operator: string; key: string; values: unknown[] }> = [];
+  const cond = statement.Condition;
+  if (!cond || typeof cond !== 'object' || Array.isArray(cond)) return out;
+  for (const [operator, block] of Object.entries(cond as Record<string, unknown>)) {
+    if (!block || typeof block !== 'object' || Array.isArray(block)) continue;
+    for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+      out.push({ operator, key: key.toLowerCase(), values: Array.isArray(value) ? value : [value] });
+    }
+  }
+  return out;
+}
+
+export function hasConditionKey(statement: PolicyStatementJson, key: string): boolean {
+  const k = key.toLowerCase();
+  return conditionEntries(statement).some((e) => e.key === k);
+}
+
+/** Service principals of a trust statement (`Principal.Service`, string or list). */
+export function servicePrincipals(statement: PolicyStatementJson): string[] {
+  const p = statement.Principal;
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return [];
+  return asList((p as Record<string, unknown>).Service);
+}
