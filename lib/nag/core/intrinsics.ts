@@ -10,11 +10,11 @@
 /** Marker for a value that cannot be known from the template. Private-use characters keep JSON.parse working. */
 export const UNKNOWN = '\uE000?\uE001';
 /** Marker for `AWS::Region` of a stack whose Region is not known (environment-agnostic). */
-export const REGION_MARKER = '\uE000AWS::Region\uE001';
+export const REGION_MARKER = '\uE000R\uE001';
 /** Marker for `AWS::AccountId` when the account is not known. */
-export const ACCOUNT_MARKER = '\uE000AWS::AccountId\uE001';
+export const ACCOUNT_MARKER = '\uE000A\uE001';
 /** Marker for `AWS::Partition` when the Region (and so the partition) is not known. */
-export const PARTITION_MARKER = '\uE000AWS::Partition\uE001';
+export const PARTITION_MARKER = '\uE000P\uE001';
 
 /** Stand-in for `AWS::NoValue`: removed from arrays and objects. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
@@ -41,11 +41,11 @@ export function hasUnknown(s: string): boolean {
   return s.includes('\uE000');
 }
 
-/** Renders markers readably (for messages): `${AWS::Region}`, `<unknown>`. */
+const MARKER_NAMES: Record<string, string> = { R: '${AWS::Region}', A: '${AWS::AccountId}', P: '${AWS::Partition}', '?': '<unknown>' };
+
+/** Renders markers readably (for messages): `${AWS::Region}`, `<unknown>`. Markers contain no ':' (ARN splitting). */
 export function displayValue(s: string): string {
-  return s
-    .replace(/\uE000\?\uE001/g, '<unknown>')
-    .replace(/\uE000([^\uE001]*)\uE001/g, (_m, name: string) => '${' + name + '}');
+  return s.replace(/\uE000([^\uE001]*)\uE001/g, (_m, name: string) => MARKER_NAMES[name] ?? '<unknown>');
 }
 
 /** Partition of a Region (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`...). */
@@ -277,7 +277,7 @@ function evalSub(arg: unknown, ctx: IntrinsicContext, depth: number): unknown[] 
     }
     for (const vars of varSets) {
       const varMap = vars !== null && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Record<string, unknown>) : {};
-      out.push(tpl.replace(SUB_VAR, (whole: string, name: string) => {
+      out.push(tpl.replace(SUB_VAR, (_whole: string, name: string) => {
         if (name.startsWith('!')) return '${' + name.slice(1) + '}';
         if (name in varMap) return toStr(varMap[name]);
         if (name.includes('.')) return UNKNOWN; // ${Resource.Attribute}

@@ -1,0 +1,55 @@
+import { actionMatches, asList, identityPolicyDocuments, isAllow, statementsOf } from '../core/iam';
+import { defineResourceRule } from '../core/model-rule';
+
+/** Bedrock actions that take a model resource (bedrock-api-shapes.md §6, IAM_DATA_0_21). */
+const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+
+/** A Resource entry that matches every model: `*`, or a Bedrock model ARN whose resource ID is only a wildcard. */
+function isWildcardModelResource(r: string): boolean {
+  if (r === '*') return true;
+  const m = /^arn:[^:]*:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile|application-inference-profile|provisioned-model|\*)\/?(.*)$/.exec(r);
+  if (m && (m[2] === '*' || m[2] === '' && m[1] === '*')) return true;
+  return /^arn:[^:]*:bedrock:[^:]*:[^:]*:\*$/.test(r);
+}
+
+/**
+ * Bedrock-InvokeWildcard: an identity policy allows `bedrock:*` (on any resource), or allows model invocation
+ * (`bedrock:InvokeModel*`, `bedrock:Invoke*`, `bedrock:*`, `*`) on `Resource: *` or on every model ARN.
+ * Actions that have no resource type (RetrieveAndGenerate, GetFoundationModelAvailability, ListFoundationModels,
+ * Rerank ...) legitimately need `Resource: *` and are not flagged.
+ */
+export default defineResourceRule({
+  name: 'InvokeWildcard',
+  level: 'error',
+  info: 'An IAM policy allows bedrock:* or Bedrock model invocation on every model (Resource: *).',
+  explanation: 'A wildcard grant lets the principal invoke any model, including expensive or unapproved ones, in every '
+    + 'Region. Grant bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on the exact foundation-model and '
+    + 'inference-profile ARNs instead (BedrockModel.grantInvoke does this); keep Resource: * only for actions with no '
+    + 'resource type such as bedrock:RetrieveAndGenerate.',
+  check(resource, ctx) {
+    const problems: Array<{ message: string; code: string }> = [];
+    for (const { where, document } of identityPolicyDocuments(resource)) {
+      for (const { where: sw, statement } of statementsOf(where, document, ctx)) {
+        if (!isAllow(statement)) continue;
+        const actions = asList(statement.Action);
+        const resources = asList(statement.Resource);
+        const serviceWildcard = actions.filter((a) => a.toLowerCase() === 'bedrock:*');
+        if (serviceWildcard.length > 0) {
+          problems.push({ code: 'ServiceWildcard', message: `${sw} allows 'bedrock:*' on ${JSON.stringify(resources)}; list the Bedrock actions it needs.` });
+          continue;
+        }
+        const wildResources = resources.filter(isWildcardModelResource);
+        if (wildResources.length === 0) continue;
+        const invoking = actions.filter((a) => INVOKE_ACTIONS.some((inv) => actionMatches(a, inv)));
+        if (invoking.length > 0) {
+          problems.push({
+            code: 'InvokeOnWildcard',
+            message: `${sw} allows ${invoking.map((a) => `'${a}'`).join(', ')} on ${wildResources.map((r) => `'${r}'`).join(', ')}; `
+              + 'grant invocation on the exact model and inference-profile ARNs.',
+          });
+        }
+      }
+    }
+    return problems;
+  },
+});
