@@ -2,3 +2,4 @@
 // `cdk-bedrock-foundation/nag` so that importing the constructs never requires cdk-nag.
 export * from './catalog';
 export * from './models';
+export * from './config';
