@@ -1,0 +1,98 @@
+/**
+ * Errors returned by the invoker handlers.
+ *
+ * Every error carries a stable `code` (also used as the error `name`, which the Lambda runtime reports as
+ * `errorType`), an HTTP-style `statusCode` (used by the Function URL handler), the offending `field` for input
+ * errors and the `modelId` for Bedrock errors. Nothing is swallowed: the SDK error is kept as `cause`.
+ */
+export class InvokerError extends Error {
+  public readonly code: string;
+  public readonly statusCode: number;
+  public readonly field?: string;
+  public readonly modelId?: string;
+  public readonly attempts?: number;
+
+  constructor(code: string, statusCode: number, message: string,
+    details: { field?: string; modelId?: string; attempts?: number; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = code;
+    this.code = code;
+    this.statusCode = statusCode;
+    this.field = details.field;
+    this.modelId = details.modelId;
+    this.attempts = details.attempts;
+  }
+
+  /** The structured body returned to Function URL callers (and logged). */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field !== undefined ? { field: this.field } : {}),
+      ...(this.modelId !== undefined ? { modelId: this.modelId } : {}),
+      ...(this.attempts !== undefined ? { attempts: this.attempts } : {}),
+    };
+  }
+}
+
+interface SdkLikeError {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string };
+}
+
+/**
+ * Maps an error thrown by an AWS SDK call (after the SDK's own retries) to an InvokerError that names the model
+ * and says what to do. `target` is what was called ("model anthropic.claude-..." or "knowledge base KB123").
+ */
+export function fromSdkError(error: unknown, modelId: string, operation: string, deadlineMs?: number): InvokerError {
+  if (error instanceof InvokerError) return error;
+  const e = (error ?? {}) as SdkLikeError;
+  const name = e.name ?? 'Error';
+  const attempts = e.$metadata?.attempts;
+  const status = e.$metadata?.httpStatusCode;
+  const detail = e.message ? `: ${e.message}` : '';
+  const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+  const details = { modelId, attempts, cause: error };
+  switch (name) {
+    case 'ValidationException':
+      return new InvokerError('ModelValidationError', 400,
+        `Bedrock rejected the ${operation} request for model ${modelId}${detail}. Check the request and the inference parameters in the model configuration.`, details);
+    case 'AccessDeniedException':
+      return new InvokerError('ModelAccessDenied', 403,
+        `Access denied calling ${operation} on model ${modelId}${detail}. Check that the function role is granted this model (ModelInvoker grants it at deploy), that no SCP denies it, and that the account has model access (Anthropic first-use form, Marketplace subscription permissions).`, details);
+    case 'ResourceNotFoundException':
+      return new InvokerError('ModelNotFound', 404,
+        `${operation} target not found for model ${modelId}${detail}. Check the model ID or ARN and that the model is offered in this Region.`, details);
+    case 'ThrottlingException':
+    case 'TooManyRequestsException':
+    case 'ServiceQuotaExceededException':
+      return new InvokerError('Throttled', 429,
+        `Bedrock throttled ${operation} for model ${modelId}${tries}${detail}. Lower the request rate or raise the account quota.`, details);
+    case 'ModelNotReadyException':
+      return new InvokerError('ModelNotReady', 503, `Model ${modelId} was not ready${tries}${detail}.`, details);
+    case 'ServiceUnavailableException':
+    case 'InternalServerException':
+    case 'ModelTimeoutException':
+    case 'ModelErrorException':
+    case 'ModelStreamErrorException':
+    case 'DependencyFailedException':
+    case 'BadGatewayException':
+      return new InvokerError('UpstreamError', 502, `Bedrock failed ${operation} for model ${modelId}${tries} (${name}${status ? ` ${status}` : ''})${detail}.`, details);
+    case 'AbortError':
+      return new InvokerError('Timeout', 504,
+        `Bedrock did not answer ${operation} for model ${modelId} within the function's remaining time${deadlineMs !== undefined ? ` (${deadlineMs} ms)` : ''}${tries}. Raise the function timeout or lower maxTokens.`, details);
+    case 'TimeoutError':
+      return new InvokerError('Timeout', 504, `Bedrock ${operation} for model ${modelId} timed out${tries}${detail}.`, details);
+    default:
+      if (status !== undefined && status >= 500) {
+        return new InvokerError('UpstreamError', 502, `Bedrock failed ${operation} for model ${modelId}${tries} (${name} ${status})${detail}.`, details);
+      }
+      if (status !== undefined && status >= 400) {
+        return new InvokerError('ModelRequestError', status, `Bedrock refused ${operation} for model ${modelId} (${name} ${status})${detail}.`, details);
+      }
+      return new InvokerError('UpstreamError', 502,
+        `Calling ${operation} for model ${modelId} failed (${name})${detail}. A malformed or truncated response is reported this way.`, details);
+  }
+}

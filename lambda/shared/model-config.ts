@@ -1,0 +1,155 @@
+/**
+ * Runtime model configuration (schemaVersion 1) for the invoker handlers.
+ *
+ * Source, in order: env `MODEL_CONFIG` (the JSON itself, set by a construct built from a `model`), else the SSM
+ * String parameter named by env `MODEL_CONFIG_PARAMETER` (the `<prefix>/<role>/config` companion written by
+ * PinnedModelConfig).
+ *
+ * The SSM parameter is read ONCE per execution environment: Powertools parameters caches it for
+ * CONFIG_MAX_AGE_SECONDS (24 h; Powertools' own default would be 5 s). That is safe because the construct that wires
+ * a function to the configuration also puts `MODEL_CONFIG_HASH` (sha256 of the JSON) in the function's
+ * environment: a deploy that changes the configuration changes the environment, which makes Lambda start new
+ * execution environments that read the new value, while IAM moves to the new model ARN in the same deploy.
+ * Editing the parameter by hand is drift and is only seen by environments started after the edit.
+ */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import * as z from 'zod/mini';
+import { InvokerError } from './errors';
+import { clientOptions } from './sdk';
+import { describeIssue, issuePath } from './validation';
+
+/** 24 hours, in seconds (Powertools `maxAge` unit). */
+export const CONFIG_MAX_AGE_SECONDS = 24 * 60 * 60;
+
+export const INVOCATION_FORMS = ['in-region', 'geo-profile', 'global-profile', 'application-profile', 'provisioned'] as const;
+
+const inferenceParametersSchema = z.object({
+  maxTokens: z.optional(z.int().check(z.gte(1))),
+  temperature: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  topP: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  stopSequences: z.optional(z.array(z.string().check(z.minLength(1)))),
+});
+
+const configSchema = z.object({
+  schemaVersion: z.literal(1),
+  role: z.optional(z.string()),
+  modelId: z.string().check(z.minLength(1)),
+  foundationModelId: z.optional(z.nullable(z.string())),
+  invocationForm: z.enum(INVOCATION_FORMS),
+  inferenceParameters: z.optional(z.nullable(inferenceParametersSchema)),
+  contextWindow: z.optional(z.nullable(z.int().check(z.gte(1)))),
+  maxOutputTokens: z.optional(z.nullable(z.int().check(z.gte(1)))),
+  embedding: z.optional(z.nullable(z.object({
+    dimensions: z.array(z.int().check(z.gte(1))),
+    default: z.optional(z.nullable(z.int().check(z.gte(1)))),
+  }))),
+  price: z.optional(z.nullable(z.object({
+    inputPer1M: z.number().check(z.gte(0)),
+    outputPer1M: z.nullable(z.number().check(z.gte(0))),
+    currency: z.string(),
+    rateBasis: z.optional(z.string()),
+    asOf: z.optional(z.string()),
+    source: z.optional(z.array(z.string())),
+  }))),
+  catalogGeneratedAt: z.optional(z.nullable(z.string())),
+});
+
+export type InferenceParameters = z.infer<typeof inferenceParametersSchema>;
+export type RuntimeModelConfig = z.infer<typeof configSchema>;
+
+/**
+ * Parses and validates the configuration JSON. `origin` names where it came from (env var or SSM parameter) so
+ * the error says what to fix.
+ */
+export function parseModelConfig(raw: string, origin: string): RuntimeModelConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new InvokerError('ConfigError', 500,
+      `Model configuration in ${origin} is not valid JSON (${(e as Error).message}); value starts with ${JSON.stringify(raw.slice(0, 40))}. Redeploy the stack that owns it (editing it by hand is drift).`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new InvokerError('ConfigError', 500, `Model configuration in ${origin} must be a JSON object, got ${JSON.stringify(raw.slice(0, 40))}.`);
+  }
+  const version = (json as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== 1) {
+    throw new InvokerError('ConfigError', 500,
+      `Model configuration in ${origin} has schemaVersion ${JSON.stringify(version)}; this handler reads schemaVersion 1. Deploy matching versions of the configuration and the invoker.`,
+      { field: 'schemaVersion' });
+  }
+  const result = configSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issuePath(issue.path);
+    throw new InvokerError('ConfigError', 500,
+      `Model configuration in ${origin}: field "${field}" ${describeIssue(issue as never)}. Redeploy the stack that owns it (editing it by hand is drift).`,
+      { field });
+  }
+  return result.data;
+}
+
+let provider: SSMProvider | undefined;
+let envCache: { raw: string; config: RuntimeModelConfig } | undefined;
+let ssmCache: { name: string; raw: string; config: RuntimeModelConfig } | undefined;
+
+function ssmProvider(): SSMProvider {
+  provider ??= new SSMProvider({ awsSdkV3Client: new SSMClient(clientOptions()) });
+  return provider;
+}
+
+/**
+ * Returns the configuration, reading SSM at most once per execution environment (cached by Powertools for
+ * CONFIG_MAX_AGE_SECONDS). A failed read is not cached, so the next invocation tries again.
+ */
+export async function getModelConfig(): Promise<RuntimeModelConfig> {
+  const inline = process.env.MODEL_CONFIG;
+  if (inline !== undefined && inline !== '') {
+    if (envCache?.raw !== inline) envCache = { raw: inline, config: parseModelConfig(inline, 'environment variable MODEL_CONFIG') };
+    return envCache.config;
+  }
+  const name = process.env.MODEL_CONFIG_PARAMETER;
+  if (name === undefined || name === '') {
+    throw new InvokerError('ConfigError', 500,
+      'No model configuration: set environment variable MODEL_CONFIG (JSON) or MODEL_CONFIG_PARAMETER (SSM parameter name). The invoker constructs set one of them.');
+  }
+  let raw: string | undefined;
+  try {
+    raw = await ssmProvider().get(name, { maxAge: CONFIG_MAX_AGE_SECONDS });
+  } catch (e) {
+    throw ssmError(e, name);
+  }
+  if (raw === undefined) throw ssmError({ name: 'ParameterNotFound' }, name);
+  if (ssmCache?.name !== name || ssmCache.raw !== raw) {
+    ssmCache = { name, raw, config: parseModelConfig(raw, `SSM parameter ${name}`) };
+  }
+  return ssmCache.config;
+}
+
+function ssmError(e: unknown, name: string): InvokerError {
+  const err = e as { name?: string; message?: string; cause?: { name?: string; message?: string }; $metadata?: { attempts?: number } };
+  // Powertools wraps SDK errors in GetParameterError with the SDK error as `cause`.
+  const inner = err.cause && typeof err.cause === 'object' ? err.cause : err;
+  const code = inner.name ?? err.name ?? 'Error';
+  const attempts = (inner as typeof err).$metadata?.attempts;
+  if (code === 'ParameterNotFound') {
+    return new InvokerError('ConfigNotFound', 500,
+      `SSM parameter ${name} not found: deploy PinnedModelConfig with this role in this account and Region, or fix MODEL_CONFIG_PARAMETER.`, { cause: e });
+  }
+  if (code === 'AccessDeniedException') {
+    return new InvokerError('ConfigAccessDenied', 500,
+      `Access denied reading SSM parameter ${name}: grant the function ssm:GetParameter on it (PinnedModelConfig.grantRead or bindToFunction).`, { cause: e });
+  }
+  if (code === 'ThrottlingException') {
+    return new InvokerError('Throttled', 429,
+      `SSM throttled reading parameter ${name}${attempts ? ` after ${attempts} attempts` : ''}; the next invocation retries.`, { cause: e, attempts });
+  }
+  return new InvokerError('ConfigError', 500,
+    `Reading SSM parameter ${name} failed (${code}${inner.message ? `: ${inner.message}` : ''}).`, { cause: e });
+}
+
+/** Test hook: forget the cached configuration (a new execution environment). */
+export function resetModelConfigCache(): void {
+  provider = undefined; envCache = undefined; ssmCache = undefined;
+}

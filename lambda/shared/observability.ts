@@ -1,0 +1,71 @@
+/**
+ * Powertools logger (structured JSON logs with the Lambda context and a correlation ID) and metrics (CloudWatch
+ * embedded metric format) shared by the handlers.
+ *
+ * Metrics per invocation, dimension `ModelId` (plus Powertools' `service`): `InputTokens` and `OutputTokens`
+ * (Count, from the response's usage; omitted when Bedrock reports none), `Latency` (Milliseconds, wall time of the
+ * SDK call including the SDK's retries), `EstimatedCostUSD` (None; tokens x the configured price at the rate of
+ * the invocation form, omitted when the configuration has no USD price) and `Errors` (Count, with the error code
+ * in the log line).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { InvokerError } from './errors';
+import type { RuntimeModelConfig } from './model-config';
+import type { ContextLike } from './sdk';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'bedrock-invoker';
+
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'CdkBedrockFoundation',
+  serviceName,
+});
+
+/** Starts an invocation: Lambda context keys and correlation ID on every log line. */
+export function beginInvocation(context: ContextLike | undefined, correlationId: string | undefined): void {
+  if (context && 'awsRequestId' in context) logger.addContext(context as never);
+  logger.setCorrelationId(correlationId ?? context?.awsRequestId);
+}
+
+export type Price = NonNullable<RuntimeModelConfig['price']>;
+
+/** USD cost of one call at the configured rate, or undefined when no USD price is configured. */
+export function estimateCostUsd(price: RuntimeModelConfig['price'], inputTokens?: number, outputTokens?: number): number | undefined {
+  if (!price || price.currency !== 'USD') return undefined;
+  if (inputTokens === undefined && outputTokens === undefined) return undefined;
+  const out = outputTokens ? (price.outputPer1M ?? 0) * outputTokens : 0;
+  return ((inputTokens ?? 0) * price.inputPer1M + out) / 1_000_000;
+}
+
+export interface CallFigures {
+  readonly modelId: string;
+  readonly latencyMs: number;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly price?: RuntimeModelConfig['price'];
+}
+
+/** Records the metrics of one model call; returns the estimated cost. */
+export function recordCall(f: CallFigures): number | undefined {
+  metrics.addDimension('ModelId', f.modelId);
+  if (f.inputTokens !== undefined) metrics.addMetric('InputTokens', MetricUnit.Count, f.inputTokens);
+  if (f.outputTokens !== undefined) metrics.addMetric('OutputTokens', MetricUnit.Count, f.outputTokens);
+  metrics.addMetric('Latency', MetricUnit.Milliseconds, Math.round(f.latencyMs));
+  const cost = estimateCostUsd(f.price, f.inputTokens, f.outputTokens);
+  if (cost !== undefined) metrics.addMetric('EstimatedCostUSD', MetricUnit.NoUnit, cost);
+  return cost;
+}
+
+/** Records a failed call (Errors metric) and logs it with the cause. */
+export function recordError(err: InvokerError, modelId: string | undefined): void {
+  if (modelId) metrics.addDimension('ModelId', modelId);
+  metrics.addMetric('Errors', MetricUnit.Count, 1);
+  const level = err.statusCode >= 500 || err.statusCode === 429 ? 'error' : 'warn';
+  logger[level](err.message, { error: err.toJSON(), cause: err.cause instanceof Error ? { name: err.cause.name, message: err.cause.message } : undefined });
+}
+
+/** Flushes the EMF metrics of this invocation (stdout). */
+export function endInvocation(): void {
+  metrics.publishStoredMetrics();
+}

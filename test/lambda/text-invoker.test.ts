@@ -1,0 +1,235 @@
+import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler';
+import { StdoutCapture } from '../utils/emf';
+import { FakeBedrockRuntime, exceptionFrame, eventFrame, fakeAnswer } from '../utils/fake-bedrock-runtime';
+import { lambdaContext } from '../utils/lambda-context';
+import { StreamCapture, installStreamingShim, removeStreamingShim } from '../utils/lambda-streaming';
+import { HAIKU_CONFIG } from './fixtures';
+
+let fake: FakeBedrockRuntime;
+let restore: () => void;
+let mod: any;
+const out = new StdoutCapture();
+
+beforeAll(async () => {
+  fake = await FakeBedrockRuntime.start();
+  restore = setEnv({
+    ...fakeAwsEnv(),
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+    MODEL_CONFIG: JSON.stringify(HAIKU_CONFIG),
+    MODEL_CONFIG_PARAMETER: undefined,
+    BEDROCK_MAX_ATTEMPTS: '3',
+    BEDROCK_RETRY_BASE_DELAY_MS: '20',
+    POWERTOOLS_METRICS_NAMESPACE: 'InvokerTest',
+    POWERTOOLS_SERVICE_NAME: 'text-invoker-test',
+  });
+  installStreamingShim();
+  mod = loadBundledHandler('text-invoker');
+});
+
+afterAll(async () => {
+  removeStreamingShim();
+  restore();
+  await fake.close();
+});
+
+beforeEach(() => { fake.reset(); out.clear(); out.start(); });
+afterEach(() => out.stop());
+
+const modelId = HAIKU_CONFIG.modelId;
+
+function metric(name: string): number | undefined {
+  const rec = out.emf().find((r) => r._aws.CloudWatchMetrics[0].Metrics.some((m) => m.Name === name));
+  return rec ? (rec[name] as number) : undefined;
+}
+
+describe('text-invoker handler (Converse)', () => {
+  test('answers with text, usage and cost; sends the configured model and inference parameters; emits EMF metrics', async () => {
+    const res = await mod.handler({ prompt: 'what is a pinned model', system: 'be brief' }, lambdaContext());
+    const [call] = fake.calls('converse');
+    expect(call.params.modelId).toBe(modelId);
+    expect(call.body.inferenceConfig).toEqual({ maxTokens: 512, temperature: 0.2 });
+    expect(call.body.system).toEqual([{ text: 'be brief' }]);
+    const expected = fakeAnswer(call.body);
+    expect(res.text).toBe(expected.text);
+    expect(res.modelId).toBe(modelId);
+    expect(res.stopReason).toBe('end_turn');
+    expect(res.usage).toEqual({ inputTokens: expected.inputTokens, outputTokens: expected.outputTokens, totalTokens: expected.inputTokens + expected.outputTokens });
+    const cost = (expected.inputTokens * 1.1 + expected.outputTokens * 5.5) / 1e6;
+    expect(res.estimatedCostUsd).toBeCloseTo(cost, 12);
+
+    const [emf] = out.emf();
+    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('InvokerTest');
+    expect(emf._aws.CloudWatchMetrics[0].Dimensions[0]).toEqual(expect.arrayContaining(['service', 'ModelId']));
+    expect(emf.ModelId).toBe(modelId);
+    expect(metric('InputTokens')).toBe(expected.inputTokens);
+    expect(metric('OutputTokens')).toBe(expected.outputTokens);
+    expect(metric('EstimatedCostUSD')).toBeCloseTo(cost, 12);
+    expect(typeof metric('Latency')).toBe('number');
+    expect(out.metricNames()).not.toContain('Errors');
+    const log = out.logs().find((l) => l.message === 'converse ok');
+    expect(log).toMatchObject({ modelId, correlation_id: expect.any(String), function_request_id: expect.any(String) });
+  });
+
+  test('a request override replaces maxTokens and, when it sets topP, drops the configured temperature', async () => {
+    await mod.handler({ messages: [{ role: 'user', content: 'hi' }], inferenceConfig: { maxTokens: 100, topP: 0.5 } }, lambdaContext());
+    expect(fake.calls('converse')[0].body.inferenceConfig).toEqual({ maxTokens: 100, topP: 0.5 });
+  });
+
+  test('throttling is retried by the SDK and then succeeds', async () => {
+    fake.enqueue('converse',
+      { kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'Too many requests' },
+      { kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'Too many requests' });
+    const res = await mod.handler({ prompt: 'retry me' }, lambdaContext());
+    expect(fake.calls('converse')).toHaveLength(3);
+    expect(res.text).toBe('echo: retry me');
+  });
+
+  test('persistent 5xx fails after the configured attempts with the model ID, and counts an error', async () => {
+    for (let i = 0; i < 3; i++) fake.enqueue('converse', { kind: 'error', status: 503, errorType: 'ServiceUnavailableException', message: 'down' });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'UpstreamError', modelId, attempts: 3,
+      message: expect.stringMatching(new RegExp(`Bedrock failed Converse for model ${modelId.replace(/[.:]/g, '\\$&')} after 3 attempts \\(ServiceUnavailableException 503\\): down`)),
+    });
+    expect(fake.calls('converse')).toHaveLength(3);
+    expect(metric('Errors')).toBe(1);
+  });
+
+  test('access denied is not retried and says what to check', async () => {
+    fake.enqueue('converse', { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'not authorized to perform bedrock:InvokeModel' });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'ModelAccessDenied', modelId, message: expect.stringMatching(/Access denied calling Converse on model us\.anthropic\.claude-haiku.*not authorized.*function role/),
+    });
+    expect(fake.calls('converse')).toHaveLength(1);
+  });
+
+  test('a Bedrock ValidationException comes back with the model ID, not retried', async () => {
+    fake.enqueue('converse', { kind: 'error', status: 400, errorType: 'ValidationException', message: 'temperature and top_p cannot both be specified' });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'ModelValidationError', message: expect.stringMatching(/rejected the Converse request for model us\.anthropic.*temperature and top_p/),
+    });
+    expect(fake.calls('converse')).toHaveLength(1);
+  });
+
+  test('not found names the model', async () => {
+    fake.enqueue('converse', { kind: 'error', status: 404, errorType: 'ResourceNotFoundException', message: 'Model not found' });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({ name: 'ModelNotFound', modelId });
+  });
+
+  test('a malformed response body is reported, not swallowed', async () => {
+    fake.enqueue('converse', { kind: 'raw', status: 200, body: '{"output": {"message": ' });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({ modelId, message: expect.stringMatching(/Converse for model us\.anthropic/) });
+  });
+
+  test('a hanging model is cut off at the function deadline', async () => {
+    fake.enqueue('converse', { kind: 'hang' });
+    const started = Date.now();
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1500 }))).rejects.toMatchObject({
+      name: 'Timeout', message: expect.stringMatching(/did not answer Converse for model .* within the function's remaining time \(1000 ms\)/),
+    });
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  test.each([
+    [{}, 'prompt', /exactly one of "prompt".*got neither/],
+    [{ prompt: 'a', messages: [{ role: 'user', content: 'b' }] }, 'prompt', /got both/],
+    [{ prompt: 42 }, 'prompt', /field "prompt" expected string \(got 42\)/],
+    [{ prompt: 'a', inferenceConfig: { temperature: 3 } }, 'inferenceConfig.temperature', /field "inferenceConfig.temperature" must be <= 1 \(got 3\)/],
+    [{ messages: [{ role: 'system', content: 'b' }] }, 'messages[0].role', /field "messages\[0\].role" must be one of "user", "assistant"/],
+    [{ prompt: 'a', extra: 1 }, '(event)', /unknown field\(s\) extra/],
+    [{ prompt: 'a', inferenceConfig: { maxTokens: 64001 } }, 'inferenceConfig.maxTokens', /64001, above the maximum output tokens of model us\.anthropic.* \(64000\)/],
+  ])('invalid input %j is rejected naming field %s before calling Bedrock', async (event, field, message) => {
+    await expect(mod.handler(event, lambdaContext())).rejects.toMatchObject({ name: 'InvalidRequest', field, message: expect.stringMatching(message) });
+    expect(fake.calls('converse')).toHaveLength(0);
+  });
+});
+
+describe('oversized prompts (lower-bound estimate: UTF-8 bytes / 256)', () => {
+  let restoreSmall: () => void;
+  let small: any;
+  beforeAll(() => {
+    restoreSmall = setEnv({ MODEL_CONFIG: JSON.stringify({ ...HAIKU_CONFIG, contextWindow: 100 }) });
+    small = loadBundledHandler('text-invoker');
+  });
+  afterAll(() => restoreSmall());
+
+  test('a prompt whose lower bound exceeds the window is rejected before Bedrock', async () => {
+    await expect(small.handler({ prompt: 'x'.repeat(256 * 100 + 1) }, lambdaContext())).rejects.toMatchObject({
+      name: 'PromptTooLong', field: 'prompt',
+      message: expect.stringMatching(/cannot fit the context window of model us\.anthropic.* \(100 tokens\): it needs at least 101 tokens/),
+    });
+    expect(fake.calls('converse')).toHaveLength(0);
+  });
+
+  test('multi-byte text counts bytes, and a prompt at the bound is sent', async () => {
+    // 'é' is 2 UTF-8 bytes: 12,800 of them are 25,600 bytes = exactly 100 tokens at 256 bytes per token.
+    await expect(small.handler({ prompt: 'é'.repeat(12800) }, lambdaContext())).resolves.toMatchObject({ modelId });
+    expect(fake.calls('converse')).toHaveLength(1);
+    await expect(small.handler({ prompt: 'é'.repeat(12801) }, lambdaContext())).rejects.toMatchObject({ name: 'PromptTooLong' });
+  });
+});
+
+describe('text-invoker streamHandler (Function URL, ConverseStream)', () => {
+  function urlEvent(body: unknown, extra: Record<string, unknown> = {}) {
+    return { body: JSON.stringify(body), isBase64Encoded: false, headers: { 'x-correlation-id': 'corr-1' }, requestContext: { requestId: 'url-req', http: { method: 'POST' } }, ...extra };
+  }
+
+  test('streams NDJSON text deltas then a done record with usage, cost and metrics', async () => {
+    const stream = new StreamCapture();
+    await mod.streamHandler(urlEvent({ prompt: 'stream these words' }), stream, lambdaContext());
+    const [call] = fake.calls('converse-stream');
+    expect(call.params.modelId).toBe(modelId);
+    const expected = fakeAnswer(call.body);
+    expect(stream.statusCode).toBe(200);
+    expect(stream.headers).toEqual({ 'content-type': 'application/x-ndjson' });
+    const lines = stream.lines;
+    expect(lines.filter((l) => l.type === 'text').length).toBeGreaterThan(1);
+    expect(lines.filter((l) => l.type === 'text').map((l) => l.text).join('')).toBe(expected.text);
+    const done = lines[lines.length - 1];
+    expect(done).toMatchObject({ type: 'done', stopReason: 'end_turn', usage: { inputTokens: expected.inputTokens, outputTokens: expected.outputTokens } });
+    expect(done.estimatedCostUsd).toBeCloseTo((expected.inputTokens * 1.1 + expected.outputTokens * 5.5) / 1e6, 12);
+    expect(metric('OutputTokens')).toBe(expected.outputTokens);
+    expect(out.logs().find((l) => l.message === 'converse stream ok')).toMatchObject({ correlation_id: 'corr-1' });
+  });
+
+  test('accepts a base64 body', async () => {
+    const stream = new StreamCapture();
+    const ev = urlEvent({}, { body: Buffer.from(JSON.stringify({ prompt: 'b64' })).toString('base64'), isBase64Encoded: true });
+    await mod.streamHandler(ev, stream, lambdaContext());
+    expect(stream.statusCode).toBe(200);
+    expect(stream.lines.filter((l) => l.type === 'text').map((l) => l.text).join('')).toBe('echo: b64');
+  });
+
+  test('an error before the first byte gets its HTTP status and a structured body', async () => {
+    fake.enqueue('converse-stream', { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'denied' });
+    const stream = new StreamCapture();
+    await mod.streamHandler(urlEvent({ prompt: 'x' }), stream, lambdaContext());
+    expect(stream.statusCode).toBe(403);
+    expect(JSON.parse(stream.bodyText).error).toMatchObject({ code: 'ModelAccessDenied', modelId });
+  });
+
+  test('an invalid body is a 400 naming the field', async () => {
+    const stream = new StreamCapture();
+    await mod.streamHandler(urlEvent({ prompt: '' }), stream, lambdaContext());
+    expect(stream.statusCode).toBe(400);
+    expect(JSON.parse(stream.bodyText).error).toMatchObject({ code: 'InvalidRequest', field: 'prompt' });
+    expect(fake.calls('converse-stream')).toHaveLength(0);
+  });
+
+  test('a stream exception mid-way ends the NDJSON with an error record', async () => {
+    fake.enqueue('converse-stream', {
+      kind: 'chunks', contentType: 'application/vnd.amazon.eventstream',
+      chunks: [
+        eventFrame('messageStart', { role: 'assistant' }),
+        eventFrame('contentBlockDelta', { delta: { text: 'partial' }, contentBlockIndex: 0 }),
+        exceptionFrame('modelStreamErrorException', 'model stream broke'),
+      ],
+    });
+    const stream = new StreamCapture();
+    await mod.streamHandler(urlEvent({ prompt: 'x' }), stream, lambdaContext());
+    expect(stream.statusCode).toBe(200);
+    const lines = stream.lines;
+    expect(lines[0]).toEqual({ type: 'text', text: 'partial' });
+    expect(lines[lines.length - 1]).toMatchObject({ type: 'error', error: { code: 'UpstreamError', modelId, message: expect.stringMatching(/model stream broke/) } });
+    expect(metric('Errors')).toBe(1);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Fake AWS Systems Manager Parameter Store (awsJson1_1 over HTTP/1.1: @aws-sdk/client-ssm uses NodeHttpHandler) on
+ * 127.0.0.1 for the real SSM client. Point it at the fake with AWS_ENDPOINT_URL_SSM=fake.url.
+ * Supports `AmazonSSM.GetParameter` (X-Amz-Target), counts calls, and scripts errors
+ * (`{"__type": "ParameterNotFound"}`, `ThrottlingException`, ...).
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SsmError { readonly status: number; readonly type: string; readonly message?: string }
+
+export class FakeSsm {
+  static async start(): Promise<FakeSsm> {
+    const f = new FakeSsm();
+    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
+    f.port = (f.server.address() as AddressInfo).port;
+    return f;
+  }
+
+  /** Parameter values by name. */
+  public readonly parameters = new Map<string, string>();
+  /** Every request: target and parsed body. */
+  public readonly requests: { target: string; body: any }[] = [];
+  private readonly errors: SsmError[] = [];
+  private readonly server: http.Server;
+  private port = 0;
+
+  private constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.handle(String(req.headers['x-amz-target'] ?? ''), Buffer.concat(chunks).toString('utf8'), res));
+    });
+  }
+
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
+
+  /** GetParameter calls received. */
+  get getParameterCalls(): number {
+    return this.requests.filter((r) => r.target === 'AmazonSSM.GetParameter').length;
+  }
+
+  /** The next calls fail with these errors, in order. */
+  failNext(...errors: SsmError[]): this {
+    this.errors.push(...errors);
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.errors.length = 0;
+    this.parameters.clear();
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(target: string, raw: string, res: http.ServerResponse): void {
+    let body: any;
+    try { body = JSON.parse(raw || '{}'); } catch { body = undefined; }
+    this.requests.push({ target, body });
+    const send = (status: number, obj: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `fake-ssm-${this.requests.length}` });
+      res.end(JSON.stringify(obj));
+    };
+    const err = this.errors.shift();
+    if (err) return send(err.status, { __type: err.type, message: err.message ?? err.type });
+    if (target !== 'AmazonSSM.GetParameter') return send(400, { __type: 'UnknownOperationException', message: `fake: ${target}` });
+    const name: string = body?.Name;
+    const value = this.parameters.get(name);
+    if (value === undefined) return send(400, { __type: 'ParameterNotFound', message: '' });
+    return send(200, {
+      Parameter: {
+        Name: name, Type: 'String', Value: value, Version: 1, DataType: 'text',
+        LastModifiedDate: 1764000000, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`,
+      },
+    });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Shim for the Lambda Node.js runtime's response-streaming globals (`awslambda.streamifyResponse`,
+ * `awslambda.HttpResponseStream.from`), installed on globalThis before a bundled handler is required.
+ *
+ * Mirrors the runtime: `HttpResponseStream.from(stream, prelude)` sets the content type
+ * `application/vnd.awslambda.http-integration-response` and writes the JSON prelude followed by 8 NUL bytes, then
+ * the body. `StreamCapture` collects what a handler wrote and splits prelude and body.
+ */
+import { Writable } from 'node:stream';
+
+const DELIMITER = Buffer.alloc(8);
+
+export class StreamCapture extends Writable {
+  public contentType?: string;
+  private readonly chunks: Buffer[] = [];
+  /** Body chunk boundaries as written (after the prelude), for asserting incremental delivery. */
+  public readonly writes: Buffer[] = [];
+
+  setContentType(ct: string): void { this.contentType = ct; }
+
+  _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    this.chunks.push(b);
+    cb();
+  }
+
+  private split(): { prelude?: any; body: Buffer } {
+    const all = Buffer.concat(this.chunks);
+    if (this.contentType !== 'application/vnd.awslambda.http-integration-response') return { body: all };
+    const at = all.indexOf(DELIMITER);
+    if (at < 0) throw new Error('streamed response has no prelude delimiter');
+    return { prelude: JSON.parse(all.subarray(0, at).toString('utf8')), body: all.subarray(at + DELIMITER.length) };
+  }
+
+  get statusCode(): number | undefined { return this.split().prelude?.statusCode; }
+  get headers(): Record<string, string> | undefined { return this.split().prelude?.headers; }
+  get bodyText(): string { return this.split().body.toString('utf8'); }
+  /** Body split into NDJSON records. */
+  get lines(): any[] { return this.bodyText.split('\n').filter(Boolean).map((l) => JSON.parse(l)); }
+}
+
+export const STREAMIFIED = Symbol.for('test.awslambda.streamified');
+
+export function installStreamingShim(): void {
+  (globalThis as any).awslambda = {
+    streamifyResponse(fn: (...args: any[]) => Promise<void>) {
+      (fn as any)[STREAMIFIED] = true;
+      return fn;
+    },
+    HttpResponseStream: {
+      from(stream: StreamCapture, prelude: unknown) {
+        stream.setContentType('application/vnd.awslambda.http-integration-response');
+        stream.write(Buffer.from(JSON.stringify(prelude)));
+        stream.write(DELIMITER);
+        return stream;
+      },
+    },
+  };
+}
+
+export function removeStreamingShim(): void {
+  delete (globalThis as any).awslambda;
+}
