@@ -87,7 +87,9 @@ export abstract class Chunking {
    * The default applied when no chunking is given: fixed-size, 300 tokens, 20% overlap (the values Bedrock's own
    * default uses, set explicitly so the template never depends on a service default).
    */
-  public static readonly DEFAULT: Chunking = Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 });
+  public static get DEFAULT(): Chunking {
+    return Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 });
+  }
 
   /** Split into chunks of at most `maxTokens` tokens, overlapping by `overlapPercentage`. */
   public static fixedSize(props: FixedSizeChunkingProps): Chunking {

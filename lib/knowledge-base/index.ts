@@ -1,0 +1,3 @@
+export * from './chunking';
+export * from './vector-store';
+export * from './knowledge-base';
