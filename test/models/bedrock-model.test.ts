@@ -1,0 +1,160 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { BedrockModel } from '../../lib/models/bedrock-model';
+import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+
+function stackIn(region?: string, now = '2026-11-25') {
+  const app = new App({ context: { [NOW_CONTEXT_KEY]: now } });
+  const stack = new Stack(app, 'Stack', region ? { env: { region } } : {});
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  return { app, stack, role };
+}
+
+function invokeStatements(stack: Stack) {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('BedrockModel', () => {
+  test('of() throws at once for a string that is not a model identifier', () => {
+    expect(() => BedrockModel.of('gpt-4')).toThrow(/'gpt-4' is not an Amazon Bedrock model identifier/);
+  });
+
+  test('fails synthesis with the policy message on the construct that uses the model', () => {
+    const { app, role } = stackIn('us-east-1');
+    BedrockModel.of('anthropic.claude-3-sonnet').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/'anthropic\.claude-3-sonnet' is a model family or partial ID.*'anthropic\.claude-3-sonnet-20240229-v1:0'/s);
+  });
+
+  test('fails synthesis for a model not offered in the stack Region and names the profiles that would work', () => {
+    const { app, role } = stackIn('us-east-1');
+    BedrockModel.of('anthropic.claude-sonnet-4-6').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/not offered on demand in us-east-1\. From us-east-1 use 'us\.anthropic\.claude-sonnet-4-6'/);
+  });
+
+  test('fails synthesis for an end-of-life model judged at the context date', () => {
+    const { app, role } = stackIn('us-east-1', '2026-11-25');
+    BedrockModel.of('anthropic.claude-3-7-sonnet-20250219-v1:0').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/reached end of life on 2026-07-30/);
+  });
+
+  test('the same model synthesizes before its EOL date (the context key sets the clock)', () => {
+    const { app, role } = stackIn('us-east-1', '2026-06-01');
+    BedrockModel.of('anthropic.claude-3-7-sonnet-20250219-v1:0').grantInvoke(role);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('rejects a malformed context date with a clear message', () => {
+    const { app, role } = stackIn('us-east-1', 'next tuesday');
+    expect(() => BedrockModel.of('amazon.nova-pro-v1:0').grantInvoke(role)).toThrow(/context 'cdk-bedrock-foundation:now' is 'next tuesday', which is not an ISO date/);
+    void app;
+  });
+
+  test('a legacy model synthesizes with a warning carrying its dates', () => {
+    const { stack, role } = stackIn('us-east-1');
+    BedrockModel.of('ai21.jamba-1-5-large-v1:0').grantInvoke(role);
+    Annotations.fromStack(stack).hasWarning('/Stack/Role', Match.stringLikeRegexp('legacy since 2026-05-26.*end of life on 2026-11-26'));
+  });
+
+  test('grants InvokeModel and InvokeModelWithResponseStream on the exact foundation-model ARN', () => {
+    const { stack, role } = stackIn('us-east-1');
+    const grant = BedrockModel.of('amazon.nova-pro-v1:0').grantInvoke(role);
+    expect(grant.success).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0']] },
+        }],
+      },
+    });
+  });
+
+  test('grants a geo profile: the profile ARN, plus the model ARN in each geography Region and the stack Region under the profile condition', () => {
+    const { stack, role } = stackIn('us-east-1');
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(role);
+    const statements = invokeStatements(stack);
+    expect(statements).toHaveLength(2);
+    const profileArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1:', { Ref: 'AWS::AccountId' }, ':inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0']] };
+    expect(statements[0]).toEqual({ Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: profileArn });
+    expect(statements[1].Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': profileArn } });
+    const fm = (r: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${r}::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0`]] });
+    expect(statements[1].Resource).toEqual(['us-east-1', 'us-east-2', 'us-west-2'].map(fm));
+    expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
+  });
+
+  test('grants a global profile also on the Region-less foundation-model ARN under the condition', () => {
+    const { stack, role } = stackIn('eu-west-1');
+    BedrockModel.of('global.anthropic.claude-sonnet-4-6').grantInvoke(role);
+    const statements = invokeStatements(stack);
+    const conditioned = statements.find((s: any) => s.Condition);
+    const resources = JSON.stringify(conditioned.Resource);
+    expect(resources).toContain(':bedrock:::foundation-model/anthropic.claude-sonnet-4-6');
+    expect(resources).toContain(':bedrock:eu-west-1::foundation-model/anthropic.claude-sonnet-4-6');
+    expect(resources).toContain(':bedrock:ap-southeast-2::foundation-model/anthropic.claude-sonnet-4-6');
+    expect(conditioned.Condition.StringEquals['bedrock:InferenceProfileArn']).toBeDefined();
+  });
+
+  test('accepts a us. profile from us-west-1 with a data-gap warning and grants us-west-1 too', () => {
+    const { app, stack, role } = stackIn('us-west-1');
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(role);
+    expect(() => app.synth()).not.toThrow();
+    Annotations.fromStack(stack).hasWarning('/Stack/Role', Match.stringLikeRegexp('missing from the \'us\\.\' geography'));
+    const conditioned = invokeStatements(stack).find((s: any) => s.Condition);
+    expect(JSON.stringify(conditioned.Resource)).toContain(':bedrock:us-west-1::foundation-model/');
+  });
+
+  test('an env-agnostic stack gets a warning and a CloudFormation Rule asserting the Region', () => {
+    const { stack, role } = stackIn(undefined);
+    BedrockModel.of('amazon.titan-embed-text-v1').grantInvoke(role);
+    const template = Template.fromStack(stack);
+    const rules = template.toJSON().Rules;
+    const ours = Object.keys(rules).filter((k) => k.startsWith('BedrockModelRegion'));
+    expect(ours).toHaveLength(1);
+    const rule: any = rules[ours[0]];
+    expect(rule.Assertions[0].Assert).toEqual({ 'Fn::Contains': [['us-east-1', 'us-west-2', 'eu-central-1', 'ap-northeast-1'], { Ref: 'AWS::Region' }] });
+    expect(rule.Assertions[0].AssertDescription).toMatch(/offered only in us-east-1, us-west-2, eu-central-1, ap-northeast-1/);
+    Annotations.fromStack(stack).hasWarning('/Stack/Role', Match.stringLikeRegexp('Region unknown'));
+  });
+
+  test('validation is attached once per construct even when granted twice', () => {
+    const { app, role } = stackIn('us-east-1');
+    const model = BedrockModel.of('anthropic.claude-3-sonnet');
+    model.grantInvoke(role);
+    model.grantInvoke(role);
+    let message = '';
+    try { app.synth(); } catch (e) { message = String(e); }
+    expect(message.match(/is a model family or partial ID/g)).toHaveLength(1);
+  });
+
+  test('an application-inference-profile ARN needs custom.sourceModelId', () => {
+    const { app, role } = stackIn('us-east-1');
+    BedrockModel.of('arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/hides the model it runs.*sourceModelId/);
+  });
+
+  test('an application-inference-profile ARN with its source model grants the ARN and the model under the condition', () => {
+    const { app, stack, role } = stackIn('us-east-1');
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3';
+    BedrockModel.of(arn, { custom: { sourceModelId: 'amazon.nova-pro-v1:0' } }).grantInvoke(role);
+    expect(() => app.synth()).not.toThrow();
+    const statements = invokeStatements(stack);
+    expect(statements[0].Resource).toBe(arn);
+    expect(statements[1].Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': arn } });
+  });
+
+  test('exposes sourced capabilities and the run-time configuration with the rate of the invocation form', () => {
+    const geo = BedrockModel.of('us.anthropic.claude-sonnet-4-6');
+    const global = BedrockModel.of('global.anthropic.claude-sonnet-4-6');
+    expect(geo.contextWindow).toBe(200000);
+    expect(geo.runtimeConfig().price).toMatchObject({ inputPer1M: 3.3, outputPer1M: 16.5, asOf: '2026-10-05' });
+    expect(global.runtimeConfig().price).toMatchObject({ inputPer1M: 3, outputPer1M: 15 });
+    const embed = BedrockModel.of('amazon.titan-embed-text-v2:0');
+    expect(embed.isEmbeddingModel).toBe(true);
+    expect(embed.embeddingDimensions).toEqual([256, 512, 1024]);
+    expect(embed.defaultEmbeddingDimension).toBe(1024);
+    expect(embed.runtimeConfig()).toMatchObject({ schemaVersion: 1, modelId: 'amazon.titan-embed-text-v2:0', invocationForm: 'in-region', embedding: { default: 1024 } });
+  });
+});
