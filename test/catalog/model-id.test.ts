@@ -1,0 +1,69 @@
+import { looksLikeModelId, parseModelId, KNOWN_PROVIDERS } from '../../lib/catalog/model-id';
+import { ModelCatalog } from '../../lib/catalog/catalog';
+
+describe('parseModelId', () => {
+  test('parses a revisioned foundation-model ID', () => {
+    expect(parseModelId('anthropic.claude-haiku-4-5-20251001-v1:0')).toMatchObject({
+      kind: 'foundation-model', provider: 'anthropic', foundationModelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+      baseId: 'anthropic.claude-haiku-4-5-20251001-v1', revision: 0, contextVariantSuffix: undefined,
+    });
+  });
+
+  test('parses an unrevisioned official ID', () => {
+    expect(parseModelId('anthropic.claude-sonnet-4-6')).toMatchObject({ kind: 'foundation-model', baseId: 'anthropic.claude-sonnet-4-6', revision: undefined });
+    expect(parseModelId('openai.gpt-5.5')).toMatchObject({ provider: 'openai', baseId: 'openai.gpt-5.5' });
+  });
+
+  test('parses a Provisioned-Throughput context variant', () => {
+    expect(parseModelId('anthropic.claude-v2:1:200k')).toMatchObject({ baseId: 'anthropic.claude-v2', revision: 1, contextVariantSuffix: '200k' });
+  });
+
+  test.each(['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'in'])('parses the %s. inference-profile prefix', (prefix) => {
+    expect(parseModelId(`${prefix}.anthropic.claude-sonnet-4-6`)).toMatchObject({
+      kind: 'inference-profile', profilePrefix: prefix, profileId: `${prefix}.anthropic.claude-sonnet-4-6`, foundationModelId: 'anthropic.claude-sonnet-4-6',
+    });
+  });
+
+  test('parses the four ARN forms', () => {
+    expect(parseModelId('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0'))
+      .toMatchObject({ kind: 'foundation-model', foundationModelId: 'amazon.nova-pro-v1:0', arn: { region: 'us-east-1', account: '' } });
+    expect(parseModelId('arn:aws:bedrock:::foundation-model/amazon.nova-pro-v1:0')).toMatchObject({ arn: { region: '' } });
+    expect(parseModelId('arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-3-haiku-20240307-v1:0'))
+      .toMatchObject({ kind: 'inference-profile', profilePrefix: 'us-gov', arn: { partition: 'aws-us-gov', account: '123456789012' } });
+    expect(parseModelId('arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3'))
+      .toMatchObject({ kind: 'application-inference-profile', arn: { resourceId: 'a1b2c3' } });
+    expect(parseModelId('arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdef123456')).toMatchObject({ kind: 'provisioned-model' });
+  });
+
+  test.each([
+    ['', /it is empty/],
+    ['claude', /does not have the form '<provider>\.<model>\[:<revision>\]'/],
+    ['anthropic.claude sonnet', /contains white space/],
+    ['arn:aws:bedrock:us-east-1::foundation-model/x', /does not have the form/],
+    ['arn:aws:bedrock:us-east-1:123456789012:foundation-model/amazon.nova-pro-v1:0', /a foundation-model ARN has no account ID/],
+    ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/amazon.nova-pro-v1:0', /is not a system-defined inference-profile ID/],
+  ])('rejects %j with a message naming the value', (input, message) => {
+    expect(() => parseModelId(input)).toThrow(message);
+    expect(() => parseModelId(input)).toThrow(/is not an Amazon Bedrock model identifier/);
+  });
+});
+
+describe('looksLikeModelId', () => {
+  test.each([
+    ['anthropic.claude-3-sonnet', true],
+    ['us.anthropic.claude-sonnet-4-6', true],
+    ['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0', true],
+    ['anthropic.claude-3-5-sonnet-latest', true],
+    ['amazon.com', false],
+    ['my-bucket.s3', false],
+    ['example.model-v1', false],
+    ['hello world', false],
+  ])('%s -> %s', (value, expected) => {
+    expect(looksLikeModelId(value)).toBe(expected);
+  });
+
+  test('the known providers are exactly the providers of the catalog', () => {
+    const providers = [...new Set(ModelCatalog.default().all().map((m) => m.modelId.split('.')[0]))].sort();
+    expect([...KNOWN_PROVIDERS].sort()).toEqual(providers);
+  });
+});
