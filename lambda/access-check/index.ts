@@ -1,0 +1,373 @@
+/**
+ * Deploy-time Bedrock model access check: the onEvent handler of the `ModelAccessCheck` custom resource
+ * (aws-cdk-lib custom-resources Provider framework: it receives the CloudFormation event and returns
+ * `{ PhysicalResourceId, Data }`, or throws to fail the resource; the framework answers CloudFormation).
+ *
+ * For each model it calls `GetFoundationModelAvailability` (GET /foundation-model-availability/{modelId}) in the
+ * deploying Region with the foundation-model ID (for an inference profile, the profile's model), then applies:
+ *   regionAvailability NOT_AVAILABLE        -> fail; name the Regions / inference profiles that would work
+ *   authorizationStatus NOT_AUTHORIZED      -> fail; Anthropic: one-time use-case form (PutUseCaseForModelAccess);
+ *                                              others: check SCPs and permissions
+ *   agreementAvailability.status != AVAILABLE -> warning (fail with FailOnMissingAgreement=true): Bedrock subscribes a
+ *                                              Marketplace model on first invocation when the invoking role may
+ *   entitlementAvailability NOT_AVAILABLE   -> warning (meaning not documented by AWS)
+ * Every unusable model is reported in ONE error message. Delete always succeeds.
+ *
+ * Bounded time: SDK retries (throttling, 5xx, timeouts) with a capped exponential backoff, per-request connection /
+ * request timeouts, and an overall deadline derived from the Lambda's remaining time; when the deadline passes,
+ * outstanding calls are aborted and the check fails with a message saying so.
+ *
+ * Sources: docs.aws.amazon.com/bedrock/latest/userguide/model-access.html (stored copy fetched 2026-09-26,
+ * `sourceCatalog:AWS_DOC_MODEL_ACCESS`); response shape from @aws-sdk/client-bedrock 3.1161.0.
+ */
+import { createHash } from 'node:crypto';
+import { BedrockClient, GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+
+/** One model as the construct passes it (ResourceProperties.Models[]). */
+export interface ModelToCheck {
+  /** The ID as written in the app (FM ID, profile ID or ARN). */
+  readonly ModelId: string;
+  /** The foundation-model ID to ask about. */
+  readonly FoundationModelId?: string;
+  /** Provider prefix, e.g. `anthropic`. */
+  readonly Provider?: string;
+  /** Regions where the vendored catalog lists the model on demand (computed at synth). */
+  readonly OnDemandRegions?: string[];
+  /** System-defined inference profiles of the model with the Regions they can be called from. */
+  readonly Profiles?: Array<{ readonly Id: string; readonly SourceRegions?: string[] }>;
+}
+
+export interface AccessCheckProperties {
+  readonly Models: ModelToCheck[];
+  /** `'true'` / `'false'` (CloudFormation passes custom-resource properties as strings). */
+  readonly FailOnMissingAgreement?: string | boolean;
+  readonly CatalogGeneratedAt?: string;
+}
+
+export interface AccessCheckEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResourceProperties: AccessCheckProperties & { ServiceToken?: string };
+  readonly OldResourceProperties?: unknown;
+  readonly PhysicalResourceId?: string;
+  readonly StackId?: string;
+  readonly RequestId?: string;
+  readonly LogicalResourceId?: string;
+}
+
+export interface AccessCheckResult {
+  /** Omitted only for a Delete that carried none (the framework then keeps CloudFormation's). */
+  readonly PhysicalResourceId?: string;
+  readonly Data?: Record<string, string>;
+}
+
+interface LambdaContextLike { getRemainingTimeInMillis?: () => number }
+
+const AGREEMENT = ['AVAILABLE', 'ERROR', 'NOT_AVAILABLE', 'PENDING'];
+const AUTHORIZATION = ['AUTHORIZED', 'NOT_AUTHORIZED'];
+const AVAILABILITY = ['AVAILABLE', 'NOT_AVAILABLE'];
+const PROFILE_PREFIXES = ['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'in', 'ca'];
+/** Providers whose models have no AWS Marketplace product ID (model-access.html): no subscription happens. */
+const NO_MARKETPLACE_PRODUCT = ['amazon', 'deepseek', 'mistral', 'meta', 'qwen'];
+
+interface Settings {
+  readonly maxAttempts: number;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  readonly connectTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly deadlineMs: number;
+  readonly safetyMarginMs: number;
+  readonly concurrency: number;
+}
+
+function intEnv(name: string, dflt: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= min ? Math.floor(n) : dflt;
+}
+
+function settings(): Settings {
+  return {
+    maxAttempts: intEnv('ACCESS_CHECK_MAX_ATTEMPTS', 4, 1),
+    backoffBaseMs: intEnv('ACCESS_CHECK_BACKOFF_BASE_MS', 500, 0),
+    backoffMaxMs: intEnv('ACCESS_CHECK_BACKOFF_MAX_MS', 5000, 0),
+    connectTimeoutMs: intEnv('ACCESS_CHECK_CONNECT_TIMEOUT_MS', 3000, 1),
+    requestTimeoutMs: intEnv('ACCESS_CHECK_REQUEST_TIMEOUT_MS', 5000, 1),
+    deadlineMs: intEnv('ACCESS_CHECK_DEADLINE_MS', 120000, 1),
+    safetyMarginMs: intEnv('ACCESS_CHECK_SAFETY_MARGIN_MS', 10000, 0),
+    concurrency: intEnv('ACCESS_CHECK_CONCURRENCY', 4, 1),
+  };
+}
+
+/**
+ * Retries throttling and transient errors (429, 500/502/503/504, timeouts, connection resets) with full-jitter
+ * exponential backoff capped at `backoffMaxMs`, at most `maxAttempts` attempts, and never past the deadline.
+ */
+class BoundedRetryStrategy implements RetryStrategyV2 {
+  public readonly mode = 'standard';
+  constructor(private readonly s: Settings, private readonly deadline: number) {}
+  public async acquireInitialRetryToken(): Promise<StandardRetryToken> {
+    return token(0, 0);
+  }
+  public async refreshRetryTokenForRetry(t: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
+    const attempt = t.getRetryCount() + 1;
+    const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
+    if (!retryable || attempt >= this.s.maxAttempts) throw info.error ?? new Error('not retryable');
+    const cap = Math.min(this.s.backoffMaxMs, this.s.backoffBaseMs * 2 ** (attempt - 1));
+    const delay = Math.floor(Math.random() * cap);
+    if (Date.now() + delay + this.s.requestTimeoutMs > this.deadline) throw info.error ?? new Error('deadline');
+    return token(attempt, delay);
+  }
+  public recordSuccess(): void { /* no retry quota */ }
+}
+
+function token(count: number, delay: number): StandardRetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined };
+}
+
+/** Strips a geo/global profile prefix or a foundation-model / inference-profile ARN down to the FM ID. */
+export function foundationModelIdOf(id: string): string {
+  const arn = /^arn:[a-z-]+:bedrock:[a-z0-9-]*:[0-9]*:(foundation-model|inference-profile)\/(.+)$/.exec(id);
+  const rest = arn ? arn[2] : id;
+  const dot = rest.indexOf('.');
+  if (dot > 0 && PROFILE_PREFIXES.includes(rest.slice(0, dot)) && rest.indexOf('.', dot + 1) > dot) return rest.slice(dot + 1);
+  return rest;
+}
+
+function parseProperties(p: AccessCheckEvent['ResourceProperties'] | undefined): { models: ModelToCheck[]; failOnMissingAgreement: boolean } {
+  const models = p?.Models;
+  if (!Array.isArray(models) || models.length === 0 || models.some((m) => !m || typeof m.ModelId !== 'string' || m.ModelId === '')) {
+    throw new Error(`ModelAccessCheck: malformed resource properties (Models must be a non-empty list of { ModelId }); got ${JSON.stringify(p?.Models)}. `
+      + 'This is a bug in cdk-bedrock-foundation or a hand-edited template.');
+  }
+  const flag = p!.FailOnMissingAgreement;
+  return { models, failOnMissingAgreement: flag === true || flag === 'true' };
+}
+
+/** Stable physical ID: the Region and the sorted set of checked foundation models. */
+export function physicalIdFor(region: string, models: readonly ModelToCheck[]): string {
+  const ids = [...new Set(models.map((m) => m.FoundationModelId || foundationModelIdOf(m.ModelId)))].sort();
+  const hash = createHash('sha256').update(`${region}\n${ids.join('\n')}`).digest('hex').slice(0, 16);
+  return `bedrock-model-access-${region}-${hash}`;
+}
+
+type Outcome =
+  | { kind: 'ok'; response: Record<string, unknown> }
+  | { kind: 'apiError'; error: unknown };
+
+interface Report {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, extra: Record<string, unknown> = {}): void {
+  const line = JSON.stringify({ level, message, ...extra });
+  if (level === 'INFO') console.log(line); else if (level === 'WARN') console.warn(line); else console.error(line);
+}
+
+function errorSummary(e: unknown): { name: string; message: string; status?: number; attempts?: number } {
+  const err = (e ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
+  return { name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, attempts: err.$metadata?.attempts };
+}
+
+function alternatives(m: ModelToCheck, region: string): string {
+  const profiles = (m.Profiles ?? []).filter((p) => p.Id !== m.ModelId && (!p.SourceRegions || p.SourceRegions.includes(region)));
+  const regions = (m.OnDemandRegions ?? []).filter((r) => r !== region);
+  const parts: string[] = [];
+  if (profiles.length) parts.push(`use the inference profile ${profiles.map((p) => p.Id).join(' or ')} (callable from ${region})`);
+  if (regions.length) parts.push(`deploy to a Region where the model is offered on demand: ${regions.join(', ')}`);
+  if (parts.length === 0) {
+    return 'The vendored catalog lists no alternative Region or inference profile for it; see the model\'s card and the Bedrock '
+      + '"Regional availability by models" page for where it is offered.';
+  }
+  return `Would work (per the vendored catalog): ${parts.join('; or ')}.`;
+}
+
+function describeModel(m: ModelToCheck, fmId: string): string {
+  return fmId === m.ModelId ? m.ModelId : `${m.ModelId} (foundation model ${fmId})`;
+}
+
+/** Applies the decision table to one model's availability answer. */
+function judge(m: ModelToCheck, fmId: string, outcome: Outcome, region: string, failOnMissingAgreement: boolean, report: Report): void {
+  const who = describeModel(m, fmId);
+  const provider = (m.Provider || fmId.split('.')[0] || '').toLowerCase();
+  if (outcome.kind === 'apiError') {
+    const e = errorSummary(outcome.error);
+    const what = `${e.name}: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}${e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`;
+    if (e.name === 'ResourceNotFoundException' || e.name === 'ValidationException') {
+      report.errors.push(`${who}: Bedrock does not recognise this model in ${region} (${what}). ${alternatives(m, region)}`);
+    } else if (e.name === 'AccessDeniedException') {
+      report.errors.push(`${who}: the access check itself was denied GetFoundationModelAvailability (${what}). `
+        + 'An SCP or permissions boundary may deny bedrock:GetFoundationModelAvailability to the check\'s role; allow it, or remove the ModelAccessCheck.');
+    } else if (e.name === 'AbortError' || /deadline/i.test(e.message)) {
+      report.errors.push(`${who}: could not be checked before the check's deadline (${what}); the model's access is unknown. `
+        + 'Retry the deployment; if Bedrock\'s control plane keeps timing out, see the AWS Health Dashboard.');
+    } else {
+      report.errors.push(`${who}: could not be checked (${what}); the model's access is unknown. `
+        + 'Retry the deployment; if Bedrock keeps failing or throttling, see the AWS Health Dashboard or remove the ModelAccessCheck temporarily.');
+    }
+    return;
+  }
+
+  const r = outcome.response;
+  const agreement = (r.agreementAvailability ?? {}) as { status?: unknown; errorMessage?: unknown };
+  const bad: string[] = [];
+  if (!AVAILABILITY.includes(r.regionAvailability as string)) bad.push(`regionAvailability=${JSON.stringify(r.regionAvailability)}`);
+  if (!AUTHORIZATION.includes(r.authorizationStatus as string)) bad.push(`authorizationStatus=${JSON.stringify(r.authorizationStatus)}`);
+  if (!AVAILABILITY.includes(r.entitlementAvailability as string)) bad.push(`entitlementAvailability=${JSON.stringify(r.entitlementAvailability)}`);
+  if (!AGREEMENT.includes(agreement.status as string)) bad.push(`agreementAvailability.status=${JSON.stringify(agreement.status)}`);
+  if (bad.length) {
+    report.errors.push(`${who}: GetFoundationModelAvailability returned an unexpected response (${bad.join(', ')}); the model's access is unknown. `
+      + 'Retry the deployment; if it persists, the Bedrock API changed and cdk-bedrock-foundation needs an update.');
+    return;
+  }
+
+  if (r.regionAvailability === 'NOT_AVAILABLE') {
+    report.errors.push(`${who}: not available in ${region} (regionAvailability NOT_AVAILABLE). ${alternatives(m, region)}`);
+  }
+  if (r.authorizationStatus === 'NOT_AUTHORIZED') {
+    report.errors.push(provider === 'anthropic'
+      ? `${who}: this account is not authorized to use it in ${region} (authorizationStatus NOT_AUTHORIZED). Anthropic requires a one-time `
+        + 'use-case form per account (or once at the AWS Organization\'s management account, inherited by member accounts): submit it '
+        + 'in the Bedrock console (open the Anthropic model in the model catalog) or with `aws bedrock put-use-case-for-model-access '
+        + '--form-data <base64 JSON>` (PutUseCaseForModelAccess); access is granted right after submission. Then redeploy.'
+      : `${who}: this account is not authorized to use it in ${region} (authorizationStatus NOT_AUTHORIZED). Check the AWS Organizations `
+        + 'Service Control Policies and IAM policies that restrict Bedrock model access for this account, and (AWS GovCloud) the '
+        + 'Bedrock console\'s Model access page. Then redeploy.');
+  }
+  if (agreement.status !== 'AVAILABLE') {
+    const detail = typeof agreement.errorMessage === 'string' && agreement.errorMessage ? ` (${agreement.errorMessage})` : '';
+    let msg = `${who}: the account has no active Marketplace agreement for it yet (agreementAvailability ${agreement.status}${detail}). `;
+    if (agreement.status === 'PENDING') {
+      msg += 'A subscription is in progress; it can take up to 15 minutes. ';
+    } else if (agreement.status === 'ERROR') {
+      msg += 'The last subscription attempt failed; fix its cause (missing aws-marketplace permissions on the invoking role, or no valid payment method). ';
+    }
+    msg += NO_MARKETPLACE_PRODUCT.includes(provider)
+      ? `AWS documents no Marketplace product for ${provider} models, so no subscription should be needed. `
+      : 'Bedrock enables serverless models by default and subscribes the account on the model\'s first invocation when the invoking role has '
+        + 'aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions (ModelAccessCheck.grantMarketplaceSubscribe) '
+        + 'and the account has a valid payment method; the first calls can fail until the subscription completes. ';
+    if (failOnMissingAgreement) {
+      report.errors.push(msg + 'Failing because failOnMissingAgreement is true.');
+    } else {
+      report.warnings.push(msg + 'Not failing (set failOnMissingAgreement: true to fail instead).');
+    }
+  }
+  if (r.entitlementAvailability === 'NOT_AVAILABLE') {
+    report.warnings.push(`${who}: entitlementAvailability is NOT_AVAILABLE in ${region}. AWS does not document what this means for serverless `
+      + 'models; the check does not fail on it. If invocations fail with AccessDeniedException, check model access in the Bedrock console.');
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  }));
+  return out;
+}
+
+function accountOf(stackId?: string): string | undefined {
+  return stackId ? /^arn:[a-z-]+:cloudformation:[a-z0-9-]+:(\d{12}):/.exec(stackId)?.[1] : undefined;
+}
+
+export async function handler(event: AccessCheckEvent, context?: LambdaContextLike): Promise<AccessCheckResult> {
+  log('INFO', 'event', { requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, logicalResourceId: event.LogicalResourceId, properties: event.ResourceProperties });
+  if (event.RequestType === 'Delete') {
+    // Nothing to clean up; always succeed and keep the ID CloudFormation sent (the framework rejects a changed one).
+    // After a failed Create this is the framework's CREATE_FAILED marker (the framework normally answers that Delete itself).
+    return event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
+  }
+
+  const { models, failOnMissingAgreement } = parseProperties(event.ResourceProperties);
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '';
+  if (!region) throw new Error('ModelAccessCheck: AWS_REGION is not set in the handler environment; cannot tell which Region to check.');
+  const s = settings();
+  const started = Date.now();
+  const remaining = context?.getRemainingTimeInMillis?.();
+  const budget = Math.max(1000, Math.min(s.deadlineMs, remaining !== undefined ? remaining - s.safetyMarginMs : s.deadlineMs));
+  const deadline = started + budget;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`deadline of ${budget} ms reached`)), budget);
+
+  const client = new BedrockClient({
+    region,
+    maxAttempts: s.maxAttempts,
+    retryStrategy: new BoundedRetryStrategy(s, deadline),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: s.connectTimeoutMs,
+      requestTimeout: s.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    }),
+  });
+
+  const fmIds = models.map((m) => m.FoundationModelId || foundationModelIdOf(m.ModelId));
+  const unique = [...new Set(fmIds)];
+  const outcomes = new Map<string, Outcome>();
+  try {
+    await mapLimit(unique, s.concurrency, async (fmId) => {
+      if (abort.signal.aborted) {
+        outcomes.set(fmId, { kind: 'apiError', error: Object.assign(new Error(`deadline of ${budget} ms reached before the call started`), { name: 'AbortError' }) });
+        return;
+      }
+      try {
+        const out = await client.send(new GetFoundationModelAvailabilityCommand({ modelId: fmId }), { abortSignal: abort.signal });
+        const { $metadata, ...response } = out as unknown as Record<string, unknown>;
+        log('INFO', 'availability', { modelId: fmId, response, attempts: ($metadata as { attempts?: number } | undefined)?.attempts });
+        outcomes.set(fmId, { kind: 'ok', response });
+      } catch (error) {
+        const e = abort.signal.aborted
+          ? Object.assign(new Error(`deadline of ${budget} ms reached (${errorSummary(error).message})`), { name: 'AbortError' })
+          : error;
+        log('WARN', 'availability call failed', { modelId: fmId, error: errorSummary(error) });
+        outcomes.set(fmId, { kind: 'apiError', error: e });
+      }
+    });
+  } finally {
+    clearTimeout(timer);
+    client.destroy();
+  }
+
+  const report: Report = { errors: [], warnings: [] };
+  const seen = new Set<string>();
+  models.forEach((m, i) => {
+    const key = `${m.ModelId}|${fmIds[i]}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    judge(m, fmIds[i], outcomes.get(fmIds[i])!, region, failOnMissingAgreement, report);
+  });
+
+  const account = accountOf(event.StackId);
+  const where = `${region}${account ? `, account ${account}` : ''}`;
+  const physicalResourceId = physicalIdFor(region, models);
+  if (report.errors.length > 0) {
+    const lines = [
+      `Bedrock model access check failed (${where}): ${report.errors.length} problem(s) with ${models.length} model(s) checked.`,
+      ...report.errors.map((e, i) => `${i + 1}. ${e}`),
+    ];
+    if (report.warnings.length) lines.push('Warnings (not failing):', ...report.warnings.map((w) => `- ${w}`));
+    lines.push('Note: this check sees the account\'s model access, not the IAM permissions or SCPs of the roles that will invoke the models.');
+    const message = lines.join('\n');
+    log('ERROR', 'access check failed', { errors: report.errors, warnings: report.warnings });
+    throw new Error(message);
+  }
+  for (const w of report.warnings) log('WARN', 'access check warning', { warning: w });
+  log('INFO', 'access check passed', { region, models: fmIds, warnings: report.warnings.length });
+  return {
+    PhysicalResourceId: physicalResourceId,
+    Data: {
+      Region: region,
+      CheckedModels: unique.join(','),
+      WarningCount: String(report.warnings.length),
+      Warnings: report.warnings.join('\n'),
+    },
+  };
+}

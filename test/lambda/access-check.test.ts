@@ -1,0 +1,246 @@
+/**
+ * Runs the BUNDLED access-check handler (assets/handlers/access-check/index.js, built by
+ * `node scripts/build-assets.mjs`) in-process against a fake Bedrock control plane on 127.0.0.1, with the real
+ * @aws-sdk/client-bedrock client inside the bundle (endpoint from AWS_ENDPOINT_URL_BEDROCK).
+ */
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
+
+type Handler = (event: unknown, context?: { getRemainingTimeInMillis: () => number }) => Promise<{
+  PhysicalResourceId?: string; Data?: Record<string, string>;
+}>;
+const bundle = path.join(__dirname, '..', '..', 'assets', 'handlers', 'access-check', 'index.js');
+// The bundled SDK (ESM build) does `await import('node:http')` for http:// endpoints, which jest's module sandbox rejects
+// without --experimental-vm-modules. So the bundle is loaded with Node's own require (still in-process, still the
+// bundle as shipped): it then runs in the worker's outer realm, whose process.env and console are set/spied below.
+const outer = vm.runInThisContext('globalThis') as typeof globalThis;
+const nodeRequire = (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule.require.bind(
+  (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule);
+const { handler } = nodeRequire(bundle) as { handler: Handler };
+const outerEnv = outer.process.env;
+
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const NOVA = 'amazon.nova-pro-v1:0';
+const COHERE = 'cohere.command-r-plus-v1:0';
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/app/11111111-2222-3333-4444-555555555555';
+const CREATE_FAILED = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
+
+const haiku = {
+  ModelId: HAIKU, FoundationModelId: HAIKU, Provider: 'anthropic',
+  OnDemandRegions: ['us-east-1', 'eu-west-1', 'ap-northeast-1'],
+  Profiles: [
+    { Id: `eu.${HAIKU}`, SourceRegions: ['eu-west-1', 'eu-central-1'] },
+    { Id: `us.${HAIKU}`, SourceRegions: ['us-east-1', 'us-west-2'] },
+  ],
+};
+const nova = { ModelId: NOVA, FoundationModelId: NOVA, Provider: 'amazon', OnDemandRegions: ['us-east-1'], Profiles: [] };
+const cohere = { ModelId: COHERE, FoundationModelId: COHERE, Provider: 'cohere', OnDemandRegions: ['us-east-1', 'eu-west-1'] };
+
+function event(models: unknown[], opts: { type?: 'Create' | 'Update' | 'Delete'; failOnMissingAgreement?: string; physicalId?: string } = {}) {
+  return {
+    RequestType: opts.type ?? 'Create',
+    StackId: STACK_ID,
+    RequestId: 'req-1',
+    LogicalResourceId: 'AccessCheck',
+    ...(opts.physicalId ? { PhysicalResourceId: opts.physicalId } : {}),
+    ResourceProperties: {
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+      Models: models,
+      FailOnMissingAgreement: opts.failOnMissingAgreement ?? 'false',
+    },
+  };
+}
+
+const ctx = (ms = 60000) => ({ getRemainingTimeInMillis: () => ms });
+
+describe('access-check handler (bundled) against a fake Bedrock control plane', () => {
+  let fake: FakeBedrockControlPlane;
+  const env = { ...outerEnv };
+  const setEnv = (vars: Record<string, string>) => Object.assign(outerEnv, vars);
+
+  beforeEach(async () => {
+    fake = await FakeBedrockControlPlane.start();
+    setEnv({
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_BEDROCK: fake.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      ACCESS_CHECK_MAX_ATTEMPTS: '3',
+      ACCESS_CHECK_BACKOFF_BASE_MS: '20',
+      ACCESS_CHECK_BACKOFF_MAX_MS: '50',
+      ACCESS_CHECK_REQUEST_TIMEOUT_MS: '300',
+      ACCESS_CHECK_CONNECT_TIMEOUT_MS: '300',
+      ACCESS_CHECK_SAFETY_MARGIN_MS: '0',
+    });
+    delete outerEnv.AWS_PROFILE;
+    jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
+    jest.spyOn(outer.console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(outer.console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    for (const k of Object.keys(outerEnv)) if (!(k in env)) delete outerEnv[k];
+    Object.assign(outerEnv, env);
+    await fake.close();
+  });
+
+  test('passes when every model is usable, with a stable physical ID and signed requests to the deploying Region', async () => {
+    fake.setAvailability(HAIKU, reply.availability(HAIKU)).setAvailability(NOVA, reply.availability(NOVA));
+    const a = await handler(event([haiku, nova]), ctx());
+    expect(a.Data).toEqual({ Region: 'eu-west-1', CheckedModels: `${HAIKU},${NOVA}`, WarningCount: '0', Warnings: '' });
+    expect(a.PhysicalResourceId).toMatch(/^bedrock-model-access-eu-west-1-[0-9a-f]{16}$/);
+    // Same models in another order (and an Update) keep the ID; another model set changes it.
+    const b = await handler(event([nova, haiku], { type: 'Update', physicalId: a.PhysicalResourceId }), ctx());
+    expect(b.PhysicalResourceId).toBe(a.PhysicalResourceId);
+    const c = await handler(event([nova]), ctx());
+    expect(c.PhysicalResourceId).not.toBe(a.PhysicalResourceId);
+    const reqs = fake.requestsTo('GET /foundation-model-availability/');
+    expect(reqs.map((r) => r.path)).toContain(`/foundation-model-availability/${HAIKU}`);
+    expect(reqs.every((r) => r.signed && r.region === 'eu-west-1')).toBe(true);
+  });
+
+  test('checks the foundation model of an inference profile', async () => {
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
+    const profile = { ...haiku, ModelId: `eu.${HAIKU}` };
+    await expect(handler(event([profile]), ctx())).rejects.toThrow(
+      new RegExp(`eu\\.anthropic\\.claude-haiku-4-5-20251001-v1:0 \\(foundation model ${HAIKU.replace(/\./g, '\\.')}\\): not available in eu-west-1`));
+    expect(fake.requestsTo('GET /foundation-model-availability/').map((r) => r.path)).toEqual([`/foundation-model-availability/${HAIKU}`]);
+  });
+
+  describe('decision table: every availability combination', () => {
+    const regions = ['AVAILABLE', 'NOT_AVAILABLE'];
+    const auths = ['AUTHORIZED', 'NOT_AUTHORIZED'];
+    const agreements = ['AVAILABLE', 'NOT_AVAILABLE', 'PENDING', 'ERROR'];
+    const entitlements = ['AVAILABLE', 'NOT_AVAILABLE'];
+    const combos: Array<[string, string, string, string, boolean]> = [];
+    for (const r of regions) for (const a of auths) for (const g of agreements) for (const e of entitlements) for (const f of [false, true]) combos.push([r, a, g, e, f]);
+
+    test.each(combos)('region %s, authorization %s, agreement %s, entitlement %s, failOnMissingAgreement %s', async (region, auth, agreement, entitlement, failOnMissing) => {
+      fake.setAvailability(HAIKU, reply.availability(HAIKU, { region, authorization: auth, agreement, entitlement, agreementErrorMessage: agreement === 'ERROR' ? 'Payment instrument missing' : undefined }));
+      // The table of issue 10: Region and authorization fail; agreement warns unless failOnMissingAgreement; entitlement warns.
+      const shouldFail = region === 'NOT_AVAILABLE' || auth === 'NOT_AUTHORIZED' || (failOnMissing && agreement !== 'AVAILABLE');
+      const expectedWarnings = (!failOnMissing && agreement !== 'AVAILABLE' ? 1 : 0) + (entitlement === 'NOT_AVAILABLE' ? 1 : 0);
+      const run = handler(event([haiku], { failOnMissingAgreement: String(failOnMissing) }), ctx());
+      if (!shouldFail) {
+        const out = await run;
+        expect(out.Data?.WarningCount).toBe(String(expectedWarnings));
+        if (agreement !== 'AVAILABLE') expect(out.Data?.Warnings).toMatch(new RegExp(`agreementAvailability ${agreement}.*Not failing \\(set failOnMissingAgreement: true`));
+        if (entitlement === 'NOT_AVAILABLE') expect(out.Data?.Warnings).toMatch(/entitlementAvailability is NOT_AVAILABLE in eu-west-1/);
+        return;
+      }
+      const message = await run.then(() => 'resolved', (e: Error) => e.message);
+      expect(message).toMatch(/^Bedrock model access check failed \(eu-west-1, account 123456789012\)/);
+      expect(/not available in eu-west-1 \(regionAvailability NOT_AVAILABLE\)/.test(message)).toBe(region === 'NOT_AVAILABLE');
+      expect(/authorizationStatus NOT_AUTHORIZED\).*PutUseCaseForModelAccess/.test(message)).toBe(auth === 'NOT_AUTHORIZED');
+      expect(/Failing because failOnMissingAgreement is true/.test(message)).toBe(failOnMissing && agreement !== 'AVAILABLE');
+      if (agreement === 'ERROR') expect(message).toContain('Payment instrument missing');
+      expect(message).toMatch(/not the IAM permissions or SCPs of the roles that will invoke the models/);
+    });
+  });
+
+  test('names the inference profiles and Regions that would work when the model is not in the Region', async () => {
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(
+      `use the inference profile eu.${HAIKU} (callable from eu-west-1); or deploy to a Region where the model is offered on demand: us-east-1, ap-northeast-1`);
+  });
+
+  test('says when the catalog knows no alternative', async () => {
+    fake.setAvailability(NOVA, reply.availability(NOVA, { region: 'NOT_AVAILABLE' }));
+    setEnv({ AWS_REGION: 'us-east-1' });
+    await expect(handler(event([{ ...nova, OnDemandRegions: ['us-east-1'] }]), ctx())).rejects.toThrow(/lists no alternative Region or inference profile/);
+  });
+
+  test('tells non-Anthropic models to check SCPs and permissions when not authorized', async () => {
+    fake.setAvailability(COHERE, reply.availability(COHERE, { authorization: 'NOT_AUTHORIZED' }));
+    const message = await handler(event([cohere]), ctx()).then(() => '', (e: Error) => e.message);
+    expect(message).toMatch(/cohere\.command-r-plus-v1:0: this account is not authorized to use it in eu-west-1 .*Service Control Policies/);
+    expect(message).not.toMatch(/PutUseCaseForModelAccess/);
+  });
+
+  test('reports every unusable model in one message, with warnings for the rest', async () => {
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { authorization: 'NOT_AUTHORIZED' }))
+      .setAvailability(COHERE, reply.availability(COHERE, { region: 'NOT_AVAILABLE' }))
+      .setAvailability(NOVA, reply.availability(NOVA, { agreement: 'NOT_AVAILABLE' }));
+    const message = await handler(event([haiku, cohere, nova]), ctx()).then(() => '', (e: Error) => e.message);
+    expect(message).toMatch(/2 problem\(s\) with 3 model\(s\) checked/);
+    expect(message).toMatch(new RegExp(`\\n1\\. ${HAIKU.replace(/\./g, '\\.')}: this account is not authorized`));
+    expect(message).toMatch(new RegExp(`\\n2\\. ${COHERE.replace(/\./g, '\\.')}: not available in eu-west-1`));
+    expect(message).toMatch(/Warnings \(not failing\):\n- amazon\.nova-pro-v1:0: the account has no active Marketplace agreement.*AWS documents no Marketplace product for amazon models/);
+  });
+
+  test('the agreement warning says how Bedrock subscribes on first invocation', async () => {
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { agreement: 'NOT_AVAILABLE' }));
+    const out = await handler(event([haiku]), ctx());
+    expect(out.Data?.Warnings).toMatch(/subscribes the account on the model's first invocation when the invoking role has aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions/);
+    expect(out.Data?.Warnings).toMatch(/valid payment method/);
+    expect(outer.console.warn).toHaveBeenCalledWith(expect.stringContaining('access check warning'));
+  });
+
+  test('retries throttling with backoff, then succeeds', async () => {
+    fake.setAvailability(HAIKU, reply.throttle(), reply.throttle(), reply.availability(HAIKU));
+    const out = await handler(event([haiku]), ctx());
+    expect(out.Data?.WarningCount).toBe('0');
+    expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(3);
+  });
+
+  test('fails with a clear message when throttling outlasts the retries', async () => {
+    fake.setAvailability(HAIKU, reply.throttle());
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(
+      /could not be checked \(ThrottlingException: Too many requests, please wait before trying again\. \(HTTP 429\) after 3 attempts\); the model's access is unknown\. Retry the deployment/);
+    expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(3);
+  });
+
+  test('retries a 503 and succeeds; fails naming the error when 5xx persists', async () => {
+    fake.setAvailability(HAIKU, reply.serverError(503, 'ServiceUnavailableException', 'Service unavailable'), reply.availability(HAIKU));
+    await expect(handler(event([haiku]), ctx())).resolves.toMatchObject({ Data: { WarningCount: '0' } });
+    fake.setAvailability(NOVA, reply.serverError(500));
+    await expect(handler(event([nova]), ctx())).rejects.toThrow(/amazon\.nova-pro-v1:0: could not be checked \(InternalServerException: Internal server error \(HTTP 500\) after 3 attempts\)/);
+  });
+
+  test('times out a slow response per request and fails instead of hanging', async () => {
+    fake.setAvailability(HAIKU, reply.delayed(5000, reply.availability(HAIKU)));
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(/could not be checked \(TimeoutError: .*requestTimeout/);
+    expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(3);
+  });
+
+  test('answers within the deadline taken from the Lambda remaining time when Bedrock never answers', async () => {
+    fake.setAvailability(HAIKU, reply.hang());
+    setEnv({ ACCESS_CHECK_REQUEST_TIMEOUT_MS: '60000' });
+    await expect(handler(event([haiku]), ctx(1500))).rejects.toThrow(/could not be checked before the check's deadline \(AbortError: deadline of 1500 ms reached/);
+  });
+
+  test('fails on a malformed (non-JSON) response', async () => {
+    fake.setAvailability(HAIKU, reply.malformed());
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(new RegExp(`${HAIKU.replace(/\./g, '\\.')}: could not be checked \\(`));
+  });
+
+  test('fails on a response with missing or unknown fields', async () => {
+    fake.setAvailability(HAIKU, reply.json({ modelId: HAIKU, authorizationStatus: 'MAYBE', regionAvailability: 'AVAILABLE' }));
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(
+      /unexpected response \(authorizationStatus="MAYBE", entitlementAvailability=undefined, agreementAvailability.status=undefined\)/);
+  });
+
+  test('an unknown model ID fails with alternatives; a denied check names the missing permission', async () => {
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(/Bedrock does not recognise this model in eu-west-1 \(ResourceNotFoundException: .*\(HTTP 404\)\)\. Would work/);
+    fake.setAvailability(NOVA, reply.error(403, 'AccessDeniedException', 'not authorized to perform: bedrock:GetFoundationModelAvailability with an explicit deny in a service control policy'));
+    await expect(handler(event([nova]), ctx())).rejects.toThrow(/the access check itself was denied GetFoundationModelAvailability .*allow it, or remove the ModelAccessCheck/);
+  });
+
+  test('Delete always succeeds without calling Bedrock, including Delete after a failed Create', async () => {
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(/not available/);
+    const calls = fake.requests.length;
+    // After a failed Create the provider framework returns its marker as the physical ID; CloudFormation deletes with it.
+    await expect(handler(event([haiku], { type: 'Delete', physicalId: CREATE_FAILED }), ctx())).resolves.toEqual({ PhysicalResourceId: CREATE_FAILED });
+    await expect(handler(event([haiku], { type: 'Delete', physicalId: 'bedrock-model-access-eu-west-1-0123456789abcdef' }), ctx()))
+      .resolves.toEqual({ PhysicalResourceId: 'bedrock-model-access-eu-west-1-0123456789abcdef' });
+    // Even with garbage properties.
+    await expect(handler({ RequestType: 'Delete', PhysicalResourceId: 'x', ResourceProperties: {} }, ctx())).resolves.toEqual({ PhysicalResourceId: 'x' });
+    expect(fake.requests.length).toBe(calls);
+  });
+
+  test('fails on malformed resource properties', async () => {
+    await expect(handler(event([]), ctx())).rejects.toThrow(/malformed resource properties \(Models must be a non-empty list of \{ ModelId \}\); got \[\]/);
+  });
+});
