@@ -1,0 +1,249 @@
+/**
+ * Output formats of `cdk-bedrock-check`: text (people), JSON (scripts), SARIF 2.1.0 (code scanning) and JUnit XML
+ * (CI test reports).
+ */
+import { createHash } from 'crypto';
+import * as path from 'path';
+import { ALL_RULES } from '../rules';
+import { failing, Report, ReportFinding } from './report';
+
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'junit'];
+
+export const TOOL_NAME = 'cdk-bedrock-check';
+
+export interface RenderOptions {
+  /** Base directory for relative file names. */
+  readonly cwd: string;
+  readonly toolVersion: string;
+  /** How the date was chosen, for the header (`--now` or `today`). */
+  readonly nowSource: string;
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function rel(file: string, cwd: string): string {
+  const r = path.relative(cwd, file);
+  return (r.startsWith('..') || path.isAbsolute(r) ? file : r).split(path.sep).join('/');
+}
+
+function counts(report: Report) {
+  const open = report.findings.filter((f) => !f.acknowledged);
+  return {
+    errors: open.filter((f) => f.level === 'error').length,
+    warnings: open.filter((f) => f.level === 'warning').length,
+    acknowledged: report.findings.length - open.length,
+    failing: failing(report).length,
+  };
+}
+
+export function dateLine(report: Report, opts: RenderOptions): string {
+  return `${TOOL_NAME}: model lifecycle judged at ${isoDay(report.now)} (${opts.nowSource})`;
+}
+
+export function render(format: OutputFormat, report: Report, opts: RenderOptions): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report, opts);
+    case 'sarif':
+      return renderSarif(report, opts);
+    case 'junit':
+      return renderJunit(report, opts);
+    default:
+      return renderText(report, opts);
+  }
+}
+
+function where(f: ReportFinding): string {
+  return `${f.logicalId} (${f.resourceType})${f.constructPath ? ` at ${f.constructPath}` : ''}`;
+}
+
+export function renderText(report: Report, opts: RenderOptions): string {
+  const lines: string[] = [];
+  const c = counts(report);
+  const resources = report.stacks.reduce((n, s) => n + s.resources, 0);
+  lines.push(dateLine(report, opts));
+  lines.push(`Checked ${report.stacks.length} template(s), ${resources} resource(s); failing on ${report.failOn}s${report.failOn === 'warning' ? ' and errors' : ''}.`);
+  for (const s of report.stacks) {
+    const fs = report.findings.filter((f) => f.stack === s.name && f.templateFile === s.templateFile);
+    const region = s.region ? `${s.region}${s.regionSource === 'option' ? ' from --region' : ''}` : 'Region unknown';
+    if (fs.length === 0) continue;
+    lines.push('');
+    lines.push(`Stack ${s.name} (${region}) - ${rel(s.templateFile, opts.cwd)}`);
+    for (const f of fs) {
+      const tag = f.acknowledged ? 'ACKED  ' : f.level === 'error' ? 'ERROR  ' : 'WARNING';
+      lines.push(`  ${tag} ${f.acknowledgementId}  ${where(f)}`);
+      lines.push(`          ${f.message}`);
+      if (f.acknowledged) lines.push(`          acknowledged at ${f.acknowledged.at}: ${f.acknowledged.reason}`);
+    }
+  }
+  lines.push('');
+  lines.push(`${c.errors} error(s), ${c.warnings} warning(s), ${c.acknowledged} acknowledged. `
+    + (c.failing > 0
+      ? `${c.failing} finding(s) at or above '${report.failOn}': failing. Fix them, or acknowledge each with `
+        + "Validations.of(scope).acknowledge({ id: '<ID shown above>', reason: '...' }) in the CDK app."
+      : 'Passed.'));
+  return lines.join('\n') + '\n';
+}
+
+export function renderJson(report: Report, opts: RenderOptions): string {
+  const c = counts(report);
+  return JSON.stringify({
+    tool: TOOL_NAME,
+    version: opts.toolVersion,
+    now: isoDay(report.now),
+    nowSource: opts.nowSource,
+    failOn: report.failOn,
+    passed: c.failing === 0,
+    summary: c,
+    stacks: report.stacks.map((s) => ({ ...s, templateFile: rel(s.templateFile, opts.cwd) })),
+    findings: report.findings.map((f) => ({
+      ruleId: f.ruleId,
+      acknowledgementId: f.acknowledgementId,
+      level: f.level,
+      code: f.code,
+      modelId: f.modelId,
+      stack: f.stack,
+      region: f.region ?? null,
+      templateFile: rel(f.templateFile, opts.cwd),
+      line: f.line ?? null,
+      logicalId: f.logicalId,
+      resourceType: f.resourceType,
+      constructPath: f.constructPath ?? null,
+      message: f.message,
+      acknowledged: f.acknowledged ?? null,
+    })),
+  }, null, 2) + '\n';
+}
+
+export function renderSarif(report: Report, opts: RenderOptions): string {
+  const rules = ALL_RULES.map((r) => ({
+    id: r.id,
+    name: r.name,
+    shortDescription: { text: r.info },
+    fullDescription: { text: r.explanation },
+    help: {
+      text: `${r.explanation} Acknowledge in the CDK app with Validations.of(scope).acknowledge({ id: '${r.granular ? `${r.id}[<model ID>]` : r.id}', reason: '...' }).`,
+    },
+    defaultConfiguration: { level: r.level },
+    properties: { tags: ['bedrock', r.name.startsWith('Model') ? 'model-lifecycle' : 'security'] },
+  }));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results = report.findings.map((f) => {
+    const uri = rel(f.templateFile, opts.cwd);
+    const result: Record<string, unknown> = {
+      ruleId: f.ruleId,
+      ruleIndex: ruleIndex.get(f.ruleId) ?? 0,
+      level: f.level,
+      message: { text: `${f.message} (stack ${f.stack}, ${where(f)}; acknowledgement ID ${f.acknowledgementId})` },
+      locations: [{
+        physicalLocation: {
+          artifactLocation: { uri },
+          ...(f.line ? { region: { startLine: f.line } } : {}),
+        },
+        logicalLocations: [{
+          name: f.logicalId,
+          fullyQualifiedName: f.constructPath ?? `${f.stack}/${f.logicalId}`,
+          kind: 'resource',
+        }],
+      }],
+      partialFingerprints: {
+        'cdkBedrockCheck/v1': createHash('sha256').update(`${f.stack}\u0000${f.logicalId}\u0000${f.acknowledgementId}`).digest('hex'),
+      },
+      properties: {
+        acknowledgementId: f.acknowledgementId,
+        stack: f.stack,
+        region: f.region ?? null,
+        resourceType: f.resourceType,
+        ...(f.code ? { code: f.code } : {}),
+        ...(f.modelId ? { modelId: f.modelId } : {}),
+      },
+    };
+    if (f.acknowledged) {
+      result.suppressions = [{ kind: 'external', status: 'accepted', justification: `${f.acknowledged.reason} (acknowledged at ${f.acknowledged.at})` }];
+    }
+    return result;
+  });
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: TOOL_NAME,
+          semanticVersion: opts.toolVersion,
+          version: opts.toolVersion,
+          rules,
+        },
+      },
+      invocations: [{
+        executionSuccessful: true,
+        properties: { now: isoDay(report.now), nowSource: opts.nowSource, failOn: report.failOn },
+      }],
+      results,
+      properties: { now: isoDay(report.now) },
+    }],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+function xml(s: string): string {
+  // XML 1.0 forbids most control characters even escaped; drop them.
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+export function renderJunit(report: Report, opts: RenderOptions): string {
+  const suites: string[] = [];
+  let total = 0;
+  let totalFailures = 0;
+  let totalSkipped = 0;
+  const failingSet = new Set(failing(report));
+  for (const s of report.stacks) {
+    const cases: string[] = [];
+    let failures = 0;
+    let skipped = 0;
+    const fs = report.findings.filter((f) => f.stack === s.name && f.templateFile === s.templateFile);
+    for (const rule of ALL_RULES) {
+      const mine = fs.filter((f) => f.ruleId === rule.id);
+      if (mine.length === 0) {
+        cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(rule.id)}"/>`);
+        continue;
+      }
+      for (const f of mine) {
+        const name = `${f.acknowledgementId} ${f.logicalId}`;
+        if (f.acknowledged) {
+          skipped++;
+          cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(name)}">\n`
+            + `      <skipped message="${xml(`acknowledged at ${f.acknowledged.at}: ${f.acknowledged.reason}`)}"/>\n    </testcase>`);
+        } else if (failingSet.has(f)) {
+          failures++;
+          cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(name)}">\n`
+            + `      <failure message="${xml(f.message)}" type="${xml(f.level)}">${xml(`${f.level.toUpperCase()} ${f.acknowledgementId}\n`
+            + `Stack: ${s.name} (${s.region ?? 'Region unknown'})\nResource: ${where(f)}\nTemplate: ${rel(f.templateFile, opts.cwd)}${f.line ? `:${f.line}` : ''}\n${f.message}`)}</failure>\n    </testcase>`);
+        } else {
+          cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(name)}">\n`
+            + `      <system-out>${xml(`${f.level.toUpperCase()} (below --fail-on ${report.failOn}): ${f.message}`)}</system-out>\n    </testcase>`);
+        }
+      }
+    }
+    total += cases.length;
+    totalFailures += failures;
+    totalSkipped += skipped;
+    suites.push(`  <testsuite name="${xml(s.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" `
+      + `timestamp="${report.now.toISOString().slice(0, 19)}" hostname="${xml(rel(s.templateFile, opts.cwd))}">\n`
+      + `    <properties>\n      <property name="region" value="${xml(s.region ?? 'unknown')}"/>\n`
+      + `      <property name="now" value="${isoDay(report.now)}"/>\n      <property name="failOn" value="${report.failOn}"/>\n    </properties>\n`
+      + `${cases.join('\n')}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n`
+    + `<testsuites name="${TOOL_NAME}" tests="${total}" failures="${totalFailures}" errors="0" skipped="${totalSkipped}">\n`
+    + `${suites.join('\n')}\n</testsuites>\n`;
+}

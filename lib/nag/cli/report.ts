@@ -1,0 +1,145 @@
+/**
+ * Runs the rule core over loaded stacks and applies acknowledgements, producing the report every output format
+ * renders.
+ */
+import { checkTemplate } from '../core/check';
+import { acknowledgementId, CoreFinding, RuleLevel } from '../core/types';
+import { ALL_RULES } from '../rules';
+import type { Acknowledgement, StackInput } from './load';
+
+export interface ReportFinding extends CoreFinding {
+  readonly stack: string;
+  readonly templateFile: string;
+  readonly region?: string;
+  readonly constructPath?: string;
+  /** 1-based line of the resource in the template, where found. */
+  readonly line?: number;
+  readonly acknowledgementId: string;
+  /** Set when a recorded acknowledgement covers the finding. */
+  readonly acknowledged?: { readonly reason: string; readonly at: string };
+}
+
+export interface StackSummary {
+  readonly name: string;
+  readonly templateFile: string;
+  readonly region?: string;
+  readonly regionSource: StackInput['regionSource'];
+  readonly resources: number;
+  readonly nested: boolean;
+}
+
+export interface Report {
+  readonly now: Date;
+  readonly failOn: RuleLevel;
+  readonly stacks: StackSummary[];
+  readonly findings: ReportFinding[];
+}
+
+/** Namespaces under which CDK records acknowledgements that apply to this pack. */
+const ACK_NAMESPACES = ['annotation', 'bedrock'];
+
+function ackKeyMatches(recordedId: string, ackId: string): boolean {
+  const sep = recordedId.indexOf('::');
+  if (sep < 0) return recordedId === ackId;
+  const ns = recordedId.slice(0, sep).toLowerCase();
+  return ACK_NAMESPACES.includes(ns) && recordedId.slice(sep + 2) === ackId;
+}
+
+function findAck(acks: readonly Acknowledgement[], constructPath: string | undefined, ackId: string): Acknowledgement | undefined {
+  if (!constructPath) return undefined;
+  const p = '/' + constructPath.replace(/^\//, '');
+  let best: Acknowledgement | undefined;
+  for (const a of acks) {
+    if (!ackKeyMatches(a.id, ackId)) continue;
+    if (p === a.path || p.startsWith(a.path.endsWith('/') ? a.path : a.path + '/')) {
+      if (!best || a.path.length > best.path.length) best = a;
+    }
+  }
+  return best;
+}
+
+/** cdk-nag's CloudFormation audit metadata (`cdk_nag.rules_to_suppress`), written by its v2 and by v3 on request. */
+function templateSuppression(resource: unknown, f: CoreFinding, ackId: string): string | undefined {
+  const meta = (resource as { Metadata?: Record<string, unknown> } | undefined)?.Metadata;
+  const rules = (meta?.cdk_nag as { rules_to_suppress?: unknown } | undefined)?.rules_to_suppress;
+  if (!Array.isArray(rules)) return undefined;
+  for (const r of rules) {
+    if (!r || typeof r !== 'object') continue;
+    const { id, reason, applies_to: appliesTo } = r as { id?: unknown; reason?: unknown; applies_to?: unknown };
+    if (id === ackId) return String(reason ?? '');
+    if (id === f.ruleId && (appliesTo === undefined || (Array.isArray(appliesTo) && f.findingId !== undefined
+      && appliesTo.some((a) => a === f.findingId || (a as { regex?: string })?.regex !== undefined && safeRegex((a as { regex: string }).regex)?.test(f.findingId!))))) {
+      return String(reason ?? '');
+    }
+  }
+  return undefined;
+}
+
+function safeRegex(src: string): RegExp | undefined {
+  const m = /^\/(.*)\/([a-z]*)$/.exec(src);
+  try {
+    return m ? new RegExp(m[1], m[2]) : new RegExp(src);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Line of a resource's key in the template text (JSON or YAML), 1-based. */
+export function resourceLine(text: string, format: 'json' | 'yaml', logicalId: string): number | undefined {
+  const resourcesAt = format === 'json' ? text.indexOf('"Resources"') : text.search(/^Resources\s*:/m);
+  const from = Math.max(0, resourcesAt);
+  let at: number;
+  if (format === 'json') {
+    at = text.indexOf(`"${logicalId}"`, from);
+  } else {
+    const re = new RegExp(`^[ \\t]+["']?${logicalId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?[ \\t]*:`, 'm');
+    const idx = text.slice(from).search(re);
+    at = idx < 0 ? -1 : from + idx;
+  }
+  if (at < 0) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Checks every stack. */
+export function buildReport(stacks: readonly StackInput[], now: Date, failOn: RuleLevel): Report {
+  const findings: ReportFinding[] = [];
+  const summaries: StackSummary[] = [];
+  for (const s of stacks) {
+    const resources = s.template.Resources ?? {};
+    summaries.push({
+      name: s.name,
+      templateFile: s.templateFile,
+      region: s.region,
+      regionSource: s.regionSource,
+      resources: Object.keys(resources).length,
+      nested: s.nested,
+    });
+    const raw = checkTemplate(s.template, { region: s.region, account: s.account, stackName: s.name, now, rules: ALL_RULES });
+    for (const f of raw) {
+      const ackId = acknowledgementId(f);
+      const constructPath = s.constructPaths.get(f.logicalId);
+      const metaAck = findAck(s.acknowledgements, constructPath, ackId);
+      const tplReason = metaAck ? undefined : templateSuppression(resources[f.logicalId], f, ackId);
+      findings.push({
+        ...f,
+        stack: s.name,
+        templateFile: s.templateFile,
+        region: s.region,
+        constructPath,
+        line: resourceLine(s.templateText, s.format, f.logicalId),
+        acknowledgementId: ackId,
+        acknowledged: metaAck
+          ? { reason: metaAck.reason, at: metaAck.path.replace(/^\//, '') || '/' }
+          : tplReason !== undefined ? { reason: tplReason, at: `${f.logicalId} Metadata.cdk_nag` } : undefined,
+      });
+    }
+  }
+  return { now, failOn, stacks: summaries, findings };
+}
+
+/** Findings that fail the run: unacknowledged and at or above the threshold. */
+export function failing(report: Report): ReportFinding[] {
+  return report.findings.filter((f) => !f.acknowledged && (report.failOn === 'warning' || f.level === 'error'));
+}

@@ -1,0 +1,10 @@
+/**
+ * `cdk-bedrock-foundation/nag`: Amazon Bedrock policy checks. This entry point imports cdk-nag (an optional peer
+ * dependency); the constructs entry point never does.
+ */
+export { BedrockChecks } from './packs/bedrock-checks';
+export { ALL_RULES } from './rules';
+export { checkTemplate, checkResource, checkContext } from './core/check';
+export type { TemplateCheckOptions } from './core/check';
+export { acknowledgementId } from './core/types';
+export type { BedrockRule, CoreFinding, CfnResourceJson, CfnTemplateJson, CheckContext, RuleLevel } from './core/types';

@@ -1,0 +1,103 @@
+import { CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { synthDate } from '../../models/policy';
+import type { TemplateParameter } from '../core/intrinsics';
+import type { BedrockRule, CfnResourceJson, CheckContext } from '../core/types';
+import { ALL_RULES } from '../rules';
+
+/**
+ * Amazon Bedrock checks as a cdk-nag v3 pack. Every rule is the same pure function the `cdk-bedrock-check` CLI runs
+ * (`lib/nag/core`), applied to the resolved CloudFormation of each resource.
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new AwsSolutionsChecks(), new BedrockChecks());
+ * ```
+ *
+ * Rule IDs are `Bedrock-<RuleName>`. Model rules report one finding per model, acknowledged as
+ * `Bedrock-<RuleName>[<model ID>]`; the other rules are acknowledged with the plain rule ID.
+ * The stack's Region comes from `Stack.of(resource).region` (an environment-agnostic stack gets
+ * `Bedrock-ModelRegionUnverified` warnings), the date from the context key `cdk-bedrock-foundation:now`, else today.
+ */
+export class BedrockChecks extends NagPack {
+  public readonly name = 'Bedrock';
+  private readonly rules: readonly BedrockRule[];
+  private contexts = new WeakMap<Stack, CheckContext>();
+
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super(scope, props);
+    this.packName = 'Bedrock';
+    this.rules = ALL_RULES;
+  }
+
+  public override validateScope(scope: IConstruct) {
+    // Context values (date, parameters) are read once per stack and validation run.
+    this.contexts = new WeakMap();
+    return super.validateScope(scope);
+  }
+
+  protected checkResource(node: CfnResource): void {
+    let logicalId: string;
+    let json: CfnResourceJson;
+    let ctx: CheckContext;
+    try {
+      const stack = Stack.of(node);
+      logicalId = stack.resolve(node.logicalId);
+      const resolved = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, CfnResourceJson> };
+      json = resolved.Resources?.[logicalId] ?? Object.values(resolved.Resources ?? {})[0] ?? {};
+      ctx = this.contextOf(stack);
+    } catch (e) {
+      for (const rule of this.rules) {
+        this.applyRule({
+          ruleSuffixOverride: rule.name,
+          info: rule.info,
+          explanation: rule.explanation,
+          level: nagLevel(rule),
+          node,
+          rule: () => {
+            throw e;
+          },
+        });
+      }
+      return;
+    }
+    for (const rule of this.rules) {
+      const findings = rule.check(logicalId, json, ctx);
+      for (const f of findings) {
+        this.applyRule({
+          ruleSuffixOverride: rule.name,
+          info: rule.granular ? f.message : `${rule.info} ${f.message}`,
+          explanation: rule.explanation,
+          level: nagLevel(rule),
+          node,
+          rule: () => (f.findingId !== undefined ? [f.findingId] : NagRuleCompliance.NON_COMPLIANT),
+        });
+      }
+    }
+  }
+
+  private contextOf(stack: Stack): CheckContext {
+    let ctx = this.contexts.get(stack);
+    if (!ctx) {
+      const parameters: Record<string, TemplateParameter> = {};
+      for (const c of stack.node.findAll()) {
+        if (c instanceof CfnParameter && Stack.of(c) === stack) {
+          parameters[stack.resolve(c.logicalId)] = { Type: c.type, Default: stack.resolve(c.default) };
+        }
+      }
+      ctx = {
+        region: Token.isUnresolved(stack.region) ? undefined : stack.region,
+        account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+        stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
+        now: synthDate(stack),
+        parameters,
+      };
+      this.contexts.set(stack, ctx);
+    }
+    return ctx;
+  }
+}
+
+function nagLevel(rule: BedrockRule): NagMessageLevel {
+  return rule.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN;
+}
