@@ -416,25 +416,18 @@ class OpenSearchServerlessStore extends VectorStore {
       properties: {
         Endpoint: collection.attrCollectionEndpoint,
         IndexName: indexName,
-        // Explicit settings (never the service defaults): Bedrock requires the faiss engine with hnsw.
-        Settings: { index: { 'knn': true, 'knn.algo_param.ef_search': this.options.efSearch ?? 512 } },
-        Mappings: {
-          properties: {
-            [vectorField]: {
-              type: 'knn_vector',
-              dimension: dimensions,
-              method: {
-                name: 'hnsw',
-                engine: 'faiss',
-                space_type: (this.options.distanceMetric ?? DistanceMetric.EUCLIDEAN) === DistanceMetric.INNER_PRODUCT
-                  ? 'innerproduct' : 'l2',
-                parameters: { m: this.options.hnswM ?? 16, ef_construction: this.options.efConstruction ?? 512 },
-              },
-            },
-            [textField]: { type: 'text', index: true },
-            [metadataField]: { type: 'text', index: false },
-          },
-        },
+        // One JSON string: CloudFormation would turn numbers in nested properties into strings.
+        IndexBody: stack.toJsonString(ossIndexBody({
+          dimensions,
+          vectorField,
+          textField,
+          metadataField,
+          spaceType: (this.options.distanceMetric ?? DistanceMetric.EUCLIDEAN) === DistanceMetric.INNER_PRODUCT
+            ? 'innerproduct' : 'l2',
+          m: this.options.hnswM ?? 16,
+          efConstruction: this.options.efConstruction ?? 512,
+          efSearch: this.options.efSearch ?? 512,
+        })),
       },
     });
     indexResource.node.addDependency(access, collection, provider.policyDependable);
@@ -453,4 +446,43 @@ class OpenSearchServerlessStore extends VectorStore {
       storeName: 'Amazon OpenSearch Serverless',
     };
   }
+}
+
+/** Inputs of the vector index body. @internal */
+export interface OssIndexBodyOptions {
+  readonly dimensions: number;
+  readonly vectorField: string;
+  readonly textField: string;
+  readonly metadataField: string;
+  readonly spaceType: string;
+  readonly m: number;
+  readonly efConstruction: number;
+  readonly efSearch: number;
+}
+
+/**
+ * The index creation body: every k-NN setting explicit (faiss engine, hnsw method, space type, m, ef_construction,
+ * ef_search), the vector dimension from the Knowledge Base, the text field searchable and the metadata field stored
+ * but not indexed. Never the service defaults: Bedrock rejects indexes whose engine is not faiss. @internal
+ */
+export function ossIndexBody(o: OssIndexBodyOptions): Record<string, unknown> {
+  return {
+    settings: { index: { 'knn': true, 'knn.algo_param.ef_search': o.efSearch } },
+    mappings: {
+      properties: {
+        [o.vectorField]: {
+          type: 'knn_vector',
+          dimension: o.dimensions,
+          method: {
+            name: 'hnsw',
+            engine: 'faiss',
+            space_type: o.spaceType,
+            parameters: { m: o.m, ef_construction: o.efConstruction },
+          },
+        },
+        [o.textField]: { type: 'text', index: true },
+        [o.metadataField]: { type: 'text', index: false },
+      },
+    },
+  };
 }

@@ -1,0 +1,157 @@
+/**
+ * The bundled oss-index handler (assets/handlers/oss-index/index.js) against a fake OpenSearch Serverless endpoint
+ * on 127.0.0.1 that verifies SigV4 signatures.
+ */
+import { ossIndexBody } from '../../lib/knowledge-base/vector-store';
+import { FakeOpenSearch } from '../utils/fake-opensearch';
+import { fakeAwsEnv, loadBundledHandler, setEnv } from '../utils/bundled-handler';
+
+const env = fakeAwsEnv();
+let fake: FakeOpenSearch;
+let restore: () => void;
+
+const body = JSON.stringify(ossIndexBody({
+  dimensions: 512,
+  vectorField: 'bedrock-knowledge-base-default-vector',
+  textField: 'AMAZON_BEDROCK_TEXT_CHUNK',
+  metadataField: 'AMAZON_BEDROCK_METADATA',
+  spaceType: 'l2',
+  m: 16,
+  efConstruction: 512,
+  efSearch: 512,
+}));
+
+function props(overrides: Record<string, string> = {}) {
+  return { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', Endpoint: fake.url, IndexName: 'kb-index', IndexBody: body, ...overrides };
+}
+
+function event(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) {
+  return { RequestType: requestType, ResourceProperties: props(), ...extra } as any;
+}
+
+beforeAll(async () => {
+  fake = await FakeOpenSearch.start({
+    accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, region: env.AWS_REGION!,
+  });
+});
+afterAll(async () => { await fake.close(); });
+beforeEach(() => {
+  fake.reset();
+  restore = setEnv({ ...env, OSS_RETRY_BASE_MS: '5', OSS_RETRY_MAX_MS: '20', OSS_REQUEST_TIMEOUT_MS: '300', OSS_MAX_WAIT_MS: '3000' });
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterEach(() => { restore(); jest.restoreAllMocks(); });
+
+describe('oss-index handler', () => {
+  test('creates the index with the explicit faiss/hnsw mapping, signed for aoss', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    const res = await handler(event('Create'));
+    expect(res).toEqual({ PhysicalResourceId: `${fake.url}|kb-index`, Data: { IndexName: 'kb-index' } });
+    const created = fake.indexes.get('kb-index');
+    expect(created.mappings.properties['bedrock-knowledge-base-default-vector']).toEqual({
+      type: 'knn_vector',
+      dimension: 512,
+      method: { name: 'hnsw', engine: 'faiss', space_type: 'l2', parameters: { m: 16, ef_construction: 512 } },
+    });
+    expect(created.settings.index).toEqual({ 'knn': true, 'knn.algo_param.ef_search': 512 });
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /kb-index', 'HEAD /kb-index']);
+    for (const r of fake.requests) {
+      expect(r.signatureValid).toBe(true);
+      expect(r.credentialScope).toMatch(/^\d{8}\/us-east-1\/aoss\/aws4_request$/);
+    }
+  });
+
+  test('the fake rejects a request whose signature does not verify (the check can fail)', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    const restoreKey = setEnv({ AWS_SECRET_ACCESS_KEY: 'a-different-secret', OSS_MAX_WAIT_MS: '60' });
+    try {
+      await expect(handler(event('Create'))).rejects.toThrow(/Gave up on create index kb-index .*HTTP 403/);
+    } finally { restoreKey(); }
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.requests.every((r) => !r.signatureValid)).toBe(true);
+    expect(fake.indexes.size).toBe(0);
+  });
+
+  test('retries the 403 of a propagating data-access policy, then succeeds', async () => {
+    fake.forbidNext(3);
+    const { handler } = loadBundledHandler('oss-index');
+    await handler(event('Create'));
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /kb-index', 'PUT /kb-index', 'PUT /kb-index', 'PUT /kb-index', 'HEAD /kb-index',
+    ]);
+    expect(fake.indexes.has('kb-index')).toBe(true);
+  });
+
+  test('gives up on a 403 that never clears, within the bounded wait, with a message', async () => {
+    fake.forbidNext(10_000);
+    const { handler } = loadBundledHandler('oss-index');
+    setEnv({ OSS_MAX_WAIT_MS: '100' });
+    await expect(handler(event('Create'))).rejects.toThrow(/Gave up on create index kb-index after \d+ attempts .*HTTP 403.*data-access policy/s);
+  });
+
+  test('accepts an index that already exists (a retried create)', async () => {
+    fake.indexes.set('kb-index', { existing: true });
+    const { handler } = loadBundledHandler('oss-index');
+    const res = await handler(event('Create'));
+    expect(res.PhysicalResourceId).toBe(`${fake.url}|kb-index`);
+    expect(fake.indexes.get('kb-index')).toEqual({ existing: true });
+  });
+
+  test('fails at once on a non-retryable error, naming status and body', async () => {
+    fake.failNext(400, '{"error":{"type":"mapper_parsing_exception","reason":"bad mapping"}}');
+    const { handler } = loadBundledHandler('oss-index');
+    await expect(handler(event('Create'))).rejects.toThrow(/Creating the vector index 'kb-index' at .* failed with HTTP 400: .*mapper_parsing_exception/);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  test('a request that never answers times out and is retried', async () => {
+    fake.stallNext(1);
+    const { handler } = loadBundledHandler('oss-index');
+    await handler(event('Create'));
+    expect(fake.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'HEAD']);
+    expect(fake.indexes.has('kb-index')).toBe(true);
+  });
+
+  test('update with a changed body under the same name fails with the fix', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    const old = props({ IndexBody: body.replace('"dimension":512', '"dimension":1024') });
+    await expect(handler(event('Update', { PhysicalResourceId: `${fake.url}|kb-index`, OldResourceProperties: old })))
+      .rejects.toThrow(/cannot be changed in place.*new indexName/s);
+  });
+
+  test('update with a new index name creates the new index and returns a new physical ID', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    const e = { RequestType: 'Update', PhysicalResourceId: `${fake.url}|kb-index`, ResourceProperties: props({ IndexName: 'kb-index-2' }), OldResourceProperties: props() };
+    const res = await handler(e);
+    expect(res.PhysicalResourceId).toBe(`${fake.url}|kb-index-2`);
+    expect(fake.indexes.has('kb-index-2')).toBe(true);
+  });
+
+  test('delete removes the index', async () => {
+    fake.indexes.set('kb-index', {});
+    const { handler } = loadBundledHandler('oss-index');
+    await handler(event('Delete', { PhysicalResourceId: `${fake.url}|kb-index` }));
+    expect(fake.indexes.has('kb-index')).toBe(false);
+    expect(fake.requests[0].signatureValid).toBe(true);
+  });
+
+  test('delete never fails: missing index, server error, unreachable endpoint, never-created resource', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    await expect(handler(event('Delete', { PhysicalResourceId: `${fake.url}|kb-index` }))).resolves.toEqual({ PhysicalResourceId: `${fake.url}|kb-index` });
+    fake.failNext(400, '{"error":"nope"}');
+    fake.indexes.set('kb-index', {});
+    await expect(handler(event('Delete', { PhysicalResourceId: `${fake.url}|kb-index` }))).resolves.toBeDefined();
+    const gone = { RequestType: 'Delete', PhysicalResourceId: 'http://127.0.0.1:1|kb-index', ResourceProperties: props({ Endpoint: 'http://127.0.0.1:1' }) };
+    setEnv({ OSS_MAX_WAIT_MS: '50' });
+    await expect(handler(gone)).resolves.toEqual({ PhysicalResourceId: 'http://127.0.0.1:1|kb-index' });
+    const before = fake.requests.length;
+    await expect(handler(event('Delete', { PhysicalResourceId: 'some-failed-create-id' }))).resolves.toEqual({ PhysicalResourceId: 'some-failed-create-id' });
+    expect(fake.requests.length).toBe(before);
+  });
+
+  test('rejects an endpoint that is not a URL', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    await expect(handler({ RequestType: 'Create', ResourceProperties: props({ Endpoint: 'abc.aoss.amazonaws.com' }) }))
+      .rejects.toThrow(/Endpoint 'abc.aoss.amazonaws.com' is not an http\(s\) URL/);
+  });
+});
