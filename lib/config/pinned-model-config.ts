@@ -169,8 +169,7 @@ export class PinnedModelConfig extends Construct implements IPinnedModelConfig {
   public grantRead(grantee: iam.IGrantable, role?: string): iam.Grant {
     const roles = role === undefined ? this.roles : [role];
     roles.forEach((r) => this.assertRole(r));
-    const grants = roles.flatMap((r) => [this.parameters[r].grantRead(grantee), this.configParameters[r].grantRead(grantee)]);
-    return grants.reduce((a, b) => a.combine(b));
+    return grantReadParameters(this, grantee, roles.flatMap((r) => [this.parameterName(r), this.configParameterName(r)]));
   }
 
   /**
@@ -182,6 +181,7 @@ export class PinnedModelConfig extends Construct implements IPinnedModelConfig {
     this.assertRole(role);
     fn.addEnvironment(MODEL_CONFIG_PARAMETER_ENV, this.configParameterName(role));
     fn.addEnvironment(MODEL_CONFIG_HASH_ENV, this.configHash(role));
+    fn.node.addDependency(this.parameters[role], this.configParameters[role]);
     this.grantRead(fn, role);
     this.models[role].grantInvoke(fn);
   }
@@ -256,13 +256,7 @@ class ImportedPinnedModelConfig extends Construct implements IPinnedModelConfig 
   public grantRead(grantee: iam.IGrantable, role?: string): iam.Grant {
     const roles = role === undefined ? this.roles : [role];
     roles.forEach((r) => this.assertRole(r));
-    const stack = Stack.of(this);
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:DescribeParameters', 'ssm:GetParameterHistory'],
-      resourceArns: roles.flatMap((r) => [this.parameterName(r), this.configParameterName(r)])
-        .map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
-    });
+    return grantReadParameters(this, grantee, roles.flatMap((r) => [this.parameterName(r), this.configParameterName(r)]));
   }
 
   public bindToFunction(fn: lambda.Function, role: string): void {
@@ -279,6 +273,16 @@ class ImportedPinnedModelConfig extends Construct implements IPinnedModelConfig 
       throw new Error(`PinnedModelConfig ${this.node.path}: unknown role '${role}'; the imported roles are ${this.roles.join(', ')}.`);
     }
   }
+}
+
+/** `ssm:GetParameter(s)` on exactly these parameter names (what the run-time helper calls). */
+function grantReadParameters(scope: Construct, grantee: iam.IGrantable, names: string[]): iam.Grant {
+  const stack = Stack.of(scope);
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+    resourceArns: names.map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
+  });
 }
 
 function validatePrefix(prefix: string): string[] {
