@@ -1,0 +1,127 @@
+/**
+ * The bundled kb-sync handler (assets/handlers/kb-sync/index.js) with the real @aws-sdk/client-bedrock-agent against
+ * a fake Agents for Amazon Bedrock endpoint on 127.0.0.1.
+ */
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { FakeBedrockAgent } from '../utils/fake-bedrock-agent';
+import { fakeAwsEnv } from '../utils/bundled-handler';
+
+// The bundled SDK does `await import('node:http')` for http:// endpoints, which jest's module sandbox rejects without
+// --experimental-vm-modules; so the bundle is loaded with Node's own require in the worker's outer realm (still
+// in-process, still the shipped bundle), and env vars are set on that realm's process.env.
+const outer = vm.runInThisContext('globalThis') as typeof globalThis;
+const mainModule = (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule;
+const nodeRequire = mainModule.require.bind(mainModule);
+const outerEnv = outer.process.env;
+const bundle = path.join(__dirname, '..', '..', 'assets', 'handlers', 'kb-sync', 'index.js');
+function loadBundledHandler(_name: string): { handler: (e: any) => Promise<any> } {
+  return nodeRequire(bundle);
+}
+function setEnv(vars: Record<string, string | undefined>): () => void {
+  const before: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    before[k] = outerEnv[k];
+    if (v === undefined) delete outerEnv[k]; else outerEnv[k] = v;
+  }
+  return () => { for (const [k, v] of Object.entries(before)) { if (v === undefined) delete outerEnv[k]; else outerEnv[k] = v; } };
+}
+
+let fake: FakeBedrockAgent;
+let restore: () => void;
+
+const props = { ServiceToken: 'x', KnowledgeBaseId: 'KB12345678', DataSourceId: 'DS12345678', WaitForCompletion: 'true', ContentHash: 'abc' };
+const requestId = '6f1c2b9e-7a44-4a3e-9a0c-3d2b1e5f7a10-extra';
+
+beforeAll(async () => { fake = await FakeBedrockAgent.start(); });
+afterAll(async () => { await fake.close(); });
+beforeEach(() => {
+  fake.reset();
+  restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, HANDLER_KIND: 'onEvent', KB_SYNC_RETRY_BASE_MS: '5', KB_SYNC_CONFLICT_WAIT_MS: '2000' });
+  jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
+});
+afterEach(() => { restore(); jest.restoreAllMocks(); });
+
+describe('kb-sync handler: onEvent', () => {
+  test('Create starts an ingestion job of the data source, idempotent per request, signed for bedrock', async () => {
+    const { handler } = loadBundledHandler('kb-sync');
+    const res = await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    expect(res).toEqual({ PhysicalResourceId: 'KB12345678/DS12345678', Data: { IngestionJobId: 'JOB1', Status: 'STARTING' } });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({
+      method: 'PUT', path: '/knowledgebases/KB12345678/datasources/DS12345678/ingestionjobs/', signingService: 'bedrock',
+    });
+    expect(fake.jobs.get('JOB1')!.clientToken).toBe(requestId);
+  });
+
+  test('Update (changed content) starts another job', async () => {
+    const { handler } = loadBundledHandler('kb-sync');
+    await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    const res = await handler({ RequestType: 'Update', RequestId: `${requestId}-2`, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: { ...props, ContentHash: 'def' } });
+    expect(res.Data.IngestionJobId).toBe('JOB2');
+    expect(fake.jobs.size).toBe(2);
+  });
+
+  test('retries while another job is running (ConflictException), then starts', async () => {
+    fake.conflictNext(2);
+    const { handler } = loadBundledHandler('kb-sync');
+    const res = await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    expect(res.Data.IngestionJobId).toBe('JOB1');
+    expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(3);
+  });
+
+  test('fails with a clear message when the running job does not finish within the bounded wait', async () => {
+    fake.conflictNext(1000);
+    setEnv({ KB_SYNC_CONFLICT_WAIT_MS: '30' });
+    const { handler } = loadBundledHandler('kb-sync');
+    await expect(handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props }))
+      .rejects.toThrow(/another ingestion job is still running after \d+ attempts/);
+  });
+
+  test('Delete does nothing and succeeds', async () => {
+    const { handler } = loadBundledHandler('kb-sync');
+    await expect(handler({ RequestType: 'Delete', PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: props }))
+      .resolves.toEqual({ PhysicalResourceId: 'KB12345678/DS12345678' });
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('kb-sync handler: isComplete', () => {
+  beforeEach(() => { setEnv({ HANDLER_KIND: 'isComplete' }); });
+
+  async function started(): Promise<string> {
+    const restoreKind = setEnv({ HANDLER_KIND: 'onEvent' });
+    const { handler } = loadBundledHandler('kb-sync');
+    const res = await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    restoreKind();
+    return res.Data.IngestionJobId;
+  }
+
+  test('reports not complete while the job runs, then complete with statistics', async () => {
+    const jobId = await started();
+    fake.statuses(jobId, 'IN_PROGRESS', 'COMPLETE');
+    const { handler } = loadBundledHandler('kb-sync');
+    const e = { RequestType: 'Create', ResourceProperties: props, PhysicalResourceId: 'KB12345678/DS12345678', Data: { IngestionJobId: jobId } };
+    await expect(handler(e)).resolves.toEqual({ IsComplete: false });
+    await expect(handler(e)).resolves.toEqual({
+      IsComplete: true,
+      Data: { IngestionJobId: jobId, Status: 'COMPLETE', DocumentsScanned: '3', DocumentsIndexed: '3', DocumentsFailed: '0' },
+    });
+    expect(fake.requests.filter((r) => r.method === 'GET').map((r) => r.path))
+      .toEqual([`/knowledgebases/KB12345678/datasources/DS12345678/ingestionjobs/${jobId}`, `/knowledgebases/KB12345678/datasources/DS12345678/ingestionjobs/${jobId}`]);
+  });
+
+  test('fails the deployment with the failure reasons when the job fails', async () => {
+    const jobId = await started();
+    fake.statuses(jobId, 'FAILED').failWith(jobId, 'Access denied to s3://docs/a.pdf');
+    const { handler } = loadBundledHandler('kb-sync');
+    await expect(handler({ RequestType: 'Update', ResourceProperties: props, Data: { IngestionJobId: jobId } }))
+      .rejects.toThrow(`Ingestion job ${jobId} of Knowledge Base KB12345678 ended FAILED: Access denied to s3://docs/a.pdf`);
+  });
+
+  test('Delete is complete at once', async () => {
+    const { handler } = loadBundledHandler('kb-sync');
+    await expect(handler({ RequestType: 'Delete', ResourceProperties: props })).resolves.toEqual({ IsComplete: true });
+    expect(fake.requests).toHaveLength(0);
+  });
+});

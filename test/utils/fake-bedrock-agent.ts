@@ -1,0 +1,130 @@
+/**
+ * Fake Agents for Amazon Bedrock control plane (restJson1 over HTTP/1.1, as @aws-sdk/client-bedrock-agent sends it)
+ * on 127.0.0.1. Point the real client at it with AWS_ENDPOINT_URL_BEDROCK_AGENT=fake.url.
+ *
+ * Implements StartIngestionJob (PUT /knowledgebases/{kb}/datasources/{ds}/ingestionjobs/, 202) and GetIngestionJob
+ * (GET .../ingestionjobs/{id}); checks that requests carry a SigV4 Authorization header for service `bedrock`.
+ * Scripting: `conflictNext(n)` answers the next n StartIngestionJob calls with ConflictException (a job is running),
+ * `statuses(id, ...)` sets the successive statuses GetIngestionJob reports for a job.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface AgentRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: any;
+  /** Credential scope service of the SigV4 Authorization header. */
+  readonly signingService?: string;
+}
+
+export class FakeBedrockAgent {
+  static async start(): Promise<FakeBedrockAgent> {
+    const f = new FakeBedrockAgent();
+    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
+    f.port = (f.server.address() as AddressInfo).port;
+    return f;
+  }
+
+  public readonly requests: AgentRequest[] = [];
+  /** Started jobs by ID. */
+  public readonly jobs = new Map<string, { knowledgeBaseId: string; dataSourceId: string; clientToken?: string }>();
+  private readonly statusScript = new Map<string, string[]>();
+  private readonly failureReasons = new Map<string, string[]>();
+  private conflicts = 0;
+  private counter = 0;
+  private readonly server: http.Server;
+  private port = 0;
+
+  private constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+    });
+  }
+
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
+
+  conflictNext(n: number): this { this.conflicts += n; return this; }
+
+  /** Successive statuses GetIngestionJob returns for `jobId` (the last one repeats). */
+  statuses(jobId: string, ...statuses: string[]): this { this.statusScript.set(jobId, statuses); return this; }
+
+  failWith(jobId: string, ...reasons: string[]): this { this.failureReasons.set(jobId, reasons); return this; }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.jobs.clear();
+    this.statusScript.clear();
+    this.failureReasons.clear();
+    this.conflicts = 0;
+    this.counter = 0;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const auth = String(req.headers.authorization ?? '');
+    const signingService = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1];
+    let body: any = {};
+    try { body = raw ? JSON.parse(raw) : {}; } catch { /* recorded raw below */ }
+    this.requests.push({ method: req.method ?? '', path, body, signingService });
+    const send = (status: number, payload: unknown, type?: string) => {
+      const text = JSON.stringify(payload);
+      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+      if (type) headers['x-amzn-errortype'] = type;
+      res.writeHead(status, headers);
+      res.end(text);
+    };
+    if (signingService !== 'bedrock') {
+      send(403, { message: 'missing or wrong SigV4 signature' }, 'AccessDeniedException');
+      return;
+    }
+    const start = /^\/knowledgebases\/([^/]+)\/datasources\/([^/]+)\/ingestionjobs\/$/.exec(path);
+    const get = /^\/knowledgebases\/([^/]+)\/datasources\/([^/]+)\/ingestionjobs\/([^/]+)$/.exec(path);
+    if (req.method === 'PUT' && start) {
+      if (this.conflicts > 0) {
+        this.conflicts--;
+        send(409, { message: 'An ingestion job is already running for this data source.' }, 'ConflictException');
+        return;
+      }
+      const id = `JOB${++this.counter}`;
+      this.jobs.set(id, { knowledgeBaseId: start[1], dataSourceId: start[2], clientToken: body.clientToken });
+      send(202, { ingestionJob: this.job(id, 'STARTING') });
+      return;
+    }
+    if (req.method === 'GET' && get) {
+      const job = this.jobs.get(get[3]);
+      if (!job || job.knowledgeBaseId !== get[1] || job.dataSourceId !== get[2]) {
+        send(404, { message: `Ingestion job ${get[3]} not found` }, 'ResourceNotFoundException');
+        return;
+      }
+      const script = this.statusScript.get(get[3]) ?? ['COMPLETE'];
+      const status = script.length > 1 ? script.shift()! : script[0];
+      send(200, { ingestionJob: this.job(get[3], status) });
+      return;
+    }
+    send(404, { message: `unknown route ${req.method} ${path}` }, 'ResourceNotFoundException');
+  }
+
+  private job(id: string, status: string) {
+    const j = this.jobs.get(id)!;
+    return {
+      knowledgeBaseId: j.knowledgeBaseId,
+      dataSourceId: j.dataSourceId,
+      ingestionJobId: id,
+      status,
+      startedAt: '2026-11-25T12:00:00Z',
+      updatedAt: '2026-11-25T12:01:00Z',
+      statistics: status === 'COMPLETE'
+        ? { numberOfDocumentsScanned: 3, numberOfNewDocumentsIndexed: 2, numberOfModifiedDocumentsIndexed: 1, numberOfDocumentsFailed: 0 }
+        : { numberOfDocumentsScanned: 0 },
+      failureReasons: this.failureReasons.get(id),
+    };
+  }
+}
