@@ -1,0 +1,38 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ModelAccessCheck } from '../lib/access';
+import { PinnedModelConfig } from '../lib/config';
+import { KnowledgeBase } from '../lib/knowledge-base';
+import { BedrockModel } from '../lib/models';
+
+/**
+ * The sample application: pinned models in SSM, a deploy-time access check, a Knowledge Base on S3 Vectors,
+ * and invokers wired to the configuration. Every model is validated at synth against the stack's Region.
+ */
+export class SampleStack extends Stack {
+  public readonly config: PinnedModelConfig;
+  public readonly accessCheck: ModelAccessCheck;
+  public readonly knowledgeBase: KnowledgeBase;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+
+    // A geographic inference profile over a pinned Claude Haiku 4.5, and Titan Text Embeddings v2.
+    const chat = BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    const embed = BedrockModel.of('amazon.titan-embed-text-v2:0');
+
+    this.config = new PinnedModelConfig(this, 'Models', {
+      models: { chat, embed },
+      inferenceParameters: { chat: { maxTokens: 1024, temperature: 0.2 } },
+    });
+
+    // Fails the deployment early, with the reasons, when a model cannot be used in the account and Region.
+    this.accessCheck = new ModelAccessCheck(this, 'ModelAccess', { models: [chat, embed] });
+
+    this.knowledgeBase = new KnowledgeBase(this, 'Docs', {
+      embeddingModel: embed,
+      description: 'Sample knowledge base over the documents in the data bucket.',
+    });
+    this.knowledgeBase.node.addDependency(this.accessCheck);
+  }
+}
