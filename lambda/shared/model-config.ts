@@ -12,6 +12,7 @@
  * execution environments that read the new value, while IAM moves to the new model ARN in the same deploy.
  * Editing the parameter by hand is drift and is only seen by environments started after the edit.
  */
+import { Agent } from 'node:http';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import * as z from 'zod/mini';
@@ -95,7 +96,12 @@ let envCache: { raw: string; config: RuntimeModelConfig } | undefined;
 let ssmCache: { name: string; raw: string; config: RuntimeModelConfig } | undefined;
 
 function ssmProvider(): SSMProvider {
-  provider ??= new SSMProvider({ awsSdkV3Client: new SSMClient(clientOptions()) });
+  // An explicit http.Agent: NodeHttpHandler otherwise loads node:http with a dynamic import() the first time it
+  // talks to an http:// endpoint (only ever a loopback test endpoint), which a jest VM context cannot run.
+  // In Lambda the SSM endpoint is https and this agent is never used.
+  provider ??= new SSMProvider({
+    awsSdkV3Client: new SSMClient({ ...clientOptions(), requestHandler: { httpAgent: new Agent({ keepAlive: true }) } }),
+  });
   return provider;
 }
 

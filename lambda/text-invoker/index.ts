@@ -165,8 +165,10 @@ interface AwsLambdaGlobal {
   HttpResponseStream: { from(stream: ResponseStreamLike, prelude: { statusCode: number; headers?: Record<string, string> }): ResponseStreamLike };
 }
 
+/** The runtime's streaming API. The bundled SDK creates an empty `globalThis.awslambda` itself, so check the function. */
 function awslambdaGlobal(): AwsLambdaGlobal | undefined {
-  return (globalThis as { awslambda?: AwsLambdaGlobal }).awslambda;
+  const g = (globalThis as { awslambda?: Partial<AwsLambdaGlobal> }).awslambda;
+  return typeof g?.streamifyResponse === 'function' ? g as AwsLambdaGlobal : undefined;
 }
 
 function finish(stream: ResponseStreamLike): Promise<void> {

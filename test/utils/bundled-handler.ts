@@ -1,9 +1,29 @@
 /**
- * Loads a bundled handler (assets/handlers/<name>/index.js, built by `node scripts/build-assets.mjs`) in a fresh
- * module registry: each call is a new "execution environment" (module-level clients and caches start empty).
+ * Loads a bundled handler (assets/handlers/<name>/index.js, built by `node scripts/build-assets.mjs`) in-process,
+ * as shipped, with the real SDK clients inside it.
+ *
+ * The bundle is loaded with Node's own `require` in the jest worker's outer realm, not jest's module sandbox: the
+ * bundled SDK loads `node:http` with a dynamic `import()` the first time it talks to an http:// endpoint (our
+ * loopback SSM fake), and jest's sandbox rejects dynamic imports without --experimental-vm-modules. So the
+ * environment variables, stdout and the `awslambda` global the bundle sees are the outer realm's: use `setEnv`,
+ * `outerRealm()` and the helpers in emf.ts / lambda-streaming.ts, which all target that realm.
+ * Each `loadBundledHandler` call drops the module from the require cache first: a fresh "execution environment".
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vm from 'node:vm';
+
+/** The jest worker's real global object (outside the test sandbox). */
+export function outerRealm(): typeof globalThis {
+  return vm.runInThisContext('globalThis') as typeof globalThis;
+}
+
+function nodeRequire(file: string): NodeJS.Require {
+  const main = (outerRealm().process as unknown as { mainModule?: NodeJS.Module }).mainModule;
+  if (!main) throw new Error('cannot reach Node\'s own require from the jest worker');
+  const Module = main.constructor as unknown as { createRequire(path: string): NodeJS.Require };
+  return Module.createRequire(file);
+}
 
 export function bundlePath(name: string): string {
   return join(__dirname, '..', '..', 'assets', 'handlers', name, 'index.js');
@@ -14,9 +34,9 @@ export function loadBundledHandler<T = any>(name: string): T {
   if (!existsSync(file)) {
     throw new Error(`${file} is missing: run \`node scripts/build-assets.mjs\` (npm test does it through npm run build).`);
   }
-  let mod: T | undefined;
-  jest.isolateModules(() => { mod = require(file); });
-  return mod!;
+  const req = nodeRequire(file);
+  delete req.cache[req.resolve(file)];
+  return req(file) as T;
 }
 
 /** Fake credentials and Region for the real SDK clients (never real AWS: endpoints point at 127.0.0.1). */
@@ -24,6 +44,7 @@ export function fakeAwsEnv(): Record<string, string | undefined> {
   return {
     AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
     AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+    AWS_SESSION_TOKEN: undefined,
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     // Unset: when present (even empty) the bedrock-runtime client prefers bearer-token auth over SigV4.
@@ -32,12 +53,13 @@ export function fakeAwsEnv(): Record<string, string | undefined> {
   };
 }
 
-/** Sets env vars, returning a function that restores the previous values. */
+/** Sets env vars in both realms, returning a function that restores the previous values. */
 export function setEnv(vars: Record<string, string | undefined>): () => void {
-  const before: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(vars)) {
-    before[k] = process.env[k];
-    if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
-  return () => { for (const [k, v] of Object.entries(before)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; } };
+  const envs = [...new Set([process.env, outerRealm().process.env])];
+  const before = envs.map((env) => Object.fromEntries(Object.keys(vars).map((k) => [k, env[k]])));
+  const apply = (env: NodeJS.ProcessEnv, values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) { if (v === undefined) delete env[k]; else env[k] = v; }
+  };
+  envs.forEach((env) => apply(env, vars));
+  return () => envs.forEach((env, i) => apply(env, before[i]));
 }

@@ -7,13 +7,18 @@ export interface EmfRecord {
   readonly [key: string]: unknown;
 }
 
+import * as vm from 'node:vm';
+
+/** Patches the outer realm's process.stdout (bundled handlers are loaded there, see bundled-handler.ts). */
 export class StdoutCapture {
   private readonly lines: string[] = [];
   private original?: typeof process.stdout.write;
+  private readonly stdout = (vm.runInThisContext('globalThis') as typeof globalThis).process.stdout;
 
   start(): this {
-    this.original = process.stdout.write.bind(process.stdout);
-    (process.stdout as any).write = (chunk: any, ...rest: any[]) => {
+    const stdout = this.stdout;
+    this.original = stdout.write.bind(stdout);
+    (stdout as any).write = (chunk: any, ...rest: any[]) => {
       this.lines.push(...String(chunk).split('\n').filter(Boolean));
       const cb = rest.find((r) => typeof r === 'function');
       if (cb) cb();
@@ -23,7 +28,7 @@ export class StdoutCapture {
   }
 
   stop(): void {
-    if (this.original) (process.stdout as any).write = this.original;
+    if (this.original) (this.stdout as any).write = this.original;
     this.original = undefined;
   }
 

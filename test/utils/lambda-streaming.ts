@@ -7,6 +7,10 @@
  * the body. `StreamCapture` collects what a handler wrote and splits prelude and body.
  */
 import { Writable } from 'node:stream';
+import * as vm from 'node:vm';
+
+/** Bundled handlers run in the jest worker's outer realm (see bundled-handler.ts): install the shim there too. */
+const realms = (): any[] => [...new Set([globalThis, vm.runInThisContext('globalThis')])];
 
 const DELIMITER = Buffer.alloc(8);
 
@@ -42,7 +46,7 @@ export class StreamCapture extends Writable {
 export const STREAMIFIED = Symbol.for('test.awslambda.streamified');
 
 export function installStreamingShim(): void {
-  (globalThis as any).awslambda = {
+  const shim = {
     streamifyResponse(fn: (...args: any[]) => Promise<void>) {
       (fn as any)[STREAMIFIED] = true;
       return fn;
@@ -56,8 +60,10 @@ export function installStreamingShim(): void {
       },
     },
   };
+  // Keep what the bundled SDK already put on the global (it creates `awslambda` for its InvokeStore).
+  for (const g of realms()) g.awslambda = Object.assign(g.awslambda ?? {}, shim);
 }
 
 export function removeStreamingShim(): void {
-  delete (globalThis as any).awslambda;
+  for (const g of realms()) delete g.awslambda;
 }

@@ -1,0 +1,171 @@
+import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler';
+import { StdoutCapture } from '../utils/emf';
+import { FakeBedrockRuntime, fakeTokens, fakeVector } from '../utils/fake-bedrock-runtime';
+import { lambdaContext } from '../utils/lambda-context';
+import { COHERE_V3_CONFIG, TITAN_V2_CONFIG } from './fixtures';
+
+let fake: FakeBedrockRuntime;
+let restore: () => void;
+const out = new StdoutCapture();
+
+beforeAll(async () => {
+  fake = await FakeBedrockRuntime.start();
+  restore = setEnv({
+    ...fakeAwsEnv(),
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+    MODEL_CONFIG_PARAMETER: undefined,
+    BEDROCK_MAX_ATTEMPTS: '3',
+    BEDROCK_RETRY_BASE_DELAY_MS: '20',
+    EMBEDDING_CONCURRENCY: '3',
+    EMBEDDING_DIMENSIONS: undefined,
+    EMBEDDING_NORMALIZE: undefined,
+    POWERTOOLS_METRICS_NAMESPACE: 'InvokerTest',
+  });
+});
+afterAll(async () => { restore(); await fake.close(); });
+beforeEach(() => { fake.reset(); out.clear(); out.start(); });
+afterEach(() => out.stop());
+
+/** Within a describe: a fresh container of the bundled handler with this configuration (and env) in place. */
+function useHandler(config: object, env: Record<string, string | undefined> = {}): { mod: any } {
+  const ref: { mod: any } = { mod: undefined };
+  let r: () => void;
+  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker'); });
+  afterAll(() => r());
+  return ref;
+}
+
+function metric(name: string): number | undefined {
+  const rec = out.emf().find((r) => r._aws.CloudWatchMetrics[0].Metrics.some((m) => m.Name === name));
+  return rec ? (rec[name] as number) : undefined;
+}
+
+describe('Titan Text Embeddings V2', () => {
+  const h = useHandler(TITAN_V2_CONFIG);
+
+  test('one inputText per call with the default dimensions, bounded concurrency, tokens and cost metrics', async () => {
+    const texts = ['alpha beta', 'gamma', 'delta epsilon zeta', 'eta', 'theta iota'];
+    let inFlight = 0; let peak = 0;
+    fake.setDefault('invoke', (req) => {
+      inFlight += 1; peak = Math.max(peak, inFlight);
+      const vec = fakeVector(req.body.inputText, req.body.dimensions ?? 1024, req.body.normalize !== false);
+      setTimeout(() => { inFlight -= 1; }, 30);
+      return { kind: 'json', delayMs: 30, body: { embedding: vec, inputTextTokenCount: fakeTokens(req.body.inputText), embeddingsByType: { float: vec } } };
+    });
+    const res = await h.mod.handler({ texts }, lambdaContext());
+    const calls = fake.calls('invoke');
+    expect(calls).toHaveLength(5);
+    expect(calls.every((c) => c.params.modelId === 'amazon.titan-embed-text-v2:0')).toBe(true);
+    expect(calls.map((c) => c.body.inputText).sort()).toEqual([...texts].sort());
+    expect(calls[0].body).toEqual({ inputText: expect.any(String), dimensions: 1024 });
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(res.embeddings).toEqual(texts.map((t) => fakeVector(t, 1024)));
+    expect(res.dimensions).toBe(1024);
+    const tokens = texts.reduce((n, t) => n + fakeTokens(t), 0);
+    expect(res.inputTokens).toBe(tokens);
+    expect(res.estimatedCostUsd).toBeCloseTo(tokens * 0.02 / 1e6, 15);
+    expect(metric('InputTokens')).toBe(tokens);
+    expect(out.metricNames()).not.toContain('OutputTokens');
+    fake.setDefault('invoke', (req) => require('../utils/fake-bedrock-runtime').invokeReply(req));
+  });
+
+  test('dimensions and normalize are passed through', async () => {
+    const res = await h.mod.handler({ texts: ['one'], dimensions: 256, normalize: false }, lambdaContext());
+    expect(fake.calls('invoke')[0].body).toEqual({ inputText: 'one', dimensions: 256, normalize: false });
+    expect(res.embeddings[0]).toEqual(fakeVector('one', 256, false));
+  });
+
+  test('dimensions the model does not offer are rejected naming the allowed values', async () => {
+    await expect(h.mod.handler({ texts: ['one'], dimensions: 300 }, lambdaContext())).rejects.toMatchObject({
+      name: 'InvalidRequest', field: 'dimensions', message: expect.stringMatching(/is 300; model amazon\.titan-embed-text-v2:0 accepts 256, 512, 1024/),
+    });
+    expect(fake.calls('invoke')).toHaveLength(0);
+  });
+
+  test('a text above 50,000 characters is rejected before calling', async () => {
+    await expect(h.mod.handler({ texts: ['ok', 'x'.repeat(50_001)] }, lambdaContext())).rejects.toMatchObject({
+      name: 'InputTooLong', field: 'texts[1]', message: expect.stringMatching(/50001 characters; model amazon\.titan-embed-text-v2:0 takes at most 50000/),
+    });
+    expect(fake.calls('invoke')).toHaveLength(0);
+  });
+
+  test('throttling on one call is retried by the SDK; the batch succeeds', async () => {
+    fake.enqueue('invoke', { kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'slow down' });
+    const res = await h.mod.handler({ texts: ['a', 'b'] }, lambdaContext());
+    expect(fake.calls('invoke')).toHaveLength(3);
+    expect(res.embeddings).toHaveLength(2);
+  });
+
+  test('a malformed body fails the request naming the model', async () => {
+    fake.enqueue('invoke', { kind: 'raw', body: '<html>oops</html>' });
+    await expect(h.mod.handler({ texts: ['a'] }, lambdaContext())).rejects.toMatchObject({
+      name: 'MalformedModelResponse', message: expect.stringMatching(/amazon\.titan-embed-text-v2:0 returned an InvokeModel body that is not JSON/),
+    });
+  });
+
+  test('access denied on one call fails the batch and stops scheduling more calls', async () => {
+    fake.enqueue('invoke', { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'no' });
+    const texts = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    await expect(h.mod.handler({ texts }, lambdaContext())).rejects.toMatchObject({ name: 'ModelAccessDenied', modelId: 'amazon.titan-embed-text-v2:0' });
+    expect(fake.calls('invoke').length).toBeLessThan(20);
+    expect(metric('Errors')).toBe(1);
+  });
+
+  test('input validation names the field', async () => {
+    await expect(h.mod.handler({ texts: [] }, lambdaContext())).rejects.toMatchObject({ field: 'texts', message: expect.stringMatching(/at least 1 item/) });
+    await expect(h.mod.handler({ texts: ['a', ''] }, lambdaContext())).rejects.toMatchObject({ field: 'texts[1]' });
+    await expect(h.mod.handler({ texts: ['a'], inputType: 'search_query' }, lambdaContext())).rejects.toMatchObject({ field: 'inputType', message: expect.stringMatching(/only Cohere Embed/) });
+  });
+});
+
+describe('Titan V2 with construct defaults in the environment', () => {
+  const h = useHandler(TITAN_V2_CONFIG, { EMBEDDING_DIMENSIONS: '512', EMBEDDING_NORMALIZE: 'false' });
+  test('EMBEDDING_DIMENSIONS / EMBEDDING_NORMALIZE apply when the request has none', async () => {
+    await h.mod.handler({ texts: ['x'] }, lambdaContext());
+    expect(fake.calls('invoke')[0].body).toEqual({ inputText: 'x', dimensions: 512, normalize: false });
+  });
+});
+
+describe('Cohere Embed v3', () => {
+  const h = useHandler(COHERE_V3_CONFIG);
+
+  test('batches texts 96 per call with input_type and an explicit truncate; no token metrics (not in the body)', async () => {
+    const texts = Array.from({ length: 200 }, (_, i) => `document number ${i}`);
+    const res = await h.mod.handler({ texts, inputType: 'search_query' }, lambdaContext());
+    const calls = fake.calls('invoke');
+    expect(calls.map((c) => c.body.texts.length).sort((a, b) => b - a)).toEqual([96, 96, 8]);
+    expect(calls[0].body).toMatchObject({ input_type: 'search_query', truncate: 'END' });
+    expect(calls[0].body).not.toHaveProperty('dimensions');
+    expect(res.embeddings).toEqual(texts.map((t) => fakeVector(`search_query:${t}`, 1024)));
+    expect(res.inputTokens).toBeUndefined();
+    expect(out.metricNames()).toEqual(expect.arrayContaining(['Latency']));
+    expect(out.metricNames()).not.toContain('InputTokens');
+  });
+
+  test('parses the by-type response form too', async () => {
+    fake.enqueue('invoke', { kind: 'json', body: { id: 'x', response_type: 'embeddings_by_type', embeddings: { float: [[0.5, 0.25]] }, texts: ['a'] } });
+    const res = await h.mod.handler({ texts: ['a'] }, lambdaContext());
+    expect(res.embeddings).toEqual([[0.5, 0.25]]);
+  });
+
+  test('a count mismatch is a malformed response', async () => {
+    fake.enqueue('invoke', { kind: 'json', body: { id: 'x', response_type: 'embeddings_floats', embeddings: [[0.1]], texts: ['a', 'b'] } });
+    await expect(h.mod.handler({ texts: ['a', 'b'] }, lambdaContext())).rejects.toMatchObject({ name: 'MalformedModelResponse', message: expect.stringMatching(/1 embeddings for 2 texts/) });
+  });
+
+  test.each([
+    [{ texts: ['a'], dimensions: 1024 }, 'dimensions', /not accepted by model cohere\.embed-english-v3/],
+    [{ texts: ['a'], normalize: true }, 'normalize', /only Titan Text Embeddings V2/],
+    [{ texts: ['a'], truncate: 'LEFT' }, 'truncate', /accepts NONE, START, END/],
+  ])('rejects %j naming %s', async (event, field, msg) => {
+    await expect(h.mod.handler(event, lambdaContext())).rejects.toMatchObject({ name: 'InvalidRequest', field, message: expect.stringMatching(msg) });
+    expect(fake.calls('invoke')).toHaveLength(0);
+  });
+});
+
+describe('a text-generation model', () => {
+  const h = useHandler({ ...TITAN_V2_CONFIG, modelId: 'anthropic.claude-3-haiku-20240307-v1:0', foundationModelId: 'anthropic.claude-3-haiku-20240307-v1:0' });
+  test('is refused with the supported list', async () => {
+  await expect(h.mod.handler({ texts: ['a'] }, lambdaContext())).rejects.toMatchObject({ name: 'UnsupportedModel', message: expect.stringMatching(/anthropic\.claude-3-haiku.*Titan Text Embeddings V1\/V2, Cohere Embed v3\/v4/) });
+});
+});
