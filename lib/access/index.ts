@@ -1,0 +1,2 @@
+export * from './model-access-check';
+export * from './perms';

@@ -1,0 +1,212 @@
+import { CustomResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { ModelCatalog } from '../catalog/catalog';
+import { parseModelId } from '../catalog/model-id';
+import { BedrockModel } from '../models/bedrock-model';
+import { regionsOf } from '../models/policy';
+import { handlerCode } from '../private/assets';
+import { BedrockValidationError } from '../private/errors';
+import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS } from './perms';
+
+/** Properties of `ModelAccessCheck`. */
+export interface ModelAccessCheckProps {
+  /**
+   * The models to check. For an inference profile the check asks about the profile's foundation model; an
+   * application-inference-profile or provisioned-model ARN needs `custom.sourceModelId`.
+   */
+  readonly models: BedrockModel[];
+
+  /**
+   * Fail the deployment when a model's Marketplace agreement is not yet available (`agreementAvailability` other than
+   * `AVAILABLE`). By default that is only a warning, because Bedrock subscribes the account on the model's first
+   * invocation when the invoking role has `aws-marketplace:Subscribe` / `ViewSubscriptions` and the account can pay.
+   * @default false
+   */
+  readonly failOnMissingAgreement?: boolean;
+}
+
+/** Bounds of one check run; the handler reads them from its environment. */
+const HANDLER_TIMEOUT = Duration.minutes(2);
+const HANDLER_ENV: Record<string, string> = {
+  ACCESS_CHECK_MAX_ATTEMPTS: '4',
+  ACCESS_CHECK_BACKOFF_BASE_MS: '500',
+  ACCESS_CHECK_BACKOFF_MAX_MS: '5000',
+  ACCESS_CHECK_CONNECT_TIMEOUT_MS: '3000',
+  ACCESS_CHECK_REQUEST_TIMEOUT_MS: '5000',
+  // Overall deadline: at most 100 s, and never closer than 10 s to the Lambda timeout, so the handler always answers.
+  ACCESS_CHECK_DEADLINE_MS: '100000',
+  ACCESS_CHECK_SAFETY_MARGIN_MS: '10000',
+};
+
+/** Construct ID of the per-stack singleton that holds the handler and the provider. */
+export const ACCESS_CHECK_PROVIDER_ID = 'CdkBedrockFoundationModelAccessCheckProvider';
+
+/**
+ * The handler function and the `cr.Provider` shared by every `ModelAccessCheck` of one stack.
+ */
+export class ModelAccessCheckProvider extends Construct {
+  /** The stack's singleton, created on first use. */
+  public static of(scope: Construct): ModelAccessCheckProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(ACCESS_CHECK_PROVIDER_ID);
+    return existing instanceof ModelAccessCheckProvider ? existing : new ModelAccessCheckProvider(stack, ACCESS_CHECK_PROVIDER_ID);
+  }
+
+  public readonly handler: lambda.Function;
+  public readonly handlerRole: iam.Role;
+  public readonly provider: cr.Provider;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    // Own role (instead of the default one with the AWSLambdaBasicExecutionRole managed policy): logs scoped to the
+    // handler's log group, plus the availability action.
+    this.handlerRole = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'cdk-bedrock-foundation ModelAccessCheck handler: reads Bedrock model availability for this account',
+    });
+    handlerLogs.grantWrite(this.handlerRole);
+    // bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can
+    // only be granted on "*" (it is read-only and returns this account's access to a model, nothing else).
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: AVAILABILITY_ACTIONS, resources: ['*'] }));
+    Validations.of(this.handlerRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can only '
+        + 'be granted on "*"; it is read-only and the role has no other wildcard.',
+    });
+
+    this.handler = new lambda.Function(this, 'Handler', {
+      description: 'cdk-bedrock-foundation ModelAccessCheck: GetFoundationModelAvailability for each model at deploy time',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: handlerCode('access-check'),
+      timeout: HANDLER_TIMEOUT,
+      memorySize: 256,
+      role: this.handlerRole,
+      logGroup: handlerLogs,
+      environment: HANDLER_ENV,
+    });
+
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    // Own role for the provider framework's onEvent function too (the framework's default role carries the
+    // AWSLambdaBasicExecutionRole managed policy): logs scoped to its log group; the framework adds the invoke grant.
+    const frameworkRole = new iam.Role(this, 'ProviderRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'cdk-bedrock-foundation ModelAccessCheck provider framework: invokes the access-check handler',
+    });
+    providerLogs.grantWrite(frameworkRole);
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler,
+      logGroup: providerLogs,
+      frameworkOnEventRole: frameworkRole,
+    });
+    const handlerLogicalId = Stack.of(this).getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction);
+    Validations.of(frameworkRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${handlerLogicalId}.Arn>:*]`,
+      reason: 'aws-cdk-lib\'s provider framework grants lambda:InvokeFunction on the access-check handler and its versions '
+        + '(<handler ARN>:*); it covers only that one function.',
+    });
+  }
+}
+
+/**
+ * A deploy-time check that this account can use each model in the deploying Region: a custom resource calls
+ * `GetFoundationModelAvailability` for every model (for an inference profile, its foundation model) and
+ * - fails when the model is not available in the Region (naming the Regions and inference profiles that would work),
+ * - fails when the account is not authorized (for Anthropic models: submit the one-time use-case form),
+ * - warns when the Marketplace agreement is not yet available (fails with `failOnMissingAgreement: true`),
+ * reporting every unusable model in one message. Delete always succeeds. One handler function per stack.
+ *
+ * The check sees the account's model access, not the IAM permissions or SCPs of the roles that will invoke the model.
+ * Make resources that invoke a model wait for it with `node.addDependency(check)`.
+ */
+export class ModelAccessCheck extends Construct {
+  /** The foundation-model IDs the check asks about, in order. */
+  public readonly foundationModelIds: string[];
+  /** The custom resource. */
+  public readonly resource: CustomResource;
+  private readonly providerConstruct: ModelAccessCheckProvider;
+
+  constructor(scope: Construct, id: string, props: ModelAccessCheckProps) {
+    super(scope, id);
+    if (!props.models || props.models.length === 0) {
+      throw new BedrockValidationError('AccessCheckNoModels', 'ModelAccessCheck: models is empty; pass at least one BedrockModel, '
+        + "e.g. models: [BedrockModel.of('anthropic.claude-haiku-4-5-20251001-v1:0')].", this);
+    }
+    const unique = new Map<string, BedrockModel>();
+    for (const m of props.models) if (!unique.has(m.modelId)) unique.set(m.modelId, m);
+    const models = [...unique.values()];
+    for (const m of models) {
+      if (!m.foundationModelId) {
+        throw new BedrockValidationError('AccessCheckHiddenModel', `ModelAccessCheck: '${m.modelId}' hides its foundation model, so its `
+          + "availability cannot be checked; declare it: BedrockModel.of('<arn>', { custom: { sourceModelId: "
+          + "'<foundation-model ID>' } }).", this);
+      }
+      m.validate(this);
+    }
+    this.foundationModelIds = [...new Set(models.map((m) => m.foundationModelId!))];
+
+    const stackRegion = Stack.of(this).region;
+    const region = Token.isUnresolved(stackRegion) ? undefined : stackRegion;
+    const catalog = ModelCatalog.default();
+    this.providerConstruct = ModelAccessCheckProvider.of(this);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.providerConstruct.provider.serviceToken,
+      resourceType: 'Custom::BedrockModelAccessCheck',
+      properties: {
+        Models: models.map((m) => modelProperties(m, region, catalog)),
+        FailOnMissingAgreement: props.failOnMissingAgreement ? 'true' : 'false',
+        CatalogGeneratedAt: catalog.generatedAt,
+      },
+    });
+  }
+
+  /** The warnings of the last successful check (newline-separated; empty when none), from the resource's Data. */
+  public get warnings(): string {
+    return this.resource.getAttString('Warnings');
+  }
+
+  /** The IAM role of the stack's shared check handler. */
+  public get handlerRole(): iam.IRole {
+    return this.providerConstruct.handlerRole;
+  }
+
+  /**
+   * Grants what Bedrock needs to subscribe the account to a Marketplace model on its first invocation:
+   * `aws-marketplace:Subscribe`, `aws-marketplace:Unsubscribe` and `aws-marketplace:ViewSubscriptions`. These actions
+   * have no resource type, so the grant is on `"*"`; give it to the role that invokes the model first (AWS: "only
+   * required the first time a model is being used in an account"), and acknowledge cdk-nag's AwsSolutions-IAM5 on that
+   * role yourself if you use cdk-nag.
+   */
+  public grantMarketplaceSubscribe(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: MARKETPLACE_SUBSCRIBE_ACTIONS, resourceArns: ['*'] });
+  }
+}
+
+/** What the handler needs per model, computed at synth from the catalog (plain JSON). */
+function modelProperties(m: BedrockModel, region: string | undefined, catalog: ModelCatalog): Record<string, unknown> {
+  const fmId = m.foundationModelId!;
+  const record = m.record;
+  const onDemand = (m.parsed.kind === 'foundation-model' ? m.custom?.regions : undefined) ?? record?.onDemandRegions ?? [];
+  const profiles: Array<{ Id: string; SourceRegions: string[] }> = [];
+  for (const profileId of Object.values(record?.inferenceProfiles?.profileIds ?? {})) {
+    if (!profileId || profileId === m.modelId) continue;
+    const sources = regionsOf(record, parseModelId(profileId), undefined, catalog);
+    // A profile whose source Regions are not sourced is never offered as "would work".
+    if (!sources || sources.length === 0) continue;
+    if (region && !sources.includes(region)) continue;
+    profiles.push({ Id: profileId, SourceRegions: region ? [region] : [...sources].sort() });
+  }
+  return {
+    ModelId: m.modelId,
+    FoundationModelId: fmId,
+    Provider: m.parsed.provider ?? fmId.split('.')[0],
+    OnDemandRegions: [...onDemand].sort(),
+    Profiles: profiles.sort((a, b) => a.Id.localeCompare(b.Id)),
+  };
+}

@@ -1,0 +1,162 @@
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ACCESS_CHECK_PROVIDER_ID, ModelAccessCheck } from '../../lib/access';
+import { BedrockModel } from '../../lib/models';
+
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const NOVA = 'amazon.nova-pro-v1:0';
+
+function stackIn(region?: string): { app: App; stack: Stack } {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': '2026-11-25' } });
+  const stack = new Stack(app, 'Stack', region ? { env: { region, account: '123456789012' } } : {});
+  return { app, stack };
+}
+
+describe('ModelAccessCheck', () => {
+  test('two checks in one stack share one handler function and one provider', () => {
+    const { stack } = stackIn('us-east-1');
+    new ModelAccessCheck(stack, 'ChatCheck', { models: [BedrockModel.of(HAIKU)] });
+    new ModelAccessCheck(stack, 'EmbedCheck', { models: [BedrockModel.of('amazon.titan-embed-text-v2:0')], failOnMissingAgreement: true });
+    const t = Template.fromStack(stack);
+    // The handler and the provider framework's onEvent function, once each.
+    t.resourceCountIs('AWS::Lambda::Function', 2);
+    const checks = t.findResources('Custom::BedrockModelAccessCheck');
+    expect(Object.keys(checks)).toHaveLength(2);
+    const tokens = Object.values(checks).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    expect(new Set(tokens).size).toBe(1);
+    expect(stack.node.tryFindChild(ACCESS_CHECK_PROVIDER_ID)).toBeDefined();
+  });
+
+  test('passes each model, its foundation model and the alternatives that cover the Region', () => {
+    const { stack } = stackIn('us-east-1');
+    new ModelAccessCheck(stack, 'Check', {
+      models: [BedrockModel.of(`us.${HAIKU}`), BedrockModel.of(NOVA), BedrockModel.of(NOVA)],
+    });
+    Template.fromStack(stack).hasResourceProperties('Custom::BedrockModelAccessCheck', {
+      FailOnMissingAgreement: 'false',
+      CatalogGeneratedAt: Match.stringLikeRegexp('^\\d{4}-\\d{2}-\\d{2}'),
+      Models: [
+        {
+          ModelId: `us.${HAIKU}`,
+          FoundationModelId: HAIKU,
+          Provider: 'anthropic',
+          OnDemandRegions: Match.arrayWith(['eu-west-1', 'us-east-1']),
+          // Profiles callable from us-east-1, other than the one being checked.
+          Profiles: [{ Id: `global.${HAIKU}`, SourceRegions: ['us-east-1'] }],
+        },
+        // The duplicate is checked once.
+        Match.objectLike({ ModelId: NOVA, FoundationModelId: NOVA, Provider: 'amazon' }),
+      ],
+    });
+  });
+
+  test('in a stack without a concrete Region, passes every profile with its source Regions', () => {
+    const { stack } = stackIn();
+    new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)], failOnMissingAgreement: true });
+    const props = Object.values(Template.fromStack(stack).findResources('Custom::BedrockModelAccessCheck'))[0].Properties;
+    expect(props.FailOnMissingAgreement).toBe('true');
+    const profiles = props.Models[0].Profiles as Array<{ Id: string; SourceRegions: string[] }>;
+    expect(profiles.map((p) => p.Id)).toEqual(expect.arrayContaining([`eu.${HAIKU}`, `global.${HAIKU}`, `us.${HAIKU}`]));
+    expect(profiles.find((p) => p.Id === `eu.${HAIKU}`)!.SourceRegions).toEqual(expect.arrayContaining(['eu-west-1', 'eu-central-1']));
+    expect(profiles.find((p) => p.Id === `eu.${HAIKU}`)!.SourceRegions).not.toContain('us-east-1');
+  });
+
+  test('handler: Node.js 24 on arm64, bounded timeout and retry settings, explicit log group', () => {
+    const { stack } = stackIn('us-east-1');
+    new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 120,
+      LoggingConfig: { LogGroup: Match.anyValue() },
+      Environment: {
+        Variables: {
+          ACCESS_CHECK_MAX_ATTEMPTS: '4',
+          ACCESS_CHECK_REQUEST_TIMEOUT_MS: '5000',
+          ACCESS_CHECK_CONNECT_TIMEOUT_MS: '3000',
+          ACCESS_CHECK_DEADLINE_MS: '100000',
+          ACCESS_CHECK_SAFETY_MARGIN_MS: '10000',
+          ACCESS_CHECK_BACKOFF_BASE_MS: '500',
+          ACCESS_CHECK_BACKOFF_MAX_MS: '5000',
+        },
+      },
+    });
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    // No logRetention custom resource.
+    t.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  test('IAM: GetFoundationModelAvailability on * (no resource type) and nothing else from Bedrock; no managed policies', () => {
+    const { stack } = stackIn('us-east-1');
+    new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const t = Template.fromStack(stack);
+    const policies = t.findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    const bedrock = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('bedrock:')));
+    expect(bedrock).toEqual([expect.objectContaining({ Action: 'bedrock:GetFoundationModelAvailability', Effect: 'Allow', Resource: '*' })]);
+    const wildcards = statements.filter((s) => s.Resource === '*');
+    expect(wildcards).toHaveLength(1);
+    for (const role of Object.values(t.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('is clean under cdk-nag AwsSolutions, with each wildcard acknowledged with its reason', () => {
+    const { app, stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(report.violations).toEqual([]);
+    const acks = check.handlerRole.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules');
+    expect(JSON.stringify(acks)).toMatch(/AwsSolutions-IAM5\[Resource::\*\].*has no resource type in the Service Authorization Reference/);
+  });
+
+  test('other constructs can depend on the check', () => {
+    const { stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const consumer = new CfnResource(stack, 'Consumer', { type: 'AWS::SNS::Topic' });
+    consumer.node.addDependency(check);
+    const t = Template.fromStack(stack);
+    const checkId = Object.keys(t.findResources('Custom::BedrockModelAccessCheck'))[0];
+    expect(t.toJSON().Resources.Consumer.DependsOn).toContain(checkId);
+  });
+
+  test('grantMarketplaceSubscribe grants Subscribe, Unsubscribe and ViewSubscriptions on * (no resource types)', () => {
+    const { stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const role = new iam.Role(stack, 'Invoker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const grant = check.grantMarketplaceSubscribe(role);
+    expect(grant.success).toBe(true);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Invoker') }],
+      PolicyDocument: {
+        Statement: [{
+          Action: ['aws-marketplace:Subscribe', 'aws-marketplace:Unsubscribe', 'aws-marketplace:ViewSubscriptions'],
+          Effect: 'Allow',
+          Resource: '*',
+        }],
+      },
+    });
+  });
+
+  test('runs the models\' synth validation', () => {
+    const { app, stack } = stackIn('us-west-2');
+    new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    expect(() => app.synth()).toThrow(/anthropic\.claude-haiku-4-5-20251001-v1:0.*is not offered on demand in us-west-2/);
+  });
+
+  test('throws on an empty model list', () => {
+    const { stack } = stackIn('us-east-1');
+    expect(() => new ModelAccessCheck(stack, 'Check', { models: [] })).toThrow(/ModelAccessCheck: models is empty; pass at least one BedrockModel/);
+  });
+
+  test('throws for an ARN that hides its foundation model, saying how to declare it', () => {
+    const { stack } = stackIn('us-east-1');
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123xyz';
+    expect(() => new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(arn)] }))
+      .toThrow(new RegExp(`'${arn}' hides its foundation model.*custom: \\{ sourceModelId:`));
+  });
+});
