@@ -3,3 +3,5 @@
 export * from './catalog';
 export * from './models';
 export * from './config';
+export * from './access';
+export * from './knowledge-base';
