@@ -349,13 +349,14 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const where = `${region}${account ? `, account ${account}` : ''}`;
   const physicalResourceId = physicalIdFor(region, models);
   if (report.errors.length > 0) {
-    const lines = [
-      `Bedrock model access check failed (${where}): ${report.errors.length} problem(s) with ${models.length} model(s) checked.`,
+    const note = 'Note: this check sees the account\'s model access, not the IAM permissions or SCPs of the roles that will invoke the models.';
+    const items = [
       ...report.errors.map((e, i) => `${i + 1}. ${e}`),
+      ...(report.warnings.length ? ['Warnings (not failing):', ...report.warnings.map((w) => `- ${w}`)] : []),
     ];
-    if (report.warnings.length) lines.push('Warnings (not failing):', ...report.warnings.map((w) => `- ${w}`));
-    lines.push('Note: this check sees the account\'s model access, not the IAM permissions or SCPs of the roles that will invoke the models.');
-    const message = lines.join('\n');
+    const message = fitLines(
+      `Bedrock model access check failed (${where}): ${report.errors.length} problem(s) with ${models.length} model(s) checked.`,
+      items, note, MAX_REASON_CHARS);
     log('ERROR', 'access check failed', { errors: report.errors, warnings: report.warnings });
     throw new Error(message);
   }
@@ -365,9 +366,47 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
     PhysicalResourceId: physicalResourceId,
     Data: {
       Region: region,
-      CheckedModels: unique.join(','),
+      CheckedModels: fitList(unique, MAX_MODELS_CHARS),
       WarningCount: String(report.warnings.length),
-      Warnings: report.warnings.join('\n'),
+      Warnings: report.warnings.length ? fitLines('', report.warnings, '', MAX_WARNINGS_CHARS).trim() : '',
     },
   };
+}
+
+/*
+ * CloudFormation accepts custom-resource responses of at most 4096 bytes (status reason + Data + IDs), and the provider
+ * framework adds the stack trace and the log group to the reason. Longer reports are cut at whole lines with a pointer
+ * to the handler's log group, which always has the full report.
+ */
+const MAX_REASON_CHARS = 2800;
+const MAX_WARNINGS_CHARS = 2200;
+const MAX_MODELS_CHARS = 600;
+
+/** Joins header, as many whole items as fit, and footer within `max` characters (UTF-8 bytes approximated by length). */
+export function fitLines(header: string, items: readonly string[], footer: string, max: number): string {
+  const out: string[] = header ? [header] : [];
+  let used = header.length + footer.length + 120;
+  let i = 0;
+  for (; i < items.length; i++) {
+    const item = items[i].length > 900 ? `${items[i].slice(0, 897)}...` : items[i];
+    if (used + item.length + 1 > max) break;
+    out.push(item);
+    used += item.length + 1;
+  }
+  if (i < items.length) out.push(`... and ${items.length - i} more line(s): the full report is in the access-check handler's log group.`);
+  if (footer) out.push(footer);
+  return out.join('\n');
+}
+
+function fitList(ids: readonly string[], max: number): string {
+  const joined = ids.join(',');
+  if (joined.length <= max) return joined;
+  const kept: string[] = [];
+  let used = 0;
+  for (const id of ids) {
+    if (used + id.length + 30 > max) break;
+    kept.push(id);
+    used += id.length + 1;
+  }
+  return `${kept.join(',')},... (${ids.length - kept.length} more)`;
 }

@@ -169,6 +169,25 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     expect(message).toMatch(/Warnings \(not failing\):\n- amazon\.nova-pro-v1:0: the account has no active Marketplace agreement.*AWS documents no Marketplace product for amazon models/);
   });
 
+  test('keeps the failure reason and the response Data within CloudFormation\'s 4096-byte response limit', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => `anthropic.test-model-${i}-20260101-v1:0`);
+    for (const id of many) fake.setAvailability(id, reply.availability(id, { region: 'NOT_AVAILABLE' }));
+    const models = many.map((id) => ({ ...haiku, ModelId: id, FoundationModelId: id }));
+    const message = await handler(event(models), ctx()).then(() => '', (e: Error) => e.message);
+    expect(message).toMatch(/^Bedrock model access check failed \(eu-west-1, account 123456789012\): 12 problem\(s\) with 12 model\(s\) checked\.\n1\. anthropic\.test-model-0-/);
+    expect(message).toMatch(/\.\.\. and \d+ more line\(s\): the full report is in the access-check handler's log group\./);
+    expect(Buffer.byteLength(message)).toBeLessThanOrEqual(2800);
+    // The log has every problem.
+    const logged = (outer.console.error as jest.Mock).mock.calls.map((c) => String(c[0])).join('\n');
+    for (const id of many) expect(logged).toContain(id);
+
+    for (const id of many) fake.setAvailability(id, reply.availability(id, { agreement: 'NOT_AVAILABLE' }));
+    const out = await handler(event(models), ctx());
+    expect(out.Data?.WarningCount).toBe('12');
+    expect(out.Data?.Warnings).toMatch(/more line\(s\): the full report is in the access-check handler's log group/);
+    expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThan(4096 - 1000);
+  });
+
   test('the agreement warning says how Bedrock subscribes on first invocation', async () => {
     fake.setAvailability(HAIKU, reply.availability(HAIKU, { agreement: 'NOT_AVAILABLE' }));
     const out = await handler(event([haiku]), ctx());
