@@ -44,8 +44,8 @@ export function coreIds(template: CfnTemplateJson, ruleId: string, region?: stri
     .sort();
 }
 
-/** An app whose lifecycle date is pinned, and a stack in it. */
-export function testStack(region: string | undefined = 'us-east-1'): { app: App; stack: Stack } {
+/** An app whose lifecycle date is pinned, and a stack in it (`null` Region = environment-agnostic). */
+export function testStack(region: string | null = 'us-east-1'): { app: App; stack: Stack } {
   const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
   const stack = new Stack(app, 'TestStack', region ? { env: { account: '111111111111', region } } : {});
   return { app, stack };

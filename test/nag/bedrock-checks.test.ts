@@ -1,0 +1,111 @@
+import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { BedrockChecks } from '../../lib/nag';
+import { BedrockModel } from '../../lib/models/bedrock-model';
+import { NOW_ISO, packViolations, testStack } from './util';
+
+const EOL = 'anthropic.claude-3-haiku-20240307-v1:0';
+
+describe('BedrockChecks', () => {
+  test('is a cdk-nag pack named Bedrock whose rule IDs start with Bedrock-', () => {
+    const pack = new BedrockChecks();
+    expect(pack.name).toBe('Bedrock');
+    expect(pack.readPackName).toBe('Bedrock');
+  });
+
+  test('fails synth as a validation plugin, naming the rule, the model and the construct', () => {
+    const { app, stack } = testStack();
+    new ssm.StringParameter(stack, 'Model', { stringValue: EOL });
+    Validations.of(app).addPlugins(new BedrockChecks());
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`Bedrock-ModelEndOfLife[${EOL}]`);
+    expect(message).toContain('TestStack/Model/Resource');
+    expect(message).toMatch(/reached end of life/);
+  });
+
+  test.each([
+    [`Bedrock-ModelEndOfLife[${EOL}]`],
+    [`Bedrock::Bedrock-ModelEndOfLife[${EOL}]`],
+  ])('an acknowledgement %s lets synth pass', (id) => {
+    const { app, stack } = testStack();
+    const p = new ssm.StringParameter(stack, 'Model', { stringValue: EOL });
+    Validations.of(p).acknowledge({ id, reason: 'migration to Claude Haiku 4.5 tracked in JIRA-123' });
+    Validations.of(app).addPlugins(new BedrockChecks());
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a granular model finding is not covered by the plain rule ID', () => {
+    const { app, stack } = testStack();
+    const p = new ssm.StringParameter(stack, 'Model', { stringValue: EOL });
+    Validations.of(p).acknowledge({ id: 'Bedrock-ModelEndOfLife', reason: 'too broad' });
+    expect(packViolations(app)).toEqual([`Bedrock-ModelEndOfLife[${EOL}]`]);
+  });
+
+  test('an acknowledgement on a parent construct covers resources below it', () => {
+    const { app, stack } = testStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] }));
+    expect(packViolations(app)).toEqual(['Bedrock-InvokeWildcard']);
+    Validations.of(stack).acknowledge({ id: 'Bedrock-InvokeWildcard', reason: 'sandbox account' });
+    expect(packViolations(app)).toEqual([]);
+  });
+
+  test('resources in nested stacks are judged in the parent stack Region', () => {
+    const { app, stack } = testStack('eu-west-1');
+    const nested = new NestedStack(stack, 'Nested');
+    new ssm.StringParameter(nested, 'P', { stringValue: 'amazon.nova-pro-v1:0' });
+    expect(packViolations(app)).toEqual(['Bedrock-ModelRegion[amazon.nova-pro-v1:0]']);
+  });
+
+  test('reads the lifecycle date from the context key cdk-bedrock-foundation:now', () => {
+    const early = new App({ context: { 'cdk-bedrock-foundation:now': '2024-06-01' } });
+    new ssm.StringParameter(new Stack(early, 'S', { env: { region: 'us-east-1', account: '111111111111' } }), 'P', { stringValue: EOL });
+    expect(packViolations(early, 'Bedrock-ModelEndOfLife')).toEqual([]);
+    const late = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+    new ssm.StringParameter(new Stack(late, 'S', { env: { region: 'us-east-1', account: '111111111111' } }), 'P', { stringValue: EOL });
+    expect(packViolations(late, 'Bedrock-ModelEndOfLife')).toEqual([`Bedrock-ModelEndOfLife[${EOL}]`]);
+  });
+
+  test('uses template parameter defaults referenced by Ref', () => {
+    const { app, stack } = testStack();
+    const { CfnParameter } = require('aws-cdk-lib');
+    const param = new CfnParameter(stack, 'ModelId', { type: 'String', default: EOL });
+    new ssm.StringParameter(stack, 'P', { stringValue: param.valueAsString });
+    expect(packViolations(app)).toEqual([`Bedrock-ModelEndOfLife[${EOL}]`]);
+  });
+});
+
+describe('BedrockChecks on the library\'s own grants', () => {
+  const grantee = (stack: Stack) => new iam.Role(stack, 'Fn', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+  test.each([
+    ['anthropic.claude-haiku-4-5-20251001-v1:0'],
+    ['us.anthropic.claude-haiku-4-5-20251001-v1:0'],
+    ['global.anthropic.claude-haiku-4-5-20251001-v1:0'],
+    ['amazon.titan-embed-text-v2:0'],
+  ])('grantInvoke of %s in us-east-1 has no findings', (id) => {
+    const { app, stack } = testStack('us-east-1');
+    BedrockModel.of(id).grantInvoke(grantee(stack));
+    expect(packViolations(app)).toEqual([]);
+  });
+
+  test('grantInvoke of an EU profile in eu-west-1 has no findings', () => {
+    const { app, stack } = testStack('eu-west-1');
+    BedrockModel.of('eu.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(grantee(stack));
+    expect(packViolations(app)).toEqual([]);
+  });
+
+  test('grantInvoke in an environment-agnostic stack gives only Region-unknown warnings', () => {
+    const { app, stack } = testStack(null);
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(grantee(stack));
+    const report = new BedrockChecks().validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual(['Bedrock-ModelRegionUnverified[us.anthropic.claude-haiku-4-5-20251001-v1:0]']);
+    expect(report.violations.every((v) => v.severity === 'warning')).toBe(true);
+  });
+});

@@ -1,0 +1,39 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { packViolations, testStack } from '../util';
+
+const RULE = 'Bedrock-InvokeWildcard';
+
+function roleWith(stack: any, ...statements: iam.PolicyStatement[]) {
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  statements.forEach((s) => role.addToPolicy(s));
+  return role;
+}
+
+describe('Bedrock-InvokeWildcard: no bedrock:* and no model invocation on Resource *', () => {
+  test('Noncompliance 1: bedrock:Invoke* on *', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:Invoke*'], resources: ['*'] }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 2: bedrock:InvokeModelWithResponseStream on every foundation model', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:InvokeModelWithResponseStream'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/*'] }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 3: bedrock:* in an inline policy of a managed policy', () => {
+    const { app, stack } = testStack();
+    new iam.ManagedPolicy(stack, 'Mp', { statements: [new iam.PolicyStatement({ actions: ['bedrock:*'], resources: ['arn:aws:bedrock:us-east-1:111111111111:knowledge-base/abc'] })] });
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Compliance: actions without a resource type on *, invocation on exact ARNs', () => {
+    const { app, stack } = testStack();
+    roleWith(stack,
+      new iam.PolicyStatement({ actions: ['bedrock:RetrieveAndGenerate', 'bedrock:GetFoundationModelAvailability', 'bedrock:ListFoundationModels'], resources: ['*'] }),
+      new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'] }),
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['bedrock:*'], resources: ['*'] }));
+    expect(packViolations(app, RULE)).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Stack } from 'aws-cdk-lib';
+import { packViolations, testStack } from '../util';
+
+const RULE = 'Bedrock-ModelIdKnown';
+
+describe('Bedrock-ModelIdKnown: model IDs are known on-demand models or sourced profiles', () => {
+  test('Noncompliance 1: unknown revision in an IAM policy ARN', () => {
+    const { app, stack } = testStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: [Stack.of(stack).formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: 'anthropic.claude-haiku-4-5-20251001-v9:0' })],
+    }));
+    expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude-haiku-4-5-20251001-v9:0]`]);
+  });
+
+  test('Noncompliance 2: Provisioned-Throughput context variant in an SSM parameter', () => {
+    const { app, stack } = testStack();
+    new ssm.StringParameter(stack, 'P', { stringValue: 'anthropic.claude-3-sonnet-20240229-v1:0:200k' });
+    expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude-3-sonnet-20240229-v1:0:200k]`]);
+  });
+
+  test('Compliance', () => {
+    const { app, stack } = testStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: [Stack.of(stack).formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: 'anthropic.claude-haiku-4-5-20251001-v1:0' })],
+    }));
+    new ssm.StringParameter(stack, 'P', { stringValue: 'amazon.titan-embed-text-v2:0' });
+    expect(packViolations(app, RULE)).toEqual([]);
+  });
+});
