@@ -201,6 +201,17 @@ describe('catalog refresh against a fake Bedrock control plane', () => {
       expect(new Set(fake.requests.map((r) => r.region))).toEqual(new Set(['us-east-1', 'eu-west-1']));
     });
 
+    test('--endpoint-url points the client at the given endpoint', async () => {
+      delete process.env.AWS_ENDPOINT_URL_BEDROCK;
+      const code = await main(['--regions', 'eu-west-1', '--endpoint-url', fake.endpoint, '--catalog',
+        path.join(__dirname, '..', '..', 'lib', 'catalog', 'data', 'bedrock-models.json')], io());
+      expect(code).toBe(0);
+      expect(out).toContain('Regions queried: eu-west-1');
+      expect(fake.requests.map((r) => `${r.region} ${r.method} ${r.path}`)).toEqual(expect.arrayContaining([
+        'eu-west-1 GET /foundation-models', 'eu-west-1 GET /inference-profiles',
+      ]));
+    });
+
     test('--write saves the live snapshot and leaves the vendored catalog untouched', async () => {
       const vendored = path.join(__dirname, '..', '..', 'lib', 'catalog', 'data', 'bedrock-models.json');
       const before = fs.readFileSync(vendored, 'utf8');
