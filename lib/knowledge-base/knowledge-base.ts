@@ -426,9 +426,10 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     }
     const region = Stack.of(this).region;
     if (kb?.supported === true && kb.regions && !Token.isUnresolved(region) && !kb.regions.includes(region)
-      && !(model.custom?.regions ?? []).includes(region)) {
+      && !declared) {
       errors.push(`embeddingModel: '${id}' is not listed as a Knowledge Base embeddings model in ${region} (sourced `
-        + `Regions: ${kb.regions.join(', ')}); deploy to one of those Regions or choose another model.`);
+        + `Regions: ${kb.regions.join(', ')}); deploy to one of those Regions, choose another model, or declare `
+        + 'custom: { knowledgeBaseSupported: true } if AWS now supports it there.');
     }
     if (kb?.vectorTypes && !kb.vectorTypes.includes('FLOAT32')) {
       errors.push(`embeddingModel: '${id}' supports only ${kb.vectorTypes.join(', ')} vectors in a Knowledge Base; `

@@ -360,8 +360,7 @@ class OpenSearchServerlessStore extends VectorStore {
       description: 'Vector store of a Bedrock Knowledge Base',
       standbyReplicas: (this.options.standbyReplicas ?? true) ? 'ENABLED' : 'DISABLED',
     });
-    collection.addDependency(encryption);
-    collection.addDependency(network);
+    collection.node.addDependency(encryption, network);
     collection.applyRemovalPolicy(removalPolicy);
 
     const indexName = this.options.indexName ?? OSS_DEFAULTS.indexName;

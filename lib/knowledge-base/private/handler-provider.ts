@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { handlerCode } from '../../private/assets';
@@ -72,8 +73,9 @@ export class SharedHandlerProvider extends Construct {
       queryInterval: options.isComplete?.queryInterval,
       totalTimeout: options.isComplete?.totalTimeout,
       logGroup: frameworkLogs,
+      disableWaiterStateMachineLogging: options.isComplete ? false : undefined,
       waiterStateMachineLogOptions: options.isComplete
-        ? { destination: frameworkLogs, level: undefined, includeExecutionData: false }
+        ? { destination: frameworkLogs, level: sfn.LogLevel.ALL, includeExecutionData: false }
         : undefined,
     });
     this.serviceToken = provider.serviceToken;
@@ -94,10 +96,38 @@ export class SharedHandlerProvider extends Construct {
       },
     );
     Validations.of(this.handlerRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::<' + Stack.of(this).getLogicalId(logGroup.node.defaultChild as any) + '.Arn>:*]',
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(logGroup)}.Arn>:*]`,
       reason: 'CloudWatch Logs write access to the handler\'s own log group; log streams are created at run time.',
     });
+    // The framework grants lambda:InvokeFunction on each function it calls, including its versions/aliases (`:*`).
+    const invoked: lambda.IFunction[] = [onEvent, ...(isComplete ? [isComplete] : [])];
+    for (const childId of ['framework-isComplete', 'framework-onTimeout']) {
+      const child = provider.node.tryFindChild(childId);
+      if (child) invoked.push(child as lambda.IFunction);
+    }
+    ack.acknowledge(...invoked.map((fn) => ({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`,
+      reason: `The provider framework invokes ${fn.node.id} and grants lambda:InvokeFunction on the function ARN and its `
+        + 'qualified ARNs (versions/aliases, the ":*" suffix); the grant names this one function.',
+    })));
+    if (options.isComplete) {
+      ack.acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason: 'The provider framework\'s waiter state machine only polls the isComplete function; aws-cdk-lib does not '
+          + 'expose X-Ray tracing for it, and its executions are logged (level ALL) to a log group with retention.',
+      }, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'The provider framework\'s waiter state machine role needs the CloudWatch Logs log-delivery actions '
+          + '(logs:CreateLogDelivery, logs:PutResourcePolicy, logs:DescribeLogGroups ...) to log its executions; these '
+          + 'actions have no resource type and can only be granted on "*".',
+      });
+    }
   }
+}
+
+function logicalId(c: IConstruct): string {
+  const cfn = (c.node.defaultChild ?? c) as CfnElement;
+  return Stack.of(c).getLogicalId(cfn);
 }
 
 /** The stack's shared provider with this ID, created on first use. */

@@ -1,0 +1,409 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Chunking, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
+import { BedrockModel } from '../../lib/models';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+function stackOf(region = ENV.region): { app: App; stack: Stack } {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': '2026-11-25' } });
+  return { app, stack: new Stack(app, 'S', { env: { ...ENV, region } }) };
+}
+
+function kb(props: KnowledgeBaseProps = {}, region?: string) {
+  const { app, stack } = stackOf(region);
+  const knowledgeBase = new KnowledgeBase(stack, 'Kb', props);
+  return { app, stack, knowledgeBase, template: () => Template.fromStack(stack) };
+}
+
+const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
+
+describe('KnowledgeBase', () => {
+  describe('defaults (Titan Text Embeddings V2, S3 Vectors)', () => {
+    const { template: t } = kb();
+    const template = t();
+
+    test('creates an S3 Vectors bucket and a float32 cosine index of 1024 dimensions with the Bedrock keys non-filterable', () => {
+      template.hasResourceProperties('AWS::S3Vectors::VectorBucket', { EncryptionConfiguration: { SseType: 'AES256' } });
+      template.hasResourceProperties('AWS::S3Vectors::Index', {
+        DataType: 'float32',
+        Dimension: 1024,
+        DistanceMetric: 'cosine',
+        MetadataConfiguration: { NonFilterableMetadataKeys: ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA'] },
+        VectorBucketArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KbVectorBucket'), 'VectorBucketArn'] },
+      });
+    });
+
+    test('configures the Knowledge Base with the Titan V2 ARN, 1024 FLOAT32 and S3_VECTORS storage', () => {
+      template.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
+        Name: Match.stringLikeRegexp('^S-Kb-[0-9a-f]{8}$'),
+        KnowledgeBaseConfiguration: {
+          Type: 'VECTOR',
+          VectorKnowledgeBaseConfiguration: {
+            EmbeddingModelArn: partitionArn(':bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0'),
+            EmbeddingModelConfiguration: { BedrockEmbeddingModelConfiguration: { Dimensions: 1024, EmbeddingDataType: 'FLOAT32' } },
+          },
+        },
+        StorageConfiguration: {
+          Type: 'S3_VECTORS',
+          S3VectorsConfiguration: { IndexArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KbVectorIndex'), 'IndexArn'] } },
+        },
+      });
+    });
+
+    test('creates the Knowledge Base after its role policy and index exist', () => {
+      const kbs = template.findResources('AWS::Bedrock::KnowledgeBase');
+      const dependsOn = Object.values(kbs)[0].DependsOn as string[];
+      expect(dependsOn).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^KbRoleDefaultPolicy/), expect.stringMatching(/^KbVectorIndex/),
+      ]));
+    });
+
+    test('creates a private, TLS-only, encrypted, versioned documents bucket that is retained', () => {
+      template.hasResource('AWS::S3::Bucket', {
+        Properties: {
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          VersioningConfiguration: { Status: 'Enabled' },
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      });
+    });
+
+    test('the data source uses explicit fixed-size chunking (300 tokens, 20%) and deletes its vectors with it', () => {
+      template.hasResourceProperties('AWS::Bedrock::DataSource', {
+        KnowledgeBaseId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Kb'), 'KnowledgeBaseId'] },
+        DataDeletionPolicy: 'DELETE',
+        DataSourceConfiguration: {
+          Type: 'S3',
+          S3Configuration: { BucketArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KbDataBucket'), 'Arn'] }, InclusionPrefixes: Match.absent() },
+        },
+        VectorIngestionConfiguration: {
+          ChunkingConfiguration: { ChunkingStrategy: 'FIXED_SIZE', FixedSizeChunkingConfiguration: { MaxTokens: 300, OverlapPercentage: 20 } },
+        },
+      });
+    });
+
+    test('the role trusts only Bedrock, from this account, for Knowledge Bases of this Region and account', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [{
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'bedrock.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+              ArnLike: { 'aws:SourceArn': partitionArn(':bedrock:us-east-1:123456789012:knowledge-base/*') },
+            },
+          }],
+        },
+      });
+    });
+
+    test('the role has exactly: InvokeModel on the embeddings model, S3 list/get on the bucket, the index actions on the index', () => {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^KbRole') }] },
+      });
+      expect(Object.keys(policies)).toHaveLength(1);
+      const doc = Object.values(policies)[0].Properties.PolicyDocument;
+      expect(doc.Statement).toEqual([
+        {
+          Sid: 'InvokeEmbeddingModel', Effect: 'Allow', Action: 'bedrock:InvokeModel',
+          Resource: partitionArn(':bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0'),
+        },
+        { Sid: 'ListDocumentsBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KbDataBucket/), 'Arn'] } },
+        {
+          Sid: 'ReadDocuments', Effect: 'Allow', Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^KbDataBucket/), 'Arn'] }, '/*']] },
+        },
+        {
+          Sid: 'S3VectorsIndexAccess', Effect: 'Allow',
+          Action: ['s3vectors:PutVectors', 's3vectors:GetVectors', 's3vectors:DeleteVectors', 's3vectors:QueryVectors', 's3vectors:GetIndex'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KbVectorIndex/), 'IndexArn'] },
+        },
+      ]);
+      expect(JSON.stringify(doc)).not.toContain('"Resource":"*"');
+    });
+
+    test('needs no custom resource', () => {
+      template.resourceCountIs('AWS::Lambda::Function', 0);
+      template.resourceCountIs('AWS::CloudFormation::CustomResource', 0);
+    });
+  });
+
+  describe('props', () => {
+    test('dimensions 512 flow to the index and the embedding configuration', () => {
+      const template = kb({ dimensions: 512 }).template();
+      template.hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 512 });
+      template.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
+        KnowledgeBaseConfiguration: { VectorKnowledgeBaseConfiguration: { EmbeddingModelConfiguration: { BedrockEmbeddingModelConfiguration: { Dimensions: 512 } } } },
+      });
+    });
+
+    test('Titan Text Embeddings V1 defaults to 1536 dimensions', () => {
+      const { template, knowledgeBase } = kb({ embeddingModel: BedrockModel.of('amazon.titan-embed-text-v1') });
+      expect(knowledgeBase.dimensions).toBe(1536);
+      template().hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 1536 });
+    });
+
+    test('an inclusion prefix scopes the data source and the role\'s object read', () => {
+      const template = kb({ dataSource: { inclusionPrefix: 'docs/' } }).template();
+      template.hasResourceProperties('AWS::Bedrock::DataSource', { DataSourceConfiguration: { S3Configuration: { InclusionPrefixes: ['docs/'] } } });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadDocuments', Resource: { 'Fn::Join': ['', [Match.anyValue(), '/docs/*']] } })]) },
+      });
+    });
+
+    test('uses a given bucket (no bucket created) and grants decrypt on its KMS key', () => {
+      const { stack } = stackOf();
+      const key = new kms.Key(stack, 'Key');
+      const bucket = new s3.Bucket(stack, 'Docs', { encryptionKey: key, enforceSSL: true });
+      new KnowledgeBase(stack, 'Kb', { dataSource: { bucket } });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^KbRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } })]) },
+      });
+    });
+
+    test('the documents bucket can be given another removal policy and server access logs', () => {
+      const { stack } = stackOf();
+      const logs = new s3.Bucket(stack, 'Logs');
+      new KnowledgeBase(stack, 'Kb', { dataBucketRemovalPolicy: RemovalPolicy.DESTROY, serverAccessLogsBucket: logs });
+      Template.fromStack(stack).hasResource('AWS::S3::Bucket', {
+        Properties: { LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^Logs') } } },
+        DeletionPolicy: 'Delete',
+      });
+    });
+
+    test('a chunking change renames the data source (replacement without a name conflict), the KB name stays', () => {
+      const a = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 }) } }).template();
+      const b = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 500, overlapPercentage: 20 }) } }).template();
+      const name = (t: Template, type: string) => Object.values(t.findResources(type))[0].Properties.Name;
+      expect(name(a, 'AWS::Bedrock::DataSource')).not.toEqual(name(b, 'AWS::Bedrock::DataSource'));
+      expect(name(a, 'AWS::Bedrock::KnowledgeBase')).toEqual(name(b, 'AWS::Bedrock::KnowledgeBase'));
+    });
+
+    test('names and descriptions are passed through', () => {
+      const template = kb({ knowledgeBaseName: 'product_docs-kb', description: 'Product docs', dataSource: { description: 'Manuals' } }).template();
+      template.hasResourceProperties('AWS::Bedrock::KnowledgeBase', { Name: 'product_docs-kb', Description: 'Product docs' });
+      template.hasResourceProperties('AWS::Bedrock::DataSource', { Description: 'Manuals' });
+    });
+  });
+
+  describe('synth validation', () => {
+    test('throws for a text model, naming it and the fix', () => {
+      expect(() => kb({ embeddingModel: BedrockModel.of('anthropic.claude-haiku-4-5-20251001-v1:0') }))
+        .toThrow(/embeddingModel: 'anthropic.claude-haiku-4-5-20251001-v1:0' is not an embeddings model \(its output is TEXT\); a Knowledge Base needs an embeddings model such as BedrockModel.of\('amazon.titan-embed-text-v2:0'\)/);
+    });
+
+    test('throws for the partial ID amazon.titan-embed-text with the pinned IDs to write', () => {
+      expect(() => kb({ embeddingModel: BedrockModel.of('amazon.titan-embed-text') }))
+        .toThrow(/embeddingModel: Model ID 'amazon.titan-embed-text' is a model family or partial ID.*'amazon.titan-embed-text-v2:0'/);
+    });
+
+    test('throws for an unknown ID', () => {
+      expect(() => kb({ embeddingModel: BedrockModel.of('amazon.titan-embed-text-v9:0') }))
+        .toThrow(/embeddingModel: Model ID 'amazon.titan-embed-text-v9:0' is not in the model catalog/);
+    });
+
+    test('throws for an embeddings model without a sourced Knowledge Base answer, saying how to declare it', () => {
+      expect(() => kb({ embeddingModel: BedrockModel.of('cohere.embed-v4:0') }))
+        .toThrow(/no source says whether 'cohere.embed-v4:0' can be the embeddings model of a Knowledge Base.*custom: \{ knowledgeBaseSupported: true, embeddingDimensions/);
+    });
+
+    test('accepts such a model declared custom, with a warning', () => {
+      const { stack } = kb({ embeddingModel: BedrockModel.of('cohere.embed-v4:0', { custom: { knowledgeBaseSupported: true, embeddingDimensions: [1536] } }) });
+      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp("Knowledge Base support of 'cohere.embed-v4:0' is not sourced"));
+      Template.fromStack(stack).hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 1536 });
+    });
+
+    test('throws for a model the catalog refuses only through the CDK flag, and says that basis is weak', () => {
+      // openai.gpt-oss-safeguard-20b: knowledgeBase { supported: false, basis: 'cdkFlag' }, modalities not sourced.
+      expect(() => kb({ embeddingModel: BedrockModel.of('openai.gpt-oss-safeguard-20b') }))
+        .toThrow(/'openai.gpt-oss-safeguard-20b' is not supported as the embeddings model of a Knowledge Base per the catalog.*weak: it only reflects the CDK libraries' supportsKnowledgeBase flag, not an AWS page/s);
+    });
+
+    test('throws for 1536 dimensions with Titan V2, listing the supported ones', () => {
+      expect(() => kb({ dimensions: 1536 }))
+        .toThrow(/dimensions: 1536 is not a dimension 'amazon.titan-embed-text-v2:0' supports in a Knowledge Base \(supported: 256, 512, 1024\)/);
+    });
+
+    test('throws when the model is not a Knowledge Base embeddings model in the stack\'s Region', () => {
+      expect(() => kb({ embeddingModel: BedrockModel.of('amazon.titan-embed-text-v2:0') }, 'ap-southeast-1'))
+        .toThrow(/embeddingModel: .*'amazon.titan-embed-text-v2:0'.*ap-southeast-1/);
+      // Offered on demand there (declared), but not a sourced Knowledge Base Region of the model:
+      const onDemandOnly = BedrockModel.of('amazon.titan-embed-text-v2:0', { custom: { regions: ['ap-southeast-1'] } });
+      expect(() => kb({ embeddingModel: onDemandOnly }, 'ap-southeast-1'))
+        .toThrow(/embeddingModel: 'amazon.titan-embed-text-v2:0' is not listed as a Knowledge Base embeddings model in ap-southeast-1 \(sourced Regions: ap-northeast-1, .*\)/);
+      const declared = BedrockModel.of('amazon.titan-embed-text-v2:0', { custom: { regions: ['ap-southeast-1'], knowledgeBaseSupported: true } });
+      expect(() => kb({ embeddingModel: declared }, 'ap-southeast-1')).not.toThrow();
+    });
+
+    test('throws for an invalid name, an over-long description and a bad prefix', () => {
+      expect(() => kb({ knowledgeBaseName: 'my kb!' })).toThrow(/knowledgeBaseName: 'my kb!' is not a valid name; use 1–100 letters and digits/);
+      expect(() => kb({ knowledgeBaseName: 'a--b' })).toThrow(/knowledgeBaseName: 'a--b' is not a valid name/);
+      expect(() => kb({ description: 'x'.repeat(201) })).toThrow(/description: is 201 characters; it must be 1–200 characters/);
+      expect(() => kb({ dataSource: { description: '' } })).toThrow(/dataSource.description: is 0 characters; it must be 1–200 characters. Shorten it or omit it/);
+      expect(() => kb({ dataSource: { inclusionPrefix: '/docs/' } })).toThrow(/dataSource.inclusionPrefix: '\/docs\/' starts with '\/'.*Write 'docs\/'/);
+      expect(() => kb({ dataSource: { inclusionPrefix: 'docs/*.pdf' } })).toThrow(/contains '\*'; it is a literal key prefix.*'docs\/'/);
+      expect(() => kb({ dataSource: { inclusionPrefix: 'p'.repeat(301) } })).toThrow(/is 301 characters; it must be 1–300/);
+    });
+
+    test('throws for chunking beyond the model\'s input limit (Titan V2: 8,192 tokens)', () => {
+      expect(() => kb({ dataSource: { chunking: Chunking.semantic({ maxTokens: 9000, bufferSize: 0, breakpointPercentileThreshold: 95 }) } }))
+        .toThrow(/chunking: semantic.maxTokens is 9000 tokens, above the input limit of the embeddings model 'amazon.titan-embed-text-v2:0' \(8192 tokens\).*at most 8192/);
+      expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } })).not.toThrow();
+    });
+
+    test('throws for out-of-range chunking parameters', () => {
+      expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 0 }) } }))
+        .toThrow(/chunking: fixedSize.overlapPercentage must be an integer from 1 to 99 \(Bedrock API reference FixedSizeChunkingConfiguration\); got 0/);
+    });
+
+    test('warns when whole files (Chunking.none) must fit S3 Vectors metadata', () => {
+      const { stack } = kb({ dataSource: { chunking: Chunking.none() } });
+      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp('Chunking.none\\(\\) stores each whole file as one chunk.*Amazon S3 Vectors.*38912 bytes'));
+    });
+
+    test('throws for syncOnDeploy options that do not fit together', () => {
+      expect(() => kb({ syncOnDeploy: { totalTimeout: Duration.minutes(10) } })).toThrow(/syncOnDeploy.totalTimeout only applies with waitForCompletion: true/);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.hours(3) } })).toThrow(/syncOnDeploy.totalTimeout: 3 hours exceeds the 2-hour limit/);
+    });
+  });
+
+  describe('grants', () => {
+    function withFunction() {
+      const { stack, knowledgeBase } = kb();
+      const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+      return { stack, knowledgeBase, fn };
+    }
+    const fnPolicy = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^FnServiceRole') }] },
+    }))[0].Properties.PolicyDocument.Statement;
+
+    test('grantRetrieve: bedrock:Retrieve on the Knowledge Base ARN only', () => {
+      const { stack, knowledgeBase, fn } = withFunction();
+      const grant = knowledgeBase.grantRetrieve(fn);
+      expect(grant.success).toBe(true);
+      expect(fnPolicy(stack)).toEqual([{ Action: 'bedrock:Retrieve', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Kb/), 'KnowledgeBaseArn'] } }]);
+    });
+
+    test('grantRetrieveAndGenerate: RetrieveAndGenerate on * (no resource type), Retrieve on the KB, invoke on the model', () => {
+      const { stack, knowledgeBase, fn } = withFunction();
+      knowledgeBase.grantRetrieveAndGenerate(fn, BedrockModel.of('anthropic.claude-haiku-4-5-20251001-v1:0'));
+      expect(fnPolicy(stack)).toEqual([
+        { Action: 'bedrock:RetrieveAndGenerate', Effect: 'Allow', Resource: '*' },
+        { Action: 'bedrock:Retrieve', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Kb/), 'KnowledgeBaseArn'] } },
+        {
+          Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Effect: 'Allow',
+          Resource: partitionArn(':bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
+        },
+      ]);
+      const acks = fn.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => m.data);
+      expect(JSON.stringify(acks)).toMatch(/AwsSolutions-IAM5\[Resource::\*\].*RetrieveAndGenerate has no resource type/);
+    });
+
+    test('grantStartIngestion: StartIngestionJob and GetIngestionJob on the KB ARN', () => {
+      const { stack, knowledgeBase, fn } = withFunction();
+      knowledgeBase.grantStartIngestion(fn);
+      expect(fnPolicy(stack)).toEqual([{
+        Action: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'], Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Kb/), 'KnowledgeBaseArn'] },
+      }]);
+    });
+  });
+
+  describe('fromKnowledgeBaseAttributes', () => {
+    test('imports a Knowledge Base into another stack with working grants', () => {
+      const app = new App();
+      const producer = new Stack(app, 'Producer', { env: ENV });
+      const consumer = new Stack(app, 'Consumer', { env: ENV });
+      const created = new KnowledgeBase(producer, 'Kb');
+      const imported = KnowledgeBase.fromKnowledgeBaseAttributes(consumer, 'Imported', { knowledgeBaseId: created.knowledgeBaseId });
+      const role = new iam.Role(consumer, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      imported.grantRetrieve(role);
+      Template.fromStack(consumer).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Action: 'bedrock:Retrieve', Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1:123456789012:knowledge-base/', { 'Fn::ImportValue': Match.stringLikeRegexp('^Producer:') }]] },
+          }],
+        },
+      });
+    });
+
+    test('uses a given ARN and rejects something that is not an ID', () => {
+      const { stack } = stackOf();
+      const arn = 'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ';
+      const imported = KnowledgeBase.fromKnowledgeBaseAttributes(stack, 'I', { knowledgeBaseId: 'ABCDEFGHIJ', knowledgeBaseArn: arn, dataSourceId: 'DS1' });
+      expect(imported.knowledgeBaseArn).toBe(arn);
+      expect(imported.dataSourceId).toBe('DS1');
+      expect(() => KnowledgeBase.fromKnowledgeBaseAttributes(stack, 'J', { knowledgeBaseId: arn }))
+        .toThrow(/knowledgeBaseId 'arn:aws:bedrock:.*' is not a Knowledge Base ID \(1–10 letters and digits/);
+    });
+  });
+
+  describe('syncOnDeploy', () => {
+    test('starts an ingestion after the data source and the content deployment, re-running when the content changes', () => {
+      const { stack } = stackOf();
+      const bucket = new s3.Bucket(stack, 'Docs');
+      const deployment = new s3deploy.BucketDeployment(stack, 'Upload', { destinationBucket: bucket, sources: [s3deploy.Source.data('a.txt', 'hello')] });
+      new KnowledgeBase(stack, 'Kb', { dataSource: { bucket }, syncOnDeploy: { contentDeployments: [deployment], contentHash: 'v1' } });
+      const template = Template.fromStack(stack);
+      const syncs = template.findResources('Custom::BedrockKnowledgeBaseSync');
+      expect(Object.keys(syncs)).toHaveLength(1);
+      const sync = Object.values(syncs)[0];
+      expect(sync.Properties).toMatchObject({
+        KnowledgeBaseId: { 'Fn::GetAtt': [expect.stringMatching(/^Kb/), 'KnowledgeBaseId'] },
+        DataSourceId: { 'Fn::GetAtt': [expect.stringMatching(/^KbDataSource/), 'DataSourceId'] },
+        WaitForCompletion: 'false',
+        ContentHash: 'v1',
+        ContentObjectKeys: [{ 'Fn::Join': [',', { 'Fn::GetAtt': [expect.stringMatching(/^UploadCustomResource/), 'SourceObjectKeys'] }] }],
+      });
+      expect(sync.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbDataSource/)]));
+      // Return-at-once mode: a provider without a waiter state machine.
+      template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+      // The handler may start/poll jobs of this Knowledge Base only.
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^CdkBedrockFoundationKbSyncHandlerRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([{ Action: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Kb'), 'KnowledgeBaseArn'] } }]) },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Environment: { Variables: { HANDLER_KIND: 'onEvent' } },
+      });
+    });
+
+    test('waitForCompletion polls with an isComplete handler bounded by totalTimeout', () => {
+      const { stack } = stackOf();
+      new KnowledgeBase(stack, 'Kb', { syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(45), queryInterval: Duration.seconds(20) } });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { WaitForCompletion: 'true' });
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { HANDLER_KIND: 'isComplete' } } });
+      const machines = template.findResources('AWS::StepFunctions::StateMachine');
+      expect(Object.keys(machines)).toHaveLength(1);
+      const machine = Object.values(machines)[0].Properties;
+      // 45 minutes polled every 20 s = 135 attempts (the provider framework's waiter).
+      expect(JSON.stringify(machine.DefinitionString)).toMatch(/\\"IntervalSeconds\\":20,\\"MaxAttempts\\":135/);
+      expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
+    });
+
+    test('two Knowledge Bases in a stack share one sync provider', () => {
+      const { stack } = stackOf();
+      new KnowledgeBase(stack, 'A', { syncOnDeploy: {} });
+      new KnowledgeBase(stack, 'B', { syncOnDeploy: {} });
+      const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { HANDLER_KIND: 'onEvent' } } } });
+      expect(Object.keys(fns)).toHaveLength(1);
+    });
+  });
+});
