@@ -226,7 +226,18 @@ function judge(m: ModelToCheck, fmId: string, outcome: Outcome, region: string, 
   }
 
   if (r.regionAvailability === 'NOT_AVAILABLE') {
-    report.errors.push(`${who}: not available in ${region} (regionAvailability NOT_AVAILABLE). ${alternatives(m, region)}`);
+    const viaProfile = m.ModelId !== fmId && !m.ModelId.includes(':foundation-model/');
+    if (!viaProfile) {
+      report.errors.push(`${who}: not available in ${region} (regionAvailability NOT_AVAILABLE). ${alternatives(m, region)}`);
+    } else {
+      // Invoked through a cross-Region inference profile: many models are served in a source Region only through their
+      // profiles (e.g. Claude Sonnet 4.6 in us-east-1), and AWS does not document how GetFoundationModelAvailability
+      // reports such a model. Failing here would fail legitimate deployments; synth already checked the profile's
+      // geography against the Region, so this is a warning.
+      report.warnings.push(`${who}: the foundation model reports regionAvailability NOT_AVAILABLE in ${region}; it is invoked through the `
+        + `inference profile ${m.ModelId}, which routes to the profile's destination Regions, so the deployment is not failed. If invocations `
+        + `fail with a ValidationException or AccessDeniedException, ${alternatives(m, region).replace(/^Would work/, 'these would work')}`);
+    }
   }
   if (r.authorizationStatus === 'NOT_AUTHORIZED') {
     report.errors.push(provider === 'anthropic'

@@ -101,11 +101,21 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
   });
 
   test('checks the foundation model of an inference profile', async () => {
-    fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { authorization: 'NOT_AUTHORIZED' }));
     const profile = { ...haiku, ModelId: `eu.${HAIKU}` };
     await expect(handler(event([profile]), ctx())).rejects.toThrow(
-      new RegExp(`eu\\.anthropic\\.claude-haiku-4-5-20251001-v1:0 \\(foundation model ${HAIKU.replace(/\./g, '\\.')}\\): not available in eu-west-1`));
+      new RegExp(`eu\\.anthropic\\.claude-haiku-4-5-20251001-v1:0 \\(foundation model ${HAIKU.replace(/\./g, '\\.')}\\): this account is not authorized`));
     expect(fake.requestsTo('GET /foundation-model-availability/').map((r) => r.path)).toEqual([`/foundation-model-availability/${HAIKU}`]);
+  });
+
+  test('a model used through an inference profile whose foundation model is not in-Region warns instead of failing', async () => {
+    // Profile-only models (e.g. Claude Sonnet 4.6 in us-east-1) must not fail legitimate deployments.
+    fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
+    const out = await handler(event([{ ...haiku, ModelId: `eu.${HAIKU}` }]), ctx());
+    expect(out.Data?.WarningCount).toBe('1');
+    expect(out.Data?.Warnings).toMatch(/reports regionAvailability NOT_AVAILABLE in eu-west-1; it is invoked through the inference profile eu\.anthropic/);
+    // The same answer for the foundation-model ID itself fails.
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(/not available in eu-west-1 \(regionAvailability NOT_AVAILABLE\)/);
   });
 
   describe('decision table: every availability combination', () => {
