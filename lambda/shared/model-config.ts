@@ -49,9 +49,10 @@ const configSchema = z.object({
     inputPer1M: z.number().check(z.gte(0)),
     outputPer1M: z.nullable(z.number().check(z.gte(0))),
     currency: z.string(),
-    rateBasis: z.optional(z.string()),
-    asOf: z.optional(z.string()),
-    source: z.optional(z.array(z.string())),
+    rateBasis: z.optional(z.nullable(z.string())),
+    asOf: z.optional(z.nullable(z.string())),
+    approximate: z.optional(z.boolean()),
+    source: z.optional(z.nullable(z.array(z.string()))),
   }))),
   catalogGeneratedAt: z.optional(z.nullable(z.string())),
 });

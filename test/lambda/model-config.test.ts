@@ -7,6 +7,10 @@ import { StdoutCapture } from '../utils/emf';
 import { FakeBedrockRuntime } from '../utils/fake-bedrock-runtime';
 import { FakeSsm } from '../utils/fake-ssm';
 import { lambdaContext } from '../utils/lambda-context';
+import { App, Stack } from 'aws-cdk-lib';
+import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
+import { BedrockModel } from '../../lib/models/bedrock-model';
+import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
 import { HAIKU_CONFIG } from './fixtures';
 
 const PARAM = '/bedrock/models/chat/config';
@@ -111,4 +115,21 @@ test('neither MODEL_CONFIG nor MODEL_CONFIG_PARAMETER is a clear error', async (
     const container = loadBundledHandler('text-invoker');
     await expect(container.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/set environment variable MODEL_CONFIG \(JSON\) or MODEL_CONFIG_PARAMETER/) });
   } finally { r(); }
+});
+
+test('accepts the JSON PinnedModelConfig writes (the construct side of the contract)', async () => {
+  const app = new App({ context: { [NOW_CONTEXT_KEY]: '2026-11-25' } });
+  const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
+  const config = new PinnedModelConfig(stack, 'Models', {
+    models: { chat: BedrockModel.of(HAIKU_CONFIG.modelId) },
+    inferenceParameters: { chat: { maxTokens: 300, topP: 0.8 } },
+  });
+  const written = config.runtimeConfig('chat');
+  ssm.parameters.set(PARAM, JSON.stringify(written));
+  const container = loadBundledHandler('text-invoker');
+  const res = await container.handler({ prompt: 'contract check' }, lambdaContext());
+  expect(res.modelId).toBe(written.modelId);
+  expect(bedrock.calls('converse')[0].body.inferenceConfig).toEqual({ maxTokens: 300, topP: 0.8 });
+  const price = written.price!;
+  expect(res.estimatedCostUsd).toBeCloseTo((res.usage.inputTokens * price.inputPer1M + res.usage.outputTokens * price.outputPer1M!) / 1e6, 12);
 });

@@ -1,0 +1,41 @@
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/** Options shared by every invoker construct. */
+export interface InvokerOptions {
+  /**
+   * Function timeout. The handler gives Bedrock the remaining time minus 0.5 s (the SDK's retries included) and
+   * reports a Timeout error naming the model when it runs out.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Function memory in MB.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Total attempts per Bedrock call, first try included, made by the SDK's own retry strategy (exponential backoff
+   * with full jitter from 250 ms, capped at 8 s and by the remaining time) for throttling, service-unavailable,
+   * model-not-ready and 5xx errors.
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * CloudWatch namespace of the EMF metrics (InputTokens, OutputTokens, Latency, EstimatedCostUSD, Errors).
+   * @default 'CdkBedrockFoundation'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Powertools service name (the `service` key of every log line and the `service` metric dimension).
+   * @default - the handler kind: 'text-invoker', 'embedding-invoker' or 'rag-invoker'
+   */
+  readonly serviceName?: string;
+}
+
+export const DEFAULT_TIMEOUT = Duration.seconds(60);

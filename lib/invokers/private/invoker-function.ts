@@ -1,0 +1,111 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { IPinnedModelConfig, PinnedModelConfig } from '../../config/pinned-model-config';
+import { BedrockModel } from '../../models/bedrock-model';
+import { BedrockValidationError } from '../../private/errors';
+import { handlerCode } from '../../private/assets';
+import { DEFAULT_TIMEOUT, InvokerOptions } from '../invoker-options';
+
+/** Creates an invoker function from a prebuilt handler bundle (one asset shared by every invoker of that kind). */
+export function createInvokerFunction(scope: Construct, kind: string, options: InvokerOptions, handler = 'index.handler',
+  environment: Record<string, string> = {}): lambda.Function {
+  if (options.maxAttempts !== undefined && !Token.isUnresolved(options.maxAttempts)
+    && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1 || options.maxAttempts > 10)) {
+    throw new BedrockValidationError('InvalidMaxAttempts',
+      `maxAttempts is ${options.maxAttempts}; give a whole number from 1 (no retries) to 10.`, scope);
+  }
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  if (!timeout.isUnresolved() && timeout.toMilliseconds() < 2000) {
+    throw new BedrockValidationError('InvalidTimeout', `timeout is ${timeout.toHumanString()}; an invoker needs at least 2 seconds `
+      + '(0.5 s is kept back to report errors and flush metrics).', scope);
+  }
+  return new lambda.Function(scope, 'Function', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler,
+    code: handlerCode(kind),
+    timeout,
+    memorySize: options.memorySize ?? 512,
+    logGroup,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: options.serviceName ?? kind,
+      POWERTOOLS_METRICS_NAMESPACE: options.metricsNamespace ?? 'CdkBedrockFoundation',
+      BEDROCK_MAX_ATTEMPTS: String(options.maxAttempts ?? 4),
+      ...environment,
+    },
+  });
+}
+
+/** Where an invoker's model configuration comes from. */
+export interface ModelSourceProps {
+  readonly model?: BedrockModel;
+  readonly config?: IPinnedModelConfig;
+  readonly role?: string;
+}
+
+/**
+ * Checks that exactly one of `model` or `config` + `role` is given; returns the model when it is known in this app
+ * (given directly, or a role of a PinnedModelConfig defined here).
+ */
+export function resolveModelSource(scope: Construct, what: string, props: ModelSourceProps): BedrockModel | undefined {
+  const hasModel = props.model !== undefined;
+  const hasConfig = props.config !== undefined;
+  if (hasModel && (hasConfig || props.role !== undefined)) {
+    throw new BedrockValidationError('AmbiguousModelSource', `${what} got both \`model\` (${props.model!.modelId}) and `
+      + `\`config\`/\`role\`${props.role !== undefined ? ` ('${props.role}')` : ''}; give either a model or a PinnedModelConfig role, not both.`, scope);
+  }
+  if (!hasModel && !hasConfig) {
+    throw new BedrockValidationError('MissingModelSource', `${what} needs a model: give \`model\` (BedrockModel.of('...')) or \`config\` `
+      + `and \`role\` (a role of a PinnedModelConfig)${props.role !== undefined ? `; got only role '${props.role}'` : ''}.`, scope);
+  }
+  if (hasConfig) {
+    const config = props.config!;
+    if (props.role === undefined) {
+      throw new BedrockValidationError('MissingRole', `${what} got \`config\` without \`role\`; name one of its roles: ${config.roles.join(', ')}.`, scope);
+    }
+    if (!config.roles.includes(props.role)) {
+      throw new BedrockValidationError('UnknownRole', `${what}: role '${props.role}' is not in the configuration (roles: ${config.roles.join(', ')}).`, scope);
+    }
+    return config instanceof PinnedModelConfig ? config.model(props.role) : undefined;
+  }
+  return props.model;
+}
+
+/**
+ * Wires the function to its model: `MODEL_CONFIG` (the run-time JSON) and the invoke grant for a model, or
+ * `MODEL_CONFIG_PARAMETER` + `MODEL_CONFIG_HASH`, read access and the invoke grant through the configuration.
+ */
+export function bindModel(fn: lambda.Function, props: ModelSourceProps, extra: Record<string, unknown> = {}): void {
+  if (props.model) {
+    fn.addEnvironment('MODEL_CONFIG', JSON.stringify({ ...props.model.runtimeConfig(), ...extra }));
+    props.model.grantInvoke(fn); // also attaches the model's synth validation to the function
+  } else {
+    props.config!.bindToFunction(fn, props.role!); // env, read grant, and (for a config defined here) invoke + validation
+  }
+}
+
+/** Validates the model's output modality at synth: error when sourced and wrong, warning when not sourced. */
+export function checkOutputModality(scope: Construct, what: string, model: BedrockModel | undefined, needed: 'TEXT' | 'EMBEDDING',
+  hint: string, source: ModelSourceProps): void {
+  if (!model) {
+    Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:invoker:modalityUnchecked', `${what} reads the imported configuration `
+      + `role '${source.role}'; this app cannot see its model, so its ${needed} output was not checked at synth.`);
+    return;
+  }
+  const out = model.outputModalities;
+  if (out === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:invoker:modalityNotSourced', `${what}: the output modalities of `
+      + `'${model.modelId}' are not sourced in the catalog, so its ${needed} output was not checked; declare them with `
+      + `BedrockModel.of('${model.modelId}', { custom: { outputModalities: ['${needed}'] } }).`);
+    return;
+  }
+  if (!out.includes(needed)) {
+    scope.node.addValidation({
+      validate: () => [`${what}: model '${model.modelId}' outputs ${out.join(', ')}, not ${needed}; ${hint}`],
+    });
+  }
+}
+

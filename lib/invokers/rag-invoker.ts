@@ -1,0 +1,55 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { IKnowledgeBase } from '../knowledge-base/knowledge-base';
+import { BedrockModel } from '../models/bedrock-model';
+import { BedrockValidationError } from '../private/errors';
+import { InvokerOptions } from './invoker-options';
+import { checkOutputModality, createInvokerFunction } from './private/invoker-function';
+
+/** Properties of a RagInvoker. */
+export interface RagInvokerProps extends InvokerOptions {
+  /** The Knowledge Base to query. */
+  readonly knowledgeBase: IKnowledgeBase;
+  /** The text-generation model RetrieveAndGenerate answers with. */
+  readonly model: BedrockModel;
+  /**
+   * Chunks retrieved per query (1-100); requests may override it.
+   * @default 5
+   */
+  readonly numberOfResults?: number;
+}
+
+/**
+ * A Lambda function that answers questions from a Knowledge Base with RetrieveAndGenerate (answer with citations)
+ * or returns the matching chunks with Retrieve. It grants itself `bedrock:Retrieve` on the Knowledge Base, invoke
+ * on exactly the model, and `bedrock:RetrieveAndGenerate` on `*` (that action has no resource type).
+ */
+export class RagInvoker extends Construct {
+  /** The invoker function. */
+  public readonly function: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: RagInvokerProps) {
+    super(scope, id);
+    const what = `RagInvoker ${this.node.path}`;
+    const n = props.numberOfResults;
+    if (n !== undefined && !Token.isUnresolved(n) && (!Number.isInteger(n) || n < 1 || n > 100)) {
+      throw new BedrockValidationError('InvalidNumberOfResults', `${what}: numberOfResults is ${n}; give a whole number from 1 to 100.`, this);
+    }
+    const fn = createInvokerFunction(this, 'rag-invoker', props, 'index.handler', {
+      KNOWLEDGE_BASE_ID: props.knowledgeBase.knowledgeBaseId,
+      MODEL_ARN: props.model.invocationArn(this),
+      MODEL_ID: props.model.modelId,
+      NUMBER_OF_RESULTS: String(n ?? 5),
+    });
+    props.knowledgeBase.grantRetrieveAndGenerate(fn, props.model); // also attaches the model's synth validation
+    checkOutputModality(this, what, props.model, 'TEXT', 'RetrieveAndGenerate needs a text-generation model.', { model: props.model });
+    this.function = fn;
+  }
+
+  /** Grants `lambda:InvokeFunction` on the invoker. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.function.grantInvoke(grantee);
+  }
+}

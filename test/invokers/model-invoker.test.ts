@@ -1,0 +1,169 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
+import { ModelInvoker } from '../../lib/invokers/model-invoker';
+import { BedrockModel } from '../../lib/models/bedrock-model';
+import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+
+const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const HAIKU_FM = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const EMBED = 'amazon.titan-embed-text-v2:0';
+
+function setup(region = 'us-east-1') {
+  const app = new App({ context: { [NOW_CONTEXT_KEY]: '2026-11-25' } });
+  const stack = new Stack(app, 'Stack', { env: { region, account: '123456789012' } });
+  return { app, stack };
+}
+
+function fnEnv(t: Template): Record<string, unknown> {
+  const fns = Object.values(t.findResources('AWS::Lambda::Function')) as any[];
+  expect(fns).toHaveLength(1);
+  return fns[0].Properties.Environment.Variables;
+}
+
+function policyStatements(t: Template): any[] {
+  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('ModelInvoker with a model', () => {
+  test('a nodejs24.x arm64 function on the prebuilt text-invoker asset, explicit log group, MODEL_CONFIG in the environment', () => {
+    const { stack } = setup();
+    const model = BedrockModel.of(HAIKU);
+    new ModelInvoker(stack, 'Chat', { model, inferenceParameters: { maxTokens: 400, temperature: 0.3 }, timeout: Duration.seconds(30) });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 30, MemorySize: 512,
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('ChatLogGroup') } },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    const env = fnEnv(t);
+    expect(JSON.parse(env.MODEL_CONFIG as string)).toEqual({ ...model.runtimeConfig(), inferenceParameters: { maxTokens: 400, temperature: 0.3 } });
+    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'text-invoker', POWERTOOLS_METRICS_NAMESPACE: 'CdkBedrockFoundation', BEDROCK_MAX_ATTEMPTS: '4' });
+    expect(env).not.toHaveProperty('MODEL_CONFIG_PARAMETER');
+  });
+
+  test('grants invoke on exactly the profile and its foundation models, nothing else, and no Resource "*"', () => {
+    const { stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
+    const statements = policyStatements(Template.fromStack(stack));
+    expect(statements.every((s) => JSON.stringify(s.Action).includes('bedrock:InvokeModel'))).toBe(true);
+    expect(statements.flatMap((s) => [].concat(s.Resource))).not.toContain('*');
+    const profile = statements.find((s) => !s.Condition);
+    expect(JSON.stringify(profile.Resource)).toContain(`inference-profile/${HAIKU}`);
+    const fm = statements.find((s) => s.Condition);
+    expect(JSON.stringify(fm.Resource)).toContain(`foundation-model/${HAIKU_FM}`);
+    expect(JSON.stringify(fm.Condition)).toContain('bedrock:InferenceProfileArn');
+  });
+
+  test('N invokers share one handler asset', () => {
+    const { stack } = setup();
+    for (let i = 0; i < 3; i++) new ModelInvoker(stack, `Chat${i}`, { model: BedrockModel.of(HAIKU) });
+    const keys = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map((f: any) => JSON.stringify(f.Properties.Code.S3Key));
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  test('an embeddings model fails synth: a text invoker needs TEXT output', () => {
+    const { app, stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(EMBED) });
+    expect(() => app.synth()).toThrow(/ModelInvoker Stack\/Chat: model 'amazon\.titan-embed-text-v2:0' outputs EMBEDDING, not TEXT; a text invoker needs a text-generation model/);
+  });
+
+  test('an unsourced modality warns instead of failing', () => {
+    const { stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of('cohere.embed-v4:0') });
+    Annotations.fromStack(stack).hasWarning('/Stack/Chat', Match.stringLikeRegexp("output modalities of 'cohere\\.embed-v4:0' are not sourced.*outputModalities: \\['TEXT'\\]"));
+  });
+
+  test('custom modalities are used for the check', () => {
+    const { app, stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of('cohere.embed-v4:0', { custom: { outputModalities: ['EMBEDDING'] } }) });
+    expect(() => app.synth()).toThrow(/outputs EMBEDDING, not TEXT/);
+  });
+});
+
+describe('ModelInvoker with a PinnedModelConfig role', () => {
+  test('reads the SSM companion: parameter name and hash in the environment, GetParameter on exactly its parameters', () => {
+    const { stack } = setup();
+    const config = new PinnedModelConfig(stack, 'Models', { models: { chat: BedrockModel.of(HAIKU), embed: BedrockModel.of(EMBED) } });
+    new ModelInvoker(stack, 'Chat', { config, role: 'chat' });
+    const t = Template.fromStack(stack);
+    const env = fnEnv(t);
+    expect(env.MODEL_CONFIG_PARAMETER).toBe('/bedrock/models/chat/config');
+    expect(env.MODEL_CONFIG_HASH).toBe(config.configHash('chat'));
+    expect(env).not.toHaveProperty('MODEL_CONFIG');
+    const statements = policyStatements(t);
+    const ssm = statements.filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    expect(JSON.stringify(ssm)).toContain('parameter/bedrock/models/chat/config');
+    expect(JSON.stringify(ssm)).not.toContain('embed');
+    expect(JSON.stringify(statements)).toContain(`inference-profile/${HAIKU}`);
+    expect(JSON.stringify(statements)).not.toContain(EMBED);
+  });
+
+  test('a config role holding an embeddings model fails synth', () => {
+    const { app, stack } = setup();
+    const config = new PinnedModelConfig(stack, 'Models', { models: { embed: BedrockModel.of(EMBED) } });
+    new ModelInvoker(stack, 'Chat', { config, role: 'embed' });
+    expect(() => app.synth()).toThrow(/outputs EMBEDDING, not TEXT/);
+  });
+
+  test('an imported configuration warns that the modality was not checked', () => {
+    const { stack } = setup();
+    const config = PinnedModelConfig.fromParameterPrefix(stack, 'Imported', '/shared/models', ['chat']);
+    new ModelInvoker(stack, 'Chat', { config, role: 'chat' });
+    Annotations.fromStack(stack).hasWarning('/Stack/Chat', Match.stringLikeRegexp("imported configuration role 'chat'.*TEXT output was not checked"));
+    expect(fnEnv(Template.fromStack(stack)).MODEL_CONFIG_PARAMETER).toBe('/shared/models/chat/config');
+  });
+});
+
+describe('ModelInvoker props validation', () => {
+  test.each([
+    [{}, /needs a model: give `model` \(BedrockModel\.of\('\.\.\.'\)\) or `config` and `role`/],
+    [{ role: 'chat' }, /needs a model.*got only role 'chat'/],
+    [{ model: 'M', role: 'chat' }, /got both `model` \(us\.anthropic.*\) and `config`\/`role` \('chat'\)/],
+    [{ model: 'M', config: 'C', role: 'chat' }, /got both `model`/],
+    [{ config: 'C' }, /got `config` without `role`; name one of its roles: chat/],
+    [{ config: 'C', role: 'summarize' }, /role 'summarize' is not in the configuration \(roles: chat\)/],
+    [{ config: 'C', role: 'chat', inferenceParameters: { maxTokens: 5 } }, /inferenceParameters apply only with `model`/],
+    [{ model: 'M', urlAuthType: lambda.FunctionUrlAuthType.NONE }, /urlAuthType is set but streaming is off/],
+    [{ model: 'M', maxAttempts: 0 }, /maxAttempts is 0; give a whole number from 1/],
+    [{ model: 'M', timeout: Duration.seconds(1) }, /timeout is 1 second; an invoker needs at least 2 seconds/],
+  ])('%j is rejected with a clear message', (spec: any, message) => {
+    const { stack } = setup();
+    const config = new PinnedModelConfig(stack, 'Models', { models: { chat: BedrockModel.of(HAIKU) } });
+    const props = { ...spec, ...(spec.model ? { model: BedrockModel.of(HAIKU) } : {}), ...(spec.config ? { config } : {}) };
+    expect(() => new ModelInvoker(stack, 'Chat', props)).toThrow(message);
+  });
+});
+
+describe('streaming Function URL', () => {
+  test('RESPONSE_STREAM, AWS_IAM by default, streamHandler entry, grantInvokeUrl', () => {
+    const { stack } = setup();
+    const chat = new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), streaming: true });
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    chat.grantInvokeUrl(caller);
+    chat.grantInvoke(caller);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
+    t.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.streamHandler' });
+    const callerPolicy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => JSON.stringify(p.Properties.Roles).includes('Caller')) as any;
+    const actions = callerPolicy.Properties.PolicyDocument.Statement.flatMap((s: any) => [].concat(s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction']));
+    expect(chat.functionUrl).toBeDefined();
+  });
+
+  test('auth type NONE when asked', () => {
+    const { stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), streaming: true, urlAuthType: lambda.FunctionUrlAuthType.NONE });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+  });
+
+  test('grantInvokeUrl without streaming throws', () => {
+    const { stack } = setup();
+    const chat = new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
+    expect(() => chat.grantInvokeUrl(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(/has no Function URL; create it with streaming: true/);
+    expect(Template.fromStack(stack).findResources('AWS::Lambda::Url')).toEqual({});
+  });
+});
