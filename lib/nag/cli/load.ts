@@ -166,7 +166,8 @@ interface ManifestArtifact {
   readonly additionalMetadataFile?: string;
 }
 
-function loadAssembly(dir: string, options: LoadOptions, out: StackInput[], visited: Set<string>): void {
+function loadAssembly(dir: string, options: LoadOptions, out: StackInput[], visited: Set<string>,
+  parentTree?: () => TreeIndex | undefined): void {
   const real = path.resolve(dir);
   if (visited.has(real)) return;
   visited.add(real);
@@ -186,15 +187,16 @@ function loadAssembly(dir: string, options: LoadOptions, out: StackInput[], visi
     if (tree === null) {
       const treeArtifact = Object.values(artifacts).find((a) => a?.type === 'cdk:tree');
       const file = treeArtifact?.properties?.file;
-      tree = typeof file === 'string' ? loadTree(path.join(dir, file)) : undefined;
+      // Nested assemblies of stages have no tree.json of their own: the root's covers the whole app.
+      tree = typeof file === 'string' ? loadTree(path.join(dir, file)) : parentTree?.();
     }
-    return tree;
+    return tree ?? undefined;
   };
   for (const [artifactId, art] of Object.entries(artifacts)) {
     if (!art || typeof art !== 'object') continue;
     if (art.type === 'cdk:cloud-assembly') {
       const sub = art.properties?.directoryName;
-      if (typeof sub === 'string') loadAssembly(path.join(dir, sub), options, out, visited);
+      if (typeof sub === 'string') loadAssembly(path.join(dir, sub), options, out, visited, treeIndex);
     } else if (art.type === 'aws:cloudformation:stack') {
       loadStackArtifact(dir, artifactId, art, options, out, treeIndex);
     }
