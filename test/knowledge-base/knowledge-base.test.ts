@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import { Chunking, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
+import { Chunking, KnowledgeBase, KnowledgeBaseProps } from '../../lib/knowledge-base';
 import { BedrockModel } from '../../lib/models';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
