@@ -11,6 +11,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
 import { BedrockModel } from '../../lib/models';
+import { BedrockChecks } from '../../lib/nag';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const STRICT = { '@aws-cdk/core:validateAgainstDefaultRules': true, 'cdk-bedrock-foundation:now': '2026-11-25' };
@@ -53,6 +54,12 @@ describe('KnowledgeBase compliance', () => {
   test.each(variants)('%s: no unacknowledged AwsSolutions error', (_name, props) => {
     const { app } = appWith(props);
     expect(nagViolations(app)).toEqual([]);
+  });
+
+  test.each(variants)('%s: no finding of this library\'s own BedrockChecks pack', (_name, props) => {
+    const { app } = appWith(props);
+    const report = new BedrockChecks(app).validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   test.each(variants)('%s: CloudFormation validation finds nothing (no cycle) with findings as errors', (_name, props) => {
