@@ -480,9 +480,9 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     const wait = options.waitForCompletion ?? false;
     const totalTimeout = options.totalTimeout ?? Duration.minutes(30);
     const queryInterval = options.queryInterval ?? Duration.seconds(30);
+    const mode = wait ? `Wait${totalTimeout.toMinutes()}m${queryInterval.toSeconds()}s` : '';
     const provider = sharedHandlerProvider(Stack.of(this), {
-      id: wait ? `CdkBedrockFoundationKbSyncWait${totalTimeout.toMinutes()}m${queryInterval.toSeconds()}s`
-        : 'CdkBedrockFoundationKbSync',
+      id: `CdkBedrockFoundationKbSync${mode}`,
       handler: 'kb-sync',
       description: 'Starts (and optionally waits for) Bedrock Knowledge Base ingestion jobs on deployment',
       timeout: Duration.minutes(2),
@@ -490,7 +490,9 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     });
     const grant = this.grantStartIngestion(provider.handlerRole);
     const deployments = options.contentDeployments ?? [];
-    const sync = new CustomResource(this, 'Sync', {
+    // CloudFormation cannot change a custom resource's ServiceToken in place, so each provider (mode, timeout,
+    // interval) gets its own logical ID: switching modes creates a new sync resource and deletes the old one.
+    const sync = new CustomResource(this, `Sync${mode}`, {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::BedrockKnowledgeBaseSync',
       properties: {

@@ -398,6 +398,14 @@ describe('KnowledgeBase', () => {
       expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
     });
 
+    test('switching the sync mode uses a new logical ID (a ServiceToken cannot change in place)', () => {
+      const ids = (props: KnowledgeBaseProps) => Object.keys(kb(props).template().findResources('Custom::BedrockKnowledgeBaseSync'));
+      const atOnce = ids({ syncOnDeploy: {} });
+      const waiting = ids({ syncOnDeploy: { waitForCompletion: true } });
+      expect(atOnce).toEqual([expect.stringMatching(/^KbSync[0-9A-F]{8}$/)]);
+      expect(waiting).toEqual([expect.stringMatching(/^KbSyncWait30m30s[0-9A-F]{8}$/)]);
+    });
+
     test('two Knowledge Bases in a stack share one sync provider', () => {
       const { stack } = stackOf();
       new KnowledgeBase(stack, 'A', { syncOnDeploy: {} });
