@@ -56,6 +56,18 @@ export function render(format: OutputFormat, report: Report, opts: RenderOptions
   }
 }
 
+/** Findings per stack (name + template file), in report order. */
+function byStack(report: Report): Map<string, ReportFinding[]> {
+  const m = new Map<string, ReportFinding[]>();
+  for (const f of report.findings) {
+    const k = `${f.stack}\u0000${f.templateFile}`;
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(f);
+  }
+  return m;
+}
+
 function where(f: ReportFinding): string {
   return `${f.logicalId} (${f.resourceType})${f.constructPath ? ` at ${f.constructPath}` : ''}`;
 }
@@ -66,8 +78,9 @@ export function renderText(report: Report, opts: RenderOptions): string {
   const resources = report.stacks.reduce((n, s) => n + s.resources, 0);
   lines.push(dateLine(report, opts));
   lines.push(`Checked ${report.stacks.length} template(s), ${resources} resource(s); failing on ${report.failOn}s${report.failOn === 'warning' ? ' and errors' : ''}.`);
+  const grouped = byStack(report);
   for (const s of report.stacks) {
-    const fs = report.findings.filter((f) => f.stack === s.name && f.templateFile === s.templateFile);
+    const fs = grouped.get(`${s.name}\u0000${s.templateFile}`) ?? [];
     const region = s.region ? `${s.region}${s.regionSource === 'option' ? ' from --region' : ''}` : 'Region unknown';
     if (fs.length === 0) continue;
     lines.push('');
@@ -206,11 +219,12 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
   let totalFailures = 0;
   let totalSkipped = 0;
   const failingSet = new Set(failing(report));
+  const grouped = byStack(report);
   for (const s of report.stacks) {
     const cases: string[] = [];
     let failures = 0;
     let skipped = 0;
-    const fs = report.findings.filter((f) => f.stack === s.name && f.templateFile === s.templateFile);
+    const fs = grouped.get(`${s.name}\u0000${s.templateFile}`) ?? [];
     for (const rule of ALL_RULES) {
       const mine = fs.filter((f) => f.ruleId === rule.id);
       if (mine.length === 0) {

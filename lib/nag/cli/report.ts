@@ -84,22 +84,35 @@ function safeRegex(src: string): RegExp | undefined {
   }
 }
 
-/** Line of a resource's key in the template text (JSON or YAML), 1-based. */
-export function resourceLine(text: string, format: 'json' | 'yaml', logicalId: string): number | undefined {
-  const resourcesAt = format === 'json' ? text.indexOf('"Resources"') : text.search(/^Resources\s*:/m);
-  const from = Math.max(0, resourcesAt);
-  let at: number;
-  if (format === 'json') {
-    at = text.indexOf(`"${logicalId}"`, from);
-  } else {
-    const re = new RegExp(`^[ \\t]+["']?${logicalId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?[ \\t]*:`, 'm');
-    const idx = text.slice(from).search(re);
-    at = idx < 0 ? -1 : from + idx;
+/**
+ * Lines of the resource keys of a template (JSON or YAML), 1-based, found in one pass: the keys at the indentation of
+ * the first key under `Resources`. Minified JSON (no line structure) maps every resource to line 1.
+ */
+export function resourceLines(text: string, format: 'json' | 'yaml'): Map<string, number> {
+  const lines = new Map<string, number>();
+  const all = text.split('\n');
+  const start = all.findIndex((l) => (format === 'json' ? /^\s*"Resources"\s*:/.test(l) : /^Resources\s*:/.test(l)));
+  if (start < 0) return lines;
+  if (all.length === 1 || (format === 'json' && all[start].length > 2000)) return lines;
+  const baseIndent = all[start].length - all[start].trimStart().length;
+  const key = format === 'json' ? /^(\s*)"((?:[^"\\]|\\.)*)"\s*:/ : /^(\s*)["']?([A-Za-z0-9]+)["']?\s*:/;
+  let indent = -1;
+  for (let i = start + 1; i < all.length; i++) {
+    const line = all[i];
+    if (line.trim() === '' || (format === 'yaml' && line.trimStart().startsWith('#'))) continue;
+    const lineIndent = line.length - line.trimStart().length;
+    if (lineIndent <= baseIndent && !(format === 'json' && line.trim().startsWith('"') && indent < 0)) break;
+    const m = key.exec(line);
+    if (!m) continue;
+    if (indent < 0) indent = m[1].length;
+    if (m[1].length === indent && !lines.has(m[2])) lines.set(m[2], i + 1);
   }
-  if (at < 0) return undefined;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return lines;
+}
+
+/** Line of one resource's key (see `resourceLines`). */
+export function resourceLine(text: string, format: 'json' | 'yaml', logicalId: string): number | undefined {
+  return resourceLines(text, format).get(logicalId);
 }
 
 /** Checks every stack. */
@@ -117,6 +130,7 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
       nested: s.nested,
     });
     const raw = checkTemplate(s.template, { region: s.region, account: s.account, stackName: s.name, now, rules: ALL_RULES });
+    const lines = raw.length > 0 ? resourceLines(s.templateText, s.format) : new Map<string, number>();
     for (const f of raw) {
       const ackId = acknowledgementId(f);
       const constructPath = s.constructPaths.get(f.logicalId);
@@ -128,7 +142,7 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
         templateFile: s.templateFile,
         region: s.region,
         constructPath,
-        line: resourceLine(s.templateText, s.format, f.logicalId),
+        line: lines.get(f.logicalId),
         acknowledgementId: ackId,
         acknowledged: metaAck
           ? { reason: metaAck.reason, at: metaAck.path.replace(/^\//, '') || '/' }

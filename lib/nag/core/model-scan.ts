@@ -74,6 +74,9 @@ const MODEL_KEY = /^(modelId|modelArn|embeddingModelId|embeddingModelArn|model)$
 
 const MAX_JSON_DEPTH = 8;
 
+/** Cheap pre-filter (`<provider-or-geo>.<model>...`) so that most strings never reach the parser. */
+const MAYBE_MODEL_ID = /^[a-zA-Z0-9-]{1,63}\.[a-zA-Z0-9][a-zA-Z0-9._:-]*$/;
+
 /** Model references of a resource. */
 export function findModelReferences(resource: CfnResourceJson, ctx: CheckContext): ModelReference[] {
   const refs: ModelReference[] = [];
@@ -149,7 +152,7 @@ function scanString(s: string, where: string, ctx: CheckContext, out: ModelRefer
     if (ref) out.push(ref);
     return;
   }
-  if (hasUnknown(v)) return;
+  if (hasUnknown(v) || !MAYBE_MODEL_ID.test(v)) return;
   if (looksLikeModelId(v)) {
     out.push({ where, id: v, written: v, kind: 'id', region: ctx.region, underProfileCondition: false });
   }
@@ -184,7 +187,7 @@ export function parseModelArn(arn: string, where: string, ctx: CheckContext, und
   const type = resource.slice(0, slash);
   const id = resource.slice(slash + 1);
   if (type !== 'foundation-model' && type !== 'inference-profile') return undefined;
-  if (id.includes('*') || id.includes('?') || hasUnknown(id) || !looksLikeModelId(id)) return undefined;
+  if (id.includes('*') || id.includes('?') || hasUnknown(id) || !MAYBE_MODEL_ID.test(id) || !looksLikeModelId(id)) return undefined;
   let region: string | undefined;
   if (regionPart === REGION_MARKER) region = ctx.region;
   else if (regionPart === '') region = '';
