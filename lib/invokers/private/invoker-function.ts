@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -7,6 +7,21 @@ import { BedrockModel } from '../../models/bedrock-model';
 import { BedrockValidationError } from '../../private/errors';
 import { handlerCode } from '../../private/assets';
 import { DEFAULT_TIMEOUT, InvokerOptions } from '../invoker-options';
+
+const sharedCode = new WeakMap<Stack, Map<string, lambda.Code>>();
+
+/**
+ * One `lambda.Code` per handler kind per stack: an AssetCode binds a single s3 Asset the first time and reuses it,
+ * so N invokers of one kind stage, hash and publish the bundle once.
+ */
+function stackHandlerCode(scope: Construct, kind: string): lambda.Code {
+  const stack = Stack.of(scope);
+  let codes = sharedCode.get(stack);
+  if (!codes) { codes = new Map(); sharedCode.set(stack, codes); }
+  let code = codes.get(kind);
+  if (!code) { code = handlerCode(kind); codes.set(kind, code); }
+  return code;
+}
 
 /** Creates an invoker function from a prebuilt handler bundle (one asset shared by every invoker of that kind). */
 export function createInvokerFunction(scope: Construct, kind: string, options: InvokerOptions, handler = 'index.handler',
@@ -26,7 +41,7 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     handler,
-    code: handlerCode(kind),
+    code: stackHandlerCode(scope, kind),
     timeout,
     memorySize: options.memorySize ?? 512,
     logGroup,

@@ -1,0 +1,2 @@
+import { synthApp } from './invokers-app.mjs';
+synthApp(20);
