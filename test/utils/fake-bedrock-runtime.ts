@@ -18,9 +18,14 @@
  *   OpenSearch connector example — the fake answers with that form when `embedding_types` is sent).
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { H2cFakeServer, type RecordedRequest, type Reply } from './h2c-server';
 
+// UTF-8 codecs with the signatures of @smithy/util-utf8's toUtf8/fromUtf8 (not a declared dependency, so the
+// platform's TextEncoder/TextDecoder are used instead).
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const fromUtf8 = (s: string): Uint8Array => encoder.encode(s);
+const toUtf8 = (b: Uint8Array): string => decoder.decode(b);
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
 /** One event-stream frame. */
