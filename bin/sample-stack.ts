@@ -2,6 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ModelAccessCheck } from '../lib/access';
 import { PinnedModelConfig } from '../lib/config';
+import { EmbeddingInvoker, ModelInvoker, RagInvoker } from '../lib/invokers';
 import { KnowledgeBase } from '../lib/knowledge-base';
 import { BedrockModel } from '../lib/models';
 
@@ -13,6 +14,9 @@ export class SampleStack extends Stack {
   public readonly config: PinnedModelConfig;
   public readonly accessCheck: ModelAccessCheck;
   public readonly knowledgeBase: KnowledgeBase;
+  public readonly chat: ModelInvoker;
+  public readonly embedder: EmbeddingInvoker;
+  public readonly rag: RagInvoker;
 
   constructor(scope: Construct, id: string, props: StackProps) {
     super(scope, id, props);
@@ -34,5 +38,11 @@ export class SampleStack extends Stack {
       description: 'Sample knowledge base over the documents in the data bucket.',
     });
     this.knowledgeBase.node.addDependency(this.accessCheck);
+
+    // Invokers read the pinned configuration from SSM at run time (once per container).
+    this.chat = new ModelInvoker(this, 'Chat', { config: this.config, role: 'chat', streaming: true });
+    this.embedder = new EmbeddingInvoker(this, 'Embed', { config: this.config, role: 'embed' });
+    this.rag = new RagInvoker(this, 'Ask', { knowledgeBase: this.knowledgeBase, model: chat });
+    for (const invoker of [this.chat, this.embedder, this.rag]) invoker.node.addDependency(this.accessCheck);
   }
 }

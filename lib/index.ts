@@ -5,3 +5,4 @@ export * from './models';
 export * from './config';
 export * from './access';
 export * from './knowledge-base';
+export * from './invokers';
