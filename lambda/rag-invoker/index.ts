@@ -17,7 +17,7 @@ import { parseInput } from '../shared/validation';
 const client = new BedrockAgentRuntimeClient(clientOptions());
 
 const requestSchema = z.strictObject({
-  query: z.string().check(z.minLength(1), z.maxLength(20_000)),
+  query: z.string().check(z.minLength(1)),
   mode: z.optional(z.enum(['retrieveAndGenerate', 'retrieve'])),
   numberOfResults: z.optional(z.int().check(z.gte(1), z.lte(100))),
   sessionId: z.optional(z.string().check(z.minLength(1))),

@@ -111,6 +111,18 @@ describe('Titan Text Embeddings V2', () => {
     expect(metric('Errors')).toBe(1);
   });
 
+  test('persistent 5xx fails after the configured attempts, naming the model', async () => {
+    for (let i = 0; i < 3; i++) fake.enqueue('invoke', { kind: 'error', status: 500, errorType: 'InternalServerException', message: 'boom' });
+    await expect(h.mod.handler({ texts: ['a'] }, lambdaContext())).rejects.toMatchObject({
+      name: 'UpstreamError', attempts: 3, message: expect.stringMatching(/InvokeModel for model amazon\.titan-embed-text-v2:0 after 3 attempts/),
+    });
+  });
+
+  test('a hanging model is cut off at the function deadline', async () => {
+    fake.enqueue('invoke', { kind: 'hang' });
+    await expect(h.mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({ name: 'Timeout', modelId: 'amazon.titan-embed-text-v2:0' });
+  });
+
   test('input validation names the field', async () => {
     await expect(h.mod.handler({ texts: [] }, lambdaContext())).rejects.toMatchObject({ field: 'texts', message: expect.stringMatching(/at least 1 item/) });
     await expect(h.mod.handler({ texts: ['a', ''] }, lambdaContext())).rejects.toMatchObject({ field: 'texts[1]' });

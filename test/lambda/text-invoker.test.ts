@@ -84,6 +84,23 @@ describe('text-invoker handler (Converse)', () => {
     expect(res.text).toBe('echo: retry me');
   });
 
+  test.each([
+    ['ModelNotReadyException', 429],
+    ['ServiceUnavailableException', 503],
+    ['InternalServerException', 500],
+  ])('%s (%d) once is retried by the SDK and then succeeds', async (errorType, status) => {
+    fake.enqueue('converse', { kind: 'error', status, errorType, message: 'transient' });
+    await expect(mod.handler({ prompt: 'again' }, lambdaContext())).resolves.toMatchObject({ text: 'echo: again' });
+    expect(fake.calls('converse')).toHaveLength(2);
+  });
+
+  test('retries stop at the deadline: persistent throttling with little time left ends as Timeout or Throttled, never past the budget', async () => {
+    for (let i = 0; i < 3; i++) fake.enqueue('converse', { kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'slow down' });
+    const started = Date.now();
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 800 }))).rejects.toMatchObject({ name: expect.stringMatching(/^(Timeout|Throttled)$/), modelId });
+    expect(Date.now() - started).toBeLessThan(800);
+  });
+
   test('persistent 5xx fails after the configured attempts with the model ID, and counts an error', async () => {
     for (let i = 0; i < 3; i++) fake.enqueue('converse', { kind: 'error', status: 503, errorType: 'ServiceUnavailableException', message: 'down' });
     await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
