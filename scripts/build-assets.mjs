@@ -18,7 +18,13 @@ const handlers = existsSync(lambdaDir)
       && statSync(join(lambdaDir, name)).isDirectory() && existsSync(join(lambdaDir, name, 'index.ts')))
   : [];
 
-rmSync(outRoot, { recursive: true, force: true });
+// Rebuild in place (esbuild overwrites each bundle), removing only bundles whose handler source is gone, so that
+// a rebuild never leaves a window in which a running test finds no bundle.
+if (existsSync(outRoot)) {
+  for (const entry of readdirSync(outRoot)) {
+    if (statSync(join(outRoot, entry)).isDirectory() && !handlers.includes(entry)) rmSync(join(outRoot, entry), { recursive: true, force: true });
+  }
+}
 const sizes = {};
 await Promise.all(handlers.map(async (name) => {
   const outdir = join(outRoot, name);
