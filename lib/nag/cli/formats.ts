@@ -4,6 +4,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { ALL_RULES } from '../rules';
 import { failing, Report, ReportFinding } from './report';
 
@@ -145,7 +146,9 @@ export function renderSarif(report: Report, opts: RenderOptions): string {
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results = report.findings.map((f) => {
-    const uri = rel(f.templateFile, opts.cwd);
+    const relative = rel(f.templateFile, opts.cwd);
+    // Files under the working directory (the repository in CI) get relative URIs; others absolute file: URIs.
+    const uri = path.isAbsolute(relative) ? pathToFileURL(relative).href : relative;
     const result: Record<string, unknown> = {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId) ?? 0,

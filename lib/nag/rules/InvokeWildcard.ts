@@ -40,6 +40,18 @@ export default defineResourceRule({
         }
         const wildResources = resources.filter(isWildcardModelResource);
         if (wildResources.length === 0) continue;
+        const notActions = asList(statement.NotAction);
+        if (statement.NotAction !== undefined && actions.length === 0) {
+          const excluded = INVOKE_ACTIONS.filter((inv) => notActions.some((a) => actionMatches(a, inv)));
+          if (excluded.length < INVOKE_ACTIONS.length) {
+            problems.push({
+              code: 'NotActionOnWildcard',
+              message: `${sw} allows every action except ${notActions.map((a) => `'${a}'`).join(', ')} on ${wildResources.map((r) => `'${r}'`).join(', ')}, `
+                + 'which includes Bedrock model invocation; list the allowed actions instead of NotAction.',
+            });
+          }
+          continue;
+        }
         const invoking = actions.filter((a) => INVOKE_ACTIONS.some((inv) => actionMatches(a, inv)));
         if (invoking.length > 0) {
           problems.push({

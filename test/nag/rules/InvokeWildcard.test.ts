@@ -28,12 +28,19 @@ describe('Bedrock-InvokeWildcard: no bedrock:* and no model invocation on Resour
     expect(packViolations(app, RULE)).toEqual([RULE]);
   });
 
+  test('Noncompliance 4: NotAction that does not exclude invocation, on *', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
   test('Compliance: actions without a resource type on *, invocation on exact ARNs', () => {
     const { app, stack } = testStack();
     roleWith(stack,
       new iam.PolicyStatement({ actions: ['bedrock:RetrieveAndGenerate', 'bedrock:GetFoundationModelAvailability', 'bedrock:ListFoundationModels'], resources: ['*'] }),
       new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'] }),
-      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['bedrock:*'], resources: ['*'] }));
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['bedrock:*'], resources: ['*'] }),
+      new iam.PolicyStatement({ notActions: ['bedrock:*', 'iam:*'], resources: ['*'] }));
     expect(packViolations(app, RULE)).toEqual([]);
   });
 });
