@@ -62,7 +62,23 @@ export class BedrockChecks extends NagPack {
       return;
     }
     for (const rule of this.rules) {
-      const findings = rule.check(logicalId, json, ctx);
+      let findings;
+      try {
+        findings = rule.check(logicalId, json, ctx);
+      } catch (e) {
+        // cdk-nag reports a rule that throws as a violation of that rule ("Rule threw an error ...").
+        this.applyRule({
+          ruleSuffixOverride: rule.name,
+          info: rule.info,
+          explanation: rule.explanation,
+          level: nagLevel(rule),
+          node,
+          rule: () => {
+            throw e;
+          },
+        });
+        continue;
+      }
       for (const f of findings) {
         this.applyRule({
           ruleSuffixOverride: rule.name,
