@@ -43,7 +43,9 @@ export class RagInvoker extends Construct {
       MODEL_ID: props.model.modelId,
       NUMBER_OF_RESULTS: String(n ?? 5),
     });
-    props.knowledgeBase.grantRetrieveAndGenerate(fn, props.model); // also attaches the model's synth validation
+    // Granted to the role (the grant's cdk-nag acknowledgement of RetrieveAndGenerate on "*" lands on the role, which
+    // holds the policy); this also attaches the model's synth validation.
+    props.knowledgeBase.grantRetrieveAndGenerate(fn.role!, props.model);
     checkOutputModality(this, what, props.model, 'TEXT', 'RetrieveAndGenerate needs a text-generation model.', { model: props.model });
     this.function = fn;
   }

@@ -2,7 +2,10 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
+import { EmbeddingInvoker } from '../../lib/invokers/embedding-invoker';
+import { BedrockChecks } from '../../lib/nag';
 import { ModelInvoker } from '../../lib/invokers/model-invoker';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
@@ -48,13 +51,23 @@ describe('ModelInvoker with a model', () => {
     const { stack } = setup();
     new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
     const statements = policyStatements(Template.fromStack(stack));
-    expect(statements.every((s) => JSON.stringify(s.Action).includes('bedrock:InvokeModel'))).toBe(true);
+    const bedrock = statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'));
+    expect(bedrock.every((s) => JSON.stringify(s.Action).includes('bedrock:InvokeModel'))).toBe(true);
     expect(statements.flatMap((s) => [].concat(s.Resource))).not.toContain('*');
-    const profile = statements.find((s) => !s.Condition);
+    const profile = bedrock.find((s) => !s.Condition);
     expect(JSON.stringify(profile.Resource)).toContain(`inference-profile/${HAIKU}`);
-    const fm = statements.find((s) => s.Condition);
+    const fm = bedrock.find((s) => s.Condition);
     expect(JSON.stringify(fm.Resource)).toContain(`foundation-model/${HAIKU_FM}`);
     expect(JSON.stringify(fm.Condition)).toContain('bedrock:InferenceProfileArn');
+  });
+
+  test('the role has no managed policy: it may write only to its own log group', () => {
+    const { stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent(), AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] }) });
+    const logs = policyStatements(t).filter((s) => JSON.stringify(s.Action).includes('logs:'));
+    expect(logs).toEqual([expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ChatLogGroup/), 'Arn'] } })]);
   });
 
   test('N invokers share one handler asset', () => {
@@ -166,4 +179,14 @@ describe('streaming Function URL', () => {
     expect(() => chat.grantInvokeUrl(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(/has no Function URL; create it with streaming: true/);
     expect(Template.fromStack(stack).findResources('AWS::Lambda::Url')).toEqual({});
   });
+});
+
+test('cdk-nag AwsSolutions and BedrockChecks report nothing for text and embedding invokers (config-fed and streaming included)', () => {
+  const { app, stack } = setup();
+  const config = new PinnedModelConfig(stack, 'Models', { models: { chat: BedrockModel.of(HAIKU) } });
+  new ModelInvoker(stack, 'Chat', { config, role: 'chat', streaming: true });
+  new ModelInvoker(stack, 'Direct', { model: BedrockModel.of(HAIKU) });
+  new EmbeddingInvoker(stack, 'Embed', { model: BedrockModel.of(EMBED) });
+  expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+  expect(new BedrockChecks().validateScope(app).violations).toEqual([]);
 });

@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { RagInvoker } from '../../lib/invokers/rag-invoker';
+import { BedrockChecks } from '../../lib/nag';
 import { KnowledgeBase } from '../../lib/knowledge-base/knowledge-base';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
@@ -16,7 +18,7 @@ function setup() {
 
 function invokerStatements(t: Template): any[] {
   const policies = Object.values(t.findResources('AWS::IAM::Policy')) as any[];
-  return policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('RagFunction')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+  return policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('RagServiceRole')).flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
 
 test('environment carries the KB ID, the model invocation ARN and the result count', () => {
@@ -71,4 +73,12 @@ test('with a KnowledgeBase created in the stack, the template synthesizes withou
   expect(() => app.synth()).not.toThrow();
   const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find((f: any) => f.Properties.Environment?.Variables?.KNOWLEDGE_BASE_ID) as any;
   expect(fn.Properties.Environment.Variables.KNOWLEDGE_BASE_ID).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Kb/), 'KnowledgeBaseId'] });
+});
+
+test('cdk-nag AwsSolutions and BedrockChecks report nothing: the RetrieveAndGenerate "*" is acknowledged with its reason', () => {
+  const { app, stack } = setup();
+  const kb = KnowledgeBase.fromKnowledgeBaseAttributes(stack, 'Kb', { knowledgeBaseId: 'KB12345678' });
+  new RagInvoker(stack, 'Rag', { knowledgeBase: kb, model: BedrockModel.of(HAIKU) });
+  expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+  expect(new BedrockChecks().validateScope(app).violations).toEqual([]);
 });

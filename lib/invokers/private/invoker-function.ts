@@ -1,4 +1,5 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -37,7 +38,15 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
     throw new BedrockValidationError('InvalidTimeout', `timeout is ${timeout.toHumanString()}; an invoker needs at least 2 seconds `
       + '(0.5 s is kept back to report errors and flush metrics).', scope);
   }
+  // An explicit role that may write only to this function's log group (instead of the AWSLambdaBasicExecutionRole
+  // managed policy, which allows every log group in the account); the model/SSM/KB grants are added by the caller.
+  const role = new iam.Role(scope, 'ServiceRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Invoker ${scope.node.path}: writes its own log group, invokes its model`,
+  });
+  logGroup.grantWrite(role);
   return new lambda.Function(scope, 'Function', {
+    role,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     handler,
