@@ -10,7 +10,7 @@
  * Plain strings and JSON values (any `modelId` / `modelArn` field, e.g. the runtime model configuration) are read.
  * A value counts as a model ID only when `looksLikeModelId` says so.
  */
-import { looksLikeModelId } from '../../catalog/model-id';
+import { looksLikeModelId, tryParseModelId } from '../../catalog/model-id';
 import { evaluateModelId, ModelFinding } from '../../models/policy';
 import { asList, hasConditionKey, identityPolicyDocuments, isAllow, statementsOf } from './iam';
 import { displayValue, evaluateStrings, hasUnknown, REGION_MARKER } from './intrinsics';
@@ -218,10 +218,7 @@ function evaluateCached(id: string, region: string | undefined, now: Date): Mode
 
 /** The foundation-model ID behind an ID (drops an inference-profile geography prefix). */
 function foundationIdOf(id: string): string {
-  const dot = id.indexOf('.');
-  const head = id.slice(0, dot);
-  const rest = id.slice(dot + 1);
-  return dot > 0 && /^(us|eu|apac|global|us-gov|jp|au|in|ca)$/.test(head) && rest.includes('.') ? rest : id;
+  return tryParseModelId(id)?.foundationModelId ?? id;
 }
 
 /** Judges one reference: policy findings (Region taken from the ARN), plus cross-Region ARN problems. */
