@@ -5,14 +5,26 @@ import { NOW_ISO, synthCleanAssembly, synthSampleAssembly, tmpDir } from './cli-
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'cdk-bedrock-check.ts');
+const COMPILED = path.join(ROOT, 'dist', 'bin', 'cdk-bedrock-check.js');
+
+function newestSource(dir: string): number {
+  return Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory()
+    ? newestSource(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+}
+
+/** The compiled CLI (what `npm test` builds first) when it is up to date, else the TypeScript source through tsx. */
+const useCompiled = fs.existsSync(COMPILED)
+  && fs.statSync(COMPILED).mtimeMs >= Math.max(fs.statSync(BIN).mtimeMs, newestSource(path.join(ROOT, 'lib', 'nag')));
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const argv = useCompiled ? [COMPILED, ...args] : ['--import', 'tsx', BIN, ...args];
+  return spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('cdk-bedrock-check as a process', () => {
-  test('starts with a node shebang', () => {
+  test('starts with a node shebang (source and, when built, the compiled bin)', () => {
     expect(fs.readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    if (fs.existsSync(COMPILED)) expect(fs.readFileSync(COMPILED, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
   test('exit status 0, 1 and 2', () => {

@@ -254,9 +254,9 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
     total += cases.length;
     totalFailures += failures;
     totalSkipped += skipped;
-    suites.push(`  <testsuite name="${xml(s.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" `
-      + `timestamp="${report.now.toISOString().slice(0, 19)}" hostname="${xml(rel(s.templateFile, opts.cwd))}">\n`
-      + `    <properties>\n      <property name="region" value="${xml(s.region ?? 'unknown')}"/>\n`
+    suites.push(`  <testsuite name="${xml(s.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n`
+      + `    <properties>\n      <property name="templateFile" value="${xml(rel(s.templateFile, opts.cwd))}"/>\n`
+      + `      <property name="region" value="${xml(s.region ?? 'unknown')}"/>\n`
       + `      <property name="now" value="${isoDay(report.now)}"/>\n      <property name="failOn" value="${report.failOn}"/>\n    </properties>\n`
       + `${cases.join('\n')}\n  </testsuite>`);
   }
