@@ -172,6 +172,12 @@ export class ModelCatalog {
     return this.data.models;
   }
 
+  /** Every foundation-model ID of the catalog (one array per catalog, for `looksLikeModelId`). */
+  public modelIds(): readonly string[] {
+    return this.ids ??= this.data.models.map((m) => m.modelId);
+  }
+  private ids?: readonly string[];
+
   /** Destination Regions a geography prefix might include (undefined: not sourced, or `global`). */
   public geographyRegions(prefix: string): string[] | undefined {
     const g = this.data.inferenceProfileGeographies.prefixes[prefix];

@@ -163,19 +163,89 @@ export function tryParseModelId(input: string): ParsedModelId | undefined {
 
 /**
  * Whether a string found somewhere (an environment variable, a parameter value, an ARN in a policy) should be treated as
- * a Bedrock model identifier: a known provider prefix (optionally behind a profile prefix, or inside a Bedrock model
- * ARN) and the Bedrock ID pattern, with a '-' in the model part (every catalog ID has one; this keeps values such as
- * `amazon.com` out).
+ * a Bedrock model identifier. It must parse (the Bedrock ID pattern), name a known provider (optionally behind a
+ * profile prefix, or inside a Bedrock model ARN), and its model part must look like a model:
+ * - it is a known model ID, a family or partial form of one (`meta.llama3`, `anthropic.claude`, `amazon.titan-embed-text`),
+ *   or within two edits of one (a typo such as `anthropic.claude-sonet-4-6`), or
+ * - it carries a Bedrock version marker (`-v1`, `:0`, `-latest`/`:latest`, an 8-digit date) and starts with the family
+ *   name of one of that provider's known models (`claude`, `llama`, `titan`, ...).
+ * So `amazon.com-logs`, `meta.data-2024.json` or `openai.my-proxy.example.com` are not model IDs.
+ *
+ * @param knownModelIds the catalog's foundation-model IDs (`ModelCatalog.modelIds()`, as the checks pass them); without
+ * them the test is shape-only: a known provider and a '-' in the model part.
  */
-export function looksLikeModelId(value: string): boolean {
+export function looksLikeModelId(value: string, knownModelIds?: readonly string[]): boolean {
   if (typeof value !== 'string' || value.length > 2048) return false;
   const v = value.trim();
   const parsed = tryParseModelId(v);
   if (!parsed) return false;
   if (parsed.kind === 'application-inference-profile' || parsed.kind === 'provisioned-model') return true;
-  if (!parsed.provider || !KNOWN_PROVIDERS.includes(parsed.provider.toLowerCase())) return false;
-  const model = parsed.foundationModelId!.slice(parsed.provider.length + 1);
-  return /-/.test(model);
+  const provider = parsed.provider?.toLowerCase();
+  if (!provider || !KNOWN_PROVIDERS.includes(provider)) return false;
+  const model = parsed.foundationModelId!.slice(provider.length + 1).toLowerCase();
+  if (!knownModelIds) return model.includes('-');
+  const marked = VERSION_MARKER.test(model);
+  const index = providerIndex(knownModelIds).get(provider);
+  if (!index) return false;
+  if (marked && index.families.has(familyOf(model))) return true;
+  for (const known of index.models) {
+    if (known === model || (known.startsWith(model) && /[-.:]/.test(known.charAt(model.length)))) return true;
+  }
+  if (model.length >= 6) {
+    for (const known of index.models) if (withinEdits(model, known, 2)) return true;
+  }
+  return false;
+}
+
+// `-v1`, `-v2:0`, `:0`, `-latest` / `:latest`, `-20251001`.
+const VERSION_MARKER = /(?:-v\d+(?:[.:-]|$)|:\d+(?::|$)|[-:]latest$|-\d{8}(?:[-:]|$))/;
+
+interface ProviderIndex {
+  readonly models: string[];
+  readonly families: Set<string>;
+}
+
+const INDEX_CACHE = new WeakMap<readonly string[], Map<string, ProviderIndex>>();
+
+function providerIndex(ids: readonly string[]): Map<string, ProviderIndex> {
+  let idx = INDEX_CACHE.get(ids);
+  if (!idx) {
+    idx = new Map();
+    for (const id of ids) {
+      const dot = id.indexOf('.');
+      if (dot <= 0) continue;
+      const provider = id.slice(0, dot).toLowerCase();
+      const model = id.slice(dot + 1).toLowerCase();
+      let entry = idx.get(provider);
+      if (!entry) idx.set(provider, entry = { models: [], families: new Set() });
+      entry.models.push(model);
+      entry.families.add(familyOf(model));
+    }
+    INDEX_CACHE.set(ids, idx);
+  }
+  return idx;
+}
+
+/** The leading letters of a model part: `claude` for `claude-3-haiku-...`, `llama` for `llama3-1-...`. */
+function familyOf(model: string): string {
+  return /^[a-z]*/.exec(model)![0];
+}
+
+/** Levenshtein distance of a and b is at most max (bounded, so long strings cost little). */
+function withinEdits(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (cur[j] < rowMin) rowMin = cur[j];
+    }
+    if (rowMin > max) return false;
+    prev = cur;
+  }
+  return prev[b.length] <= max;
 }
 
 /** Formats a foundation-model ARN (Region '' gives the Region-less form used under an inference-profile condition). */

@@ -62,6 +62,26 @@ describe('looksLikeModelId', () => {
     expect(looksLikeModelId(value)).toBe(expected);
   });
 
+  test.each([
+    // family / partial forms and typos of catalog IDs count, though they carry no version marker
+    ['meta.llama3', true],
+    ['anthropic.claude', true],
+    ['amazon.titan-embed-text', true],
+    ['anthropic.claude-sonet-4-6', true],
+    ['openai.gpt-5.4', true],
+    ['Anthropic.claude-sonnet-4-6', true],
+    ['anthropic.claude-haiku-4-5-20251001-v1:9', true],
+    ['arn:aws:bedrock:us-east-1::foundation-model/meta.llama3', true],
+    // values that only share a provider prefix do not
+    ['amazon.com-logs', false],
+    ['meta.data-2024.json', false],
+    ['meta.data-v1', false],
+    ['openai.my-proxy.example.com', false],
+    ['meta.data', false],
+  ])('with the catalog: %s -> %s', (value, expected) => {
+    expect(looksLikeModelId(value, ModelCatalog.default().modelIds())).toBe(expected);
+  });
+
   test('the known providers are exactly the providers of the catalog', () => {
     const providers = [...new Set(ModelCatalog.default().all().map((m) => m.modelId.split('.')[0]))].sort();
     expect([...KNOWN_PROVIDERS].sort()).toEqual(providers);

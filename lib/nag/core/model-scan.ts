@@ -11,6 +11,7 @@
  * A value counts as a model ID only when `looksLikeModelId` says so.
  */
 import { looksLikeModelId, tryParseModelId } from '../../catalog/model-id';
+import { ModelCatalog } from '../../catalog/catalog';
 import { evaluateModelId, ModelFinding } from '../../models/policy';
 import { asList, hasConditionKey, identityPolicyDocuments, isAllow, statementsOf } from './iam';
 import { displayValue, evaluateStrings, hasUnknown, REGION_MARKER } from './intrinsics';
@@ -153,7 +154,7 @@ function scanString(s: string, where: string, ctx: CheckContext, out: ModelRefer
     return;
   }
   if (hasUnknown(v) || !MAYBE_MODEL_ID.test(v)) return;
-  if (looksLikeModelId(v)) {
+  if (looksLikeModelId(v, ModelCatalog.default().modelIds())) {
     out.push({ where, id: v, written: v, kind: 'id', region: ctx.region, underProfileCondition: false });
   }
 }
@@ -187,7 +188,7 @@ export function parseModelArn(arn: string, where: string, ctx: CheckContext, und
   const type = resource.slice(0, slash);
   const id = resource.slice(slash + 1);
   if (type !== 'foundation-model' && type !== 'inference-profile') return undefined;
-  if (id.includes('*') || id.includes('?') || hasUnknown(id) || !MAYBE_MODEL_ID.test(id) || !looksLikeModelId(id)) return undefined;
+  if (id.includes('*') || id.includes('?') || hasUnknown(id) || !MAYBE_MODEL_ID.test(id) || !looksLikeModelId(id, ModelCatalog.default().modelIds())) return undefined;
   let region: string | undefined;
   if (regionPart === REGION_MARKER) region = ctx.region;
   else if (regionPart === '') region = '';

@@ -41,4 +41,14 @@ describe('model reference scan', () => {
     }, ctx);
     expect(refs).toEqual([]);
   });
+
+  test('strings that share a provider prefix are not model IDs; family forms without a version are', () => {
+    const refs = findModelReferences({
+      Type: 'AWS::Lambda::Function',
+      Properties: { Environment: { Variables: {
+        A: 'amazon.com-logs', B: 'meta.data-2024.json', C: 'openai.my-proxy.example.com', D: 'meta.llama3', E: 'anthropic.claude',
+      } } },
+    }, ctx);
+    expect(refs.map((r) => r.id)).toEqual(['meta.llama3', 'anthropic.claude']);
+  });
 });
