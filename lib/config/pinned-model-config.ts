@@ -6,6 +6,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BedrockModel } from '../models/bedrock-model';
 import { InferenceParameters, RuntimeModelConfig } from '../models/runtime-config';
+import { checkInferenceParameters } from './inference-parameters';
 
 /** Environment variable naming the SSM parameter that holds a function's model configuration JSON. */
 export const MODEL_CONFIG_PARAMETER_ENV = 'MODEL_CONFIG_PARAMETER';
@@ -24,13 +25,6 @@ const SSM_NAME_MAX = 1011;
 const SSM_MAX_DEPTH = 15;
 /** Standard-tier String parameters hold at most 4 KB (Parameter Store quotas). */
 const SSM_STANDARD_VALUE_MAX = 4096;
-
-/**
- * Generic Converse bounds (Bedrock API Reference, `InferenceConfiguration`): maxTokens ≥ 1; temperature and topP 0–1;
- * stopSequences at most 2500 items, each at least 1 character.
- * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InferenceConfiguration.html
- */
-const CONVERSE_BOUNDS = { maxStopSequences: 2500 };
 
 /** A model configuration that functions can read: created here or imported from another stack. */
 export interface IPinnedModelConfig {
@@ -113,7 +107,7 @@ export class PinnedModelConfig extends Construct implements IPinnedModelConfig {
       const model = this.models[role];
       model.validate(this);
       const params = props.inferenceParameters?.[role];
-      if (params) paramProblems.push(...this.checkInferenceParameters(role, model, params));
+      if (params) paramProblems.push(...checkInferenceParameters(this, `inferenceParameters.${role}`, model, params));
       const config: RuntimeModelConfig = { ...model.runtimeConfig(), role, ...(params ? { inferenceParameters: params } : {}) };
       const json = JSON.stringify(config);
       if (Buffer.byteLength(json) > SSM_STANDARD_VALUE_MAX) {
@@ -190,51 +184,6 @@ export class PinnedModelConfig extends Construct implements IPinnedModelConfig {
     if (!this.models[role]) {
       throw new Error(`PinnedModelConfig ${this.node.path}: unknown role '${role}'; the roles are ${this.roles.join(', ')}.`);
     }
-  }
-
-  private checkInferenceParameters(role: string, model: BedrockModel, p: InferenceParameters): string[] {
-    const out: string[] = [];
-    const where = `inferenceParameters.${role}`;
-    const warn = (what: string) => Annotations.of(this).addWarningV2('cdk-bedrock-foundation:config:limitNotSourced',
-      `${where}.${what} of '${model.modelId}' was not checked against a model-specific limit: none is sourced in the catalog.`);
-    if (p.maxTokens !== undefined) {
-      if (!Number.isInteger(p.maxTokens) || p.maxTokens < 1) {
-        out.push(`${where}.maxTokens is ${p.maxTokens}; Converse requires a whole number of at least 1.`);
-      } else if (model.maxOutputTokens !== undefined && p.maxTokens > model.maxOutputTokens) {
-        out.push(`${where}.maxTokens is ${p.maxTokens}, above the maximum output of '${model.modelId}' (${model.maxOutputTokens} tokens, `
-          + `catalog); set it to at most ${model.maxOutputTokens}.`);
-      } else if (model.maxOutputTokens === undefined) {
-        warn('maxTokens');
-      }
-    }
-    for (const key of ['temperature', 'topP'] as const) {
-      const v = p[key];
-      if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v) || v < 0 || v > 1)) {
-        out.push(`${where}.${key} is ${v}; Converse accepts 0 to 1 (InferenceConfiguration).`);
-      }
-    }
-    if (p.temperature !== undefined && p.topP !== undefined) {
-      const c = model.record?.inferenceParameterConstraints;
-      if (c?.temperatureAndTopPExclusive) {
-        out.push(`${where} sets both temperature and topP, but '${model.modelId}' rejects the two together with a ValidationException `
-          + `(${(c.sources ?? []).join('; ')}); keep only one of them.`);
-      } else if (c === undefined || c === null) {
-        Annotations.of(this).addWarningV2('cdk-bedrock-foundation:config:limitNotSourced',
-          `${where} sets both temperature and topP; whether '${model.modelId}' accepts both together is not sourced, so it was not checked `
-          + '(newer Anthropic models reject the pair).');
-      }
-    }
-    if (p.stopSequences !== undefined) {
-      if (!Array.isArray(p.stopSequences) || p.stopSequences.length > CONVERSE_BOUNDS.maxStopSequences) {
-        out.push(`${where}.stopSequences has ${Array.isArray(p.stopSequences) ? p.stopSequences.length : 'no'} items; Converse accepts an `
-          + `array of at most ${CONVERSE_BOUNDS.maxStopSequences}.`);
-      } else {
-        p.stopSequences.forEach((s, i) => {
-          if (typeof s !== 'string' || s.length === 0) out.push(`${where}.stopSequences[${i}] is empty; each stop sequence needs at least 1 character.`);
-        });
-      }
-    }
-    return out;
   }
 }
 
