@@ -8,7 +8,10 @@
  * - Knowledge Base embedding model ARNs, data-source parsing model ARNs, agent foundation models and the model an
  *   application inference profile copies from.
  * Plain strings and JSON values (any `modelId` / `modelArn` field, e.g. the runtime model configuration) are read.
- * A value counts as a model ID only when `looksLikeModelId` says so.
+ * In free-form places (environment variables, parameter values, JSON) a value counts as a model ID only when
+ * `looksLikeModelId` says so. In fields that can only hold a model (the Bedrock resource fields above) every resolved
+ * value is judged, so a value that is not a model identifier at all is a `Syntax` finding. Inside `foundation-model` and
+ * `inference-profile` ARNs the resource type says the ID is a model, so it is judged whatever it looks like.
  */
 import { looksLikeModelId, tryParseModelId } from '../../catalog/model-id';
 import { ModelCatalog } from '../../catalog/catalog';
@@ -85,6 +88,9 @@ export function findModelReferences(resource: CfnResourceJson, ctx: CheckContext
   const scanValue = (value: unknown, where: string) => {
     for (const s of evaluateStrings(value, ctx)) scanString(s, where, ctx, refs, 0);
   };
+  const scanModelField = (value: unknown, where: string) => {
+    for (const s of evaluateStrings(value, ctx)) scanModelOnly(s, where, ctx, refs);
+  };
 
   for (const { where, document } of identityPolicyDocuments(resource)) {
     for (const { where: sw, statement } of statementsOf(where, document, ctx)) {
@@ -112,21 +118,21 @@ export function findModelReferences(resource: CfnResourceJson, ctx: CheckContext
     case 'AWS::Bedrock::KnowledgeBase': {
       const kb = props.KnowledgeBaseConfiguration as Record<string, unknown> | undefined;
       const vec = kb?.VectorKnowledgeBaseConfiguration as Record<string, unknown> | undefined;
-      if (vec) scanValue(vec.EmbeddingModelArn, 'KnowledgeBaseConfiguration.VectorKnowledgeBaseConfiguration.EmbeddingModelArn');
+      if (vec) scanModelField(vec.EmbeddingModelArn, 'KnowledgeBaseConfiguration.VectorKnowledgeBaseConfiguration.EmbeddingModelArn');
       break;
     }
     case 'AWS::Bedrock::DataSource': {
       const parsing = ((props.VectorIngestionConfiguration as Record<string, unknown> | undefined)?.ParsingConfiguration as Record<string, unknown> | undefined);
       const fm = parsing?.BedrockFoundationModelConfiguration as Record<string, unknown> | undefined;
-      if (fm) scanValue(fm.ModelArn, 'VectorIngestionConfiguration.ParsingConfiguration.BedrockFoundationModelConfiguration.ModelArn');
+      if (fm) scanModelField(fm.ModelArn, 'VectorIngestionConfiguration.ParsingConfiguration.BedrockFoundationModelConfiguration.ModelArn');
       break;
     }
     case 'AWS::Bedrock::Agent':
-      scanValue(props.FoundationModel, 'FoundationModel');
+      scanModelField(props.FoundationModel, 'FoundationModel');
       break;
     case 'AWS::Bedrock::ApplicationInferenceProfile': {
       const src = props.ModelSource as Record<string, unknown> | undefined;
-      if (src) scanValue(src.CopyFrom, 'ModelSource.CopyFrom');
+      if (src) scanModelField(src.CopyFrom, 'ModelSource.CopyFrom');
       break;
     }
     default:
@@ -159,6 +165,27 @@ function scanString(s: string, where: string, ctx: CheckContext, out: ModelRefer
   }
 }
 
+/**
+ * A value of a field that can only hold a model: judged as a model ID whatever it looks like (unknown parts skip it).
+ * Bedrock ARNs of other model types (application inference profiles, provisioned, custom or imported models) are not
+ * judged here.
+ */
+function scanModelOnly(s: string, where: string, ctx: CheckContext, out: ModelReference[]): void {
+  const v = s.trim();
+  if (v.length === 0 || v.length > 2048) return;
+  if (v.startsWith('arn:')) {
+    const ref = parseModelArn(v, where, ctx, false);
+    if (ref) {
+      out.push(ref);
+      return;
+    }
+    if (hasUnknown(v) || v.split(':')[2] === 'bedrock') return;
+  } else if (hasUnknown(v)) {
+    return;
+  }
+  out.push({ where, id: s, written: displayValue(s), kind: 'id', region: ctx.region, underProfileCondition: false });
+}
+
 function walkJson(value: unknown, where: string, ctx: CheckContext, out: ModelReference[], depth: number): void {
   if (depth > MAX_JSON_DEPTH || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
@@ -176,7 +203,8 @@ function walkJson(value: unknown, where: string, ctx: CheckContext, out: ModelRe
 
 /**
  * Parses a Bedrock `foundation-model` / `inference-profile` ARN (with unknown parts from intrinsics). Returns
- * undefined for anything else, for wildcard resource IDs and for IDs that do not look like model IDs.
+ * undefined for anything else and for wildcard or unknown resource IDs. The resource type says the ID is a model, so
+ * any other ID is returned to be judged (an ID that is not a model ID at all becomes a `Syntax` finding).
  */
 export function parseModelArn(arn: string, where: string, ctx: CheckContext, underProfileCondition: boolean): ModelReference | undefined {
   const parts = arn.split(':');
@@ -188,7 +216,7 @@ export function parseModelArn(arn: string, where: string, ctx: CheckContext, und
   const type = resource.slice(0, slash);
   const id = resource.slice(slash + 1);
   if (type !== 'foundation-model' && type !== 'inference-profile') return undefined;
-  if (id.includes('*') || id.includes('?') || hasUnknown(id) || !MAYBE_MODEL_ID.test(id) || !looksLikeModelId(id, ModelCatalog.default().modelIds())) return undefined;
+  if (id.length === 0 || id.includes('*') || id.includes('?') || hasUnknown(id)) return undefined;
   let region: string | undefined;
   if (regionPart === REGION_MARKER) region = ctx.region;
   else if (regionPart === '') region = '';

@@ -51,4 +51,45 @@ describe('model reference scan', () => {
     }, ctx);
     expect(refs.map((r) => r.id)).toEqual(['meta.llama3', 'anthropic.claude']);
   });
+
+  test('fields that can only hold a model are judged whatever the value looks like', () => {
+    const refs = findModelReferences({
+      Type: 'AWS::Bedrock::Agent',
+      Properties: { FoundationModel: { 'Fn::If': ['C', 'anthropic.claude', 'claude-3-haiku'] } },
+    }, ctx);
+    expect(refs.map((r) => r.id)).toEqual(['anthropic.claude', 'claude-3-haiku']);
+    const codes = refs.flatMap((r) => judgeReference(r, ctx)).map((h) => [h.ruleName, h.code]);
+    expect(codes).toEqual([['ModelIdPinned', 'Unversioned'], ['ModelIdPinned', 'Syntax']]);
+  });
+
+  test('a Knowledge Base embedding model ARN is judged even when its ID does not look like a model ID', () => {
+    const refs = findModelReferences({
+      Type: 'AWS::Bedrock::KnowledgeBase',
+      Properties: { KnowledgeBaseConfiguration: { VectorKnowledgeBaseConfiguration: {
+        EmbeddingModelArn: { 'Fn::Sub': 'arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/titan-embed' },
+      } } },
+    }, ctx);
+    expect(refs.map((r) => [r.id, r.kind])).toEqual([['titan-embed', 'foundation-model-arn']]);
+    expect(judgeReference(refs[0], ctx).map((h) => h.code)).toEqual(['Syntax']);
+  });
+
+  test('model-only fields skip unknown values and other Bedrock model ARNs, and report non-Bedrock ARNs', () => {
+    const refs = findModelReferences({
+      Type: 'AWS::Bedrock::Agent',
+      Properties: { FoundationModel: { 'Fn::GetAtt': ['Profile', 'InferenceProfileArn'] } },
+    }, ctx);
+    expect(refs).toEqual([]);
+    expect(findModelReferences({
+      Type: 'AWS::Bedrock::Agent',
+      Properties: { FoundationModel: 'arn:aws:bedrock:us-east-1:111111111111:custom-model/abc' },
+    }, ctx)).toEqual([]);
+    const s3 = findModelReferences({ Type: 'AWS::Bedrock::Agent', Properties: { FoundationModel: 'arn:aws:s3:::models/claude' } }, ctx);
+    expect(s3.flatMap((r) => judgeReference(r, ctx)).map((h) => h.code)).toEqual(['Syntax']);
+  });
+
+  test('foundation-model ARNs in policies are judged even when looksLikeModelId would say no', () => {
+    const ref = parseModelArn('arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude', 'R', ctx, false)!;
+    expect(ref.id).toBe('anthropic.claude');
+    expect(judgeReference(ref, ctx).map((h) => h.code)).toEqual(['Unversioned']);
+  });
 });

@@ -37,6 +37,14 @@ describe('Bedrock-ModelIdPinned: model IDs are pinned, exact versions', () => {
     expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude-haiku-4-5]`]);
   });
 
+  test('Noncompliance 4: a value that is not a model ID at all as an agent foundation model (Syntax)', () => {
+    const { app, stack } = testStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new CfnAgent(stack, 'Agent', { agentName: 'a', foundationModel: 'claude-3-haiku', agentResourceRoleArn: role.roleArn });
+    new CfnAgent(stack, 'Agent2', { agentName: 'b', foundationModel: 'anthropic.claude', agentResourceRoleArn: role.roleArn });
+    expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude]`, `${RULE}[claude-3-haiku]`]);
+  });
+
   test('Compliance', () => {
     const { app, stack } = testStack();
     fn(stack, 'Fn', { MODEL_ID: 'anthropic.claude-haiku-4-5-20251001-v1:0', SITE: 'amazon.com', PROFILE: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' });
