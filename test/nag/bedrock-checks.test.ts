@@ -1,8 +1,12 @@
-import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Aws, CfnMapping, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BedrockChecks } from '../../lib/nag';
 import { BedrockModel } from '../../lib/models/bedrock-model';
+import { main } from '../../lib/nag/cli/main';
 import { NOW_ISO, packViolations, testStack } from './util';
 
 const EOL = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -107,5 +111,45 @@ describe('BedrockChecks on the library\'s own grants', () => {
     const report = new BedrockChecks().validateScope(app);
     expect(report.violations.map((v) => v.ruleName)).toEqual(['Bedrock-ModelRegionUnverified[us.anthropic.claude-haiku-4-5-20251001-v1:0]']);
     expect(report.violations.every((v) => v.severity === 'warning')).toBe(true);
+  });
+});
+
+describe('BedrockChecks and cdk-bedrock-check evaluate a stack the same way', () => {
+  /** Acknowledgement IDs the pack reports for an app, and those the CLI reports over the same app's cdk.out. */
+  function packAndCli(build: (stack: Stack) => void): { pack: string[]; cli: string[] } {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bedrock-parity-'));
+    try {
+      const app = new App({ outdir, context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+      build(new Stack(app, 'Parity', { env: { account: '111111111111', region: 'us-east-1' } }));
+      const pack = [...new Set(new BedrockChecks().validateScope(app).violations.map((v) => v.ruleName))].sort();
+      app.synth();
+      let out = '';
+      const code = main([outdir, '--format', 'json', '--now', NOW_ISO], { stdout: (s) => { out += s; }, stderr: () => undefined, cwd: outdir });
+      expect([0, 1]).toContain(code);
+      const cli = [...new Set<string>(JSON.parse(out).findings.map((f: { acknowledgementId: string }) => f.acknowledgementId))].sort();
+      return { pack, cli };
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  test('a model ID read from a CfnMapping with Fn::FindInMap is reported by both', () => {
+    const { pack, cli } = packAndCli((stack) => {
+      const map = new CfnMapping(stack, 'Models', { mapping: { chat: { id: 'anthropic.claude-3-5-sonnet-latest' } } });
+      new ssm.StringParameter(stack, 'Chat', { stringValue: map.findInMap('chat', 'id') });
+    });
+    expect(pack).toEqual(['Bedrock-ModelIdPinned[anthropic.claude-3-5-sonnet-latest]']);
+    expect(cli).toEqual(pack);
+  });
+
+  test('a mapping keyed by a pseudo parameter and a parameter default are reported by both', () => {
+    const { pack, cli } = packAndCli((stack) => {
+      const map = new CfnMapping(stack, 'ByRegion', { mapping: { 'us-east-1': { model: EOL } } });
+      new ssm.StringParameter(stack, 'Chat', { stringValue: map.findInMap(Aws.REGION, 'model') });
+      const param = new CfnParameter(stack, 'EmbedModel', { type: 'String', default: 'amazon.titan-embed-text' });
+      new ssm.StringParameter(stack, 'Embed', { stringValue: param.valueAsString });
+    });
+    expect(pack).toEqual([`Bedrock-ModelEndOfLife[${EOL}]`, 'Bedrock-ModelIdPinned[amazon.titan-embed-text]']);
+    expect(cli).toEqual(pack);
   });
 });

@@ -1,9 +1,9 @@
-import { CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../models/policy';
-import type { TemplateParameter } from '../core/intrinsics';
-import type { BedrockRule, CfnResourceJson, CheckContext } from '../core/types';
+import { checkContext } from '../core/check';
+import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
 import { ALL_RULES } from '../rules';
 
 /**
@@ -95,19 +95,23 @@ export class BedrockChecks extends NagPack {
   private contextOf(stack: Stack): CheckContext {
     let ctx = this.contexts.get(stack);
     if (!ctx) {
-      const parameters: Record<string, TemplateParameter> = {};
+      // The template sections intrinsics read (Parameters, Mappings; Fn::If checks both branches, so no Conditions),
+      // rendered as in the stack's template, so that the pack builds its context as the CLI does from cdk.out.
+      const sections: Record<string, Record<string, unknown>> = {};
       for (const c of stack.node.findAll()) {
-        if (c instanceof CfnParameter && Stack.of(c) === stack) {
-          parameters[stack.resolve(c.logicalId)] = { Type: c.type, Default: stack.resolve(c.default) };
+        if (!CfnElement.isCfnElement(c) || CfnResource.isCfnResource(c) || c.stack !== stack) continue;
+        const rendered = stack.resolve((c as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as Record<string, unknown> | undefined;
+        for (const section of ['Parameters', 'Mappings']) {
+          const body = rendered?.[section];
+          if (body && typeof body === 'object' && !Array.isArray(body)) sections[section] = { ...sections[section], ...(body as Record<string, unknown>) };
         }
       }
-      ctx = {
+      ctx = checkContext(sections as CfnTemplateJson, {
         region: Token.isUnresolved(stack.region) ? undefined : stack.region,
         account: Token.isUnresolved(stack.account) ? undefined : stack.account,
         stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
         now: synthDate(stack),
-        parameters,
-      };
+      });
       this.contexts.set(stack, ctx);
     }
     return ctx;
