@@ -3,12 +3,15 @@
  *
  * One bundle, two roles (env HANDLER_KIND):
  * - `onEvent` (cr.Provider onEventHandler): Create/Update start an ingestion job of the data source and return its ID;
- *   Delete does nothing (and never fails). When another job of the data source is still running, StartIngestionJob
- *   answers ConflictException; the handler retries with bounded backoff (KB_SYNC_CONFLICT_WAIT_MS) before failing with
- *   a message that says so.
+ *   Delete does nothing (and never fails). Bedrock runs one ingestion job per data source at a time: while another job
+ *   of the data source is running, StartIngestionJob answers ConflictException. The handler retries with bounded
+ *   backoff (KB_SYNC_CONFLICT_WAIT_MS, 60 s); if the other job is still running then, it **succeeds without starting
+ *   a job** (Data.Status = ALREADY_RUNNING, logged): the running job reads the data source's current content (or can
+ *   be re-run), and failing here would fail the update, or worse the rollback Update CloudFormation sends after a
+ *   failed update (the stack would end in UPDATE_ROLLBACK_FAILED).
  * - `isComplete` (cr.Provider isCompleteHandler, only for waitForCompletion): polls GetIngestionJob; COMPLETE ends
  *   the wait, FAILED/STOPPED fail the deployment with the job's failure reasons. The provider's totalTimeout bounds
- *   the whole wait.
+ *   the whole wait. When onEvent started no job (ALREADY_RUNNING) there is nothing to wait for: complete at once.
  */
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 
@@ -79,9 +82,20 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
         continue;
       }
       if (name === 'ConflictException') {
-        throw new Error(`Could not start an ingestion job for data source ${dataSourceId} of Knowledge Base `
-          + `${knowledgeBaseId}: another ingestion job is still running after ${attempt} attempts. Redeploy once it `
-          + `has finished, or start a job yourself. (${(e as Error).message})`);
+        // Never block an update or a rollback on a job that is already running: it ingests the data source as it is
+        // now (or, if it read the content before this deployment changed it, a later sync or a manual
+        // StartIngestionJob picks the change up).
+        const note = `Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was `
+          + `still running after ${attempt} attempts; no new job was started. The running job ingests the data `
+          + 'source\'s current content; if it started before this deployment changed the content, start a job again '
+          + 'once it has finished (StartIngestionJob, or change syncOnDeploy.contentHash).';
+        log('sync skipped: an ingestion job is already running', {
+          knowledgeBaseId, dataSourceId, requestType: event.RequestType, attempts: attempt, error: (e as Error).message,
+        });
+        return {
+          PhysicalResourceId: physicalResourceId,
+          Data: { IngestionJobId: '', Status: 'ALREADY_RUNNING', Note: note },
+        };
       }
       throw e;
     }
@@ -90,6 +104,10 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
 
 async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
   if (event.RequestType === 'Delete') return { IsComplete: true };
+  if (event.Data?.Status === 'ALREADY_RUNNING') {
+    log('no job was started (another one is running); nothing to wait for', { note: event.Data.Note });
+    return { IsComplete: true, Data: event.Data };
+  }
   const { KnowledgeBaseId: knowledgeBaseId, DataSourceId: dataSourceId } = event.ResourceProperties;
   const ingestionJobId = event.Data?.IngestionJobId;
   if (!ingestionJobId) throw new Error('isComplete: the onEvent result carries no IngestionJobId.');

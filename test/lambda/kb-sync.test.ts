@@ -57,6 +57,7 @@ describe('kb-sync handler: onEvent', () => {
   test('Update (changed content) starts another job', async () => {
     const { handler } = loadBundledHandler('kb-sync');
     await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    fake.finish('JOB1');
     const res = await handler({ RequestType: 'Update', RequestId: `${requestId}-2`, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: { ...props, ContentHash: 'def' } });
     expect(res.Data.IngestionJobId).toBe('JOB2');
     expect(fake.jobs.size).toBe(2);
@@ -70,12 +71,46 @@ describe('kb-sync handler: onEvent', () => {
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(3);
   });
 
-  test('fails with a clear message when the running job does not finish within the bounded wait', async () => {
-    fake.conflictNext(1000);
+  test('an Update while a job of the data source is still running (e.g. the rollback Update) succeeds without a new job, saying so', async () => {
     setEnv({ KB_SYNC_CONFLICT_WAIT_MS: '30' });
+    const logs = jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
     const { handler } = loadBundledHandler('kb-sync');
-    await expect(handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props }))
-      .rejects.toThrow(/another ingestion job is still running after \d+ attempts/);
+    // The deployment's job is still running when CloudFormation rolls back and sends an Update with the old properties.
+    await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    expect(fake.runningJob('KB12345678', 'DS12345678')).toBe('JOB1');
+    const rollback = { RequestType: 'Update', RequestId: `${requestId}-rb`, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: props, OldResourceProperties: { ...props, ContentHash: 'new' } };
+    const res = await handler(rollback);
+    expect(res).toEqual({
+      PhysicalResourceId: 'KB12345678/DS12345678',
+      Data: {
+        IngestionJobId: '',
+        Status: 'ALREADY_RUNNING',
+        Note: expect.stringMatching(/^Another ingestion job of data source DS12345678 \(Knowledge Base KB12345678\) was still running after \d+ attempts; no new job was started\./),
+      },
+    });
+    // It did try (several times, all refused by the fake's one-job-per-data-source rule) and started nothing.
+    expect(fake.requests.filter((r) => r.method === 'PUT').length).toBeGreaterThan(2);
+    expect([...fake.jobs.keys()]).toEqual(['JOB1']);
+    const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'sync skipped: an ingestion job is already running', requestType: 'Update', knowledgeBaseId: 'KB12345678' }));
+
+    // In wait mode the waiter has nothing to wait for: complete at once, no GetIngestionJob call.
+    const restoreKind = setEnv({ HANDLER_KIND: 'isComplete' });
+    const { handler: isComplete } = loadBundledHandler('kb-sync');
+    await expect(isComplete({ ...rollback, Data: res.Data })).resolves.toEqual({ IsComplete: true, Data: res.Data });
+    expect(fake.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
+    restoreKind();
+
+    // Once the running job has finished, the next Update starts a job again.
+    fake.finish('JOB1');
+    const next = await handler({ ...rollback, RequestId: `${requestId}-3` });
+    expect(next.Data).toEqual({ IngestionJobId: 'JOB2', Status: 'STARTING' });
+  });
+
+  test('a request without the IDs still fails (only a running job is skipped)', async () => {
+    const { handler } = loadBundledHandler('kb-sync');
+    await expect(handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: { ...props, DataSourceId: '' } }))
+      .rejects.toThrow(/KnowledgeBaseId \('KB12345678'\) and DataSourceId \(''\) are required/);
   });
 
   test('Delete does nothing and succeeds', async () => {

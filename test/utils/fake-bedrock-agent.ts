@@ -4,6 +4,9 @@
  *
  * Implements StartIngestionJob (PUT /knowledgebases/{kb}/datasources/{ds}/ingestionjobs/, 202) and GetIngestionJob
  * (GET .../ingestionjobs/{id}); checks that requests carry a SigV4 Authorization header for service `bedrock`.
+ * Like Bedrock, it runs one ingestion job per data source at a time: StartIngestionJob answers ConflictException while
+ * another job of the same data source is STARTING or IN_PROGRESS (a job stays STARTING until GetIngestionJob reports
+ * a terminal status for it, or `finish(id)` is called).
  * Scripting: `conflictNext(n)` answers the next n StartIngestionJob calls with ConflictException (a job is running),
  * `statuses(id, ...)` sets the successive statuses GetIngestionJob reports for a job.
  */
@@ -31,6 +34,8 @@ export class FakeBedrockAgent {
   public readonly jobs = new Map<string, { knowledgeBaseId: string; dataSourceId: string; clientToken?: string }>();
   private readonly statusScript = new Map<string, string[]>();
   private readonly failureReasons = new Map<string, string[]>();
+  /** The status each job last had (STARTING at creation, then what GetIngestionJob last reported). */
+  private readonly current = new Map<string, string>();
   private conflicts = 0;
   private counter = 0;
   private readonly server: http.Server;
@@ -53,11 +58,24 @@ export class FakeBedrockAgent {
 
   failWith(jobId: string, ...reasons: string[]): this { this.failureReasons.set(jobId, reasons); return this; }
 
+  /** Ends a job (COMPLETE by default) as if it had finished on its own. */
+  finish(jobId: string, status = 'COMPLETE'): this { this.current.set(jobId, status); return this; }
+
+  /** The job of this data source that is STARTING or IN_PROGRESS, if any. */
+  runningJob(knowledgeBaseId: string, dataSourceId: string): string | undefined {
+    for (const [id, j] of this.jobs) {
+      if (j.knowledgeBaseId === knowledgeBaseId && j.dataSourceId === dataSourceId
+        && ['STARTING', 'IN_PROGRESS'].includes(this.current.get(id) ?? '')) return id;
+    }
+    return undefined;
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.jobs.clear();
     this.statusScript.clear();
     this.failureReasons.clear();
+    this.current.clear();
     this.conflicts = 0;
     this.counter = 0;
   }
@@ -88,13 +106,15 @@ export class FakeBedrockAgent {
     const start = /^\/knowledgebases\/([^/]+)\/datasources\/([^/]+)\/ingestionjobs\/$/.exec(path);
     const get = /^\/knowledgebases\/([^/]+)\/datasources\/([^/]+)\/ingestionjobs\/([^/]+)$/.exec(path);
     if (req.method === 'PUT' && start) {
-      if (this.conflicts > 0) {
-        this.conflicts--;
-        send(409, { message: 'An ingestion job is already running for this data source.' }, 'ConflictException');
+      const running = this.runningJob(start[1], start[2]);
+      if (this.conflicts > 0 || running) {
+        if (!running) this.conflicts--;
+        send(409, { message: `An ingestion job is already running for this data source${running ? ` (${running})` : ''}.` }, 'ConflictException');
         return;
       }
       const id = `JOB${++this.counter}`;
       this.jobs.set(id, { knowledgeBaseId: start[1], dataSourceId: start[2], clientToken: body.clientToken });
+      this.current.set(id, 'STARTING');
       send(202, { ingestionJob: this.job(id, 'STARTING') });
       return;
     }
@@ -106,6 +126,7 @@ export class FakeBedrockAgent {
       }
       const script = this.statusScript.get(get[3]) ?? ['COMPLETE'];
       const status = script.length > 1 ? script.shift()! : script[0];
+      this.current.set(get[3], status);
       send(200, { ingestionJob: this.job(get[3], status) });
       return;
     }
