@@ -4,7 +4,8 @@
  * parameters without a default) become markers inside strings, so that a partly known string such as
  * `arn:aws:bedrock:<unknown>::foundation-model/...` can still be inspected.
  *
- * `Fn::If` yields both branches: every function returns the list of possible values (capped at `MAX_VARIANTS`).
+ * `Fn::If` yields both branches: every function returns the list of possible values. Up to `MAX_VARIANTS` combinations
+ * of branches are all tried; above that, every branch value still appears in at least one variant (see `product`).
  */
 
 /** Marker for a value that cannot be known from the template. Private-use characters keep JSON.parse working. */
@@ -19,7 +20,10 @@ export const PARTITION_MARKER = '\uE000P\uE001';
 /** Stand-in for `AWS::NoValue`: removed from arrays and objects. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 
-/** Upper bound on the combinations `Fn::If` branches may produce for one value. */
+/**
+ * Up to this many combinations of `Fn::If` branches in one value are all produced; above it, a covering subset (every
+ * branch value in at least one variant) is.
+ */
 export const MAX_VARIANTS = 32;
 
 export interface TemplateParameter {
@@ -78,20 +82,30 @@ export function isIntrinsic(value: unknown): value is Record<string, unknown> {
   return keys.length === 1 && INTRINSICS.has(keys[0]);
 }
 
-/** Cartesian product of per-slot variant lists, capped at MAX_VARIANTS. */
+/**
+ * Combinations of per-slot variant lists. Up to MAX_VARIANTS combinations this is the full Cartesian product. Above
+ * it, no value may be dropped (a dropped `Fn::If` branch would hide a finding), so the combinations are chosen to
+ * cover every value: combination k takes the k-th value of every slot that has one and the first value of the others
+ * (as many combinations as the longest slot has values).
+ */
 function product<T>(slots: T[][]): T[][] {
+  let total = 1;
+  let longest = 0;
+  for (const slot of slots) {
+    if (slot.length === 0) return [];
+    if (total <= MAX_VARIANTS) total *= slot.length;
+    if (slot.length > longest) longest = slot.length;
+  }
+  if (total > MAX_VARIANTS) {
+    const out: T[][] = [];
+    for (let k = 0; k < longest; k++) out.push(slots.map((slot) => (k < slot.length ? slot[k] : slot[0])));
+    return out;
+  }
   let acc: T[][] = [[]];
   for (const slot of slots) {
     const next: T[][] = [];
-    for (const prefix of acc) {
-      for (const v of slot) {
-        next.push([...prefix, v]);
-        if (next.length >= MAX_VARIANTS) break;
-      }
-      if (next.length >= MAX_VARIANTS) break;
-    }
+    for (const prefix of acc) for (const v of slot) next.push([...prefix, v]);
     acc = next;
-    if (acc.length === 0) return [];
   }
   return acc;
 }
@@ -107,7 +121,7 @@ function dedupe(values: unknown[]): unknown[] {
       out.push(v);
     }
   }
-  return out.slice(0, MAX_VARIANTS);
+  return out;
 }
 
 /**
@@ -194,28 +208,17 @@ function evalIntrinsic(name: string, arg: unknown, ctx: IntrinsicContext, depth:
       return typeof arg === 'string' ? refValue(arg, ctx) : [UNKNOWN];
     case 'Fn::Join': {
       if (!Array.isArray(arg) || arg.length !== 2) return [UNKNOWN];
-      const delims = evalNode(arg[0], ctx, depth);
-      const lists = evalNode(arg[1], ctx, depth);
-      const out: unknown[] = [];
-      for (const d of delims) {
-        for (const list of lists) {
-          out.push(Array.isArray(list) ? list.map(toStr).join(toStr(d)) : UNKNOWN);
-        }
-      }
-      return out;
+      return product([evalNode(arg[0], ctx, depth), evalNode(arg[1], ctx, depth)])
+        .map(([d, list]) => (Array.isArray(list) ? list.map(toStr).join(toStr(d)) : UNKNOWN));
     }
     case 'Fn::Sub':
       return evalSub(arg, ctx, depth);
     case 'Fn::Select': {
       if (!Array.isArray(arg) || arg.length !== 2) return [UNKNOWN];
-      const out: unknown[] = [];
-      for (const idx of evalNode(arg[0], ctx, depth)) {
-        for (const list of evalNode(arg[1], ctx, depth)) {
-          const i = typeof idx === 'number' ? idx : Number(idx);
-          out.push(Array.isArray(list) && Number.isInteger(i) && i >= 0 && i < list.length ? list[i] : UNKNOWN);
-        }
-      }
-      return out;
+      return product([evalNode(arg[0], ctx, depth), evalNode(arg[1], ctx, depth)]).map(([idx, list]) => {
+        const i = typeof idx === 'number' ? idx : Number(idx);
+        return Array.isArray(list) && Number.isInteger(i) && i >= 0 && i < list.length ? list[i] : UNKNOWN;
+      });
     }
     case 'Fn::If': {
       if (!Array.isArray(arg) || arg.length !== 3) return [UNKNOWN];
@@ -223,14 +226,9 @@ function evalIntrinsic(name: string, arg: unknown, ctx: IntrinsicContext, depth:
     }
     case 'Fn::Split': {
       if (!Array.isArray(arg) || arg.length !== 2) return [UNKNOWN];
-      const out: unknown[] = [];
-      for (const d of evalNode(arg[0], ctx, depth)) {
-        for (const s of evalNode(arg[1], ctx, depth)) {
-          // A string with unknown parts still splits on known delimiters.
-          out.push(typeof s === 'string' && typeof d === 'string' && d.length > 0 ? s.split(d) : UNKNOWN);
-        }
-      }
-      return out;
+      // A string with unknown parts still splits on known delimiters.
+      return product([evalNode(arg[0], ctx, depth), evalNode(arg[1], ctx, depth)])
+        .map(([d, s]) => (typeof s === 'string' && typeof d === 'string' && d.length > 0 ? s.split(d) : UNKNOWN));
     }
     case 'Fn::FindInMap': {
       if (!Array.isArray(arg) || arg.length < 3) return [UNKNOWN];
@@ -269,21 +267,14 @@ function evalSub(arg: unknown, ctx: IntrinsicContext, depth: number): unknown[] 
   } else {
     return [UNKNOWN];
   }
-  const out: unknown[] = [];
-  for (const tpl of templates) {
-    if (typeof tpl !== 'string') {
-      out.push(UNKNOWN);
-      continue;
-    }
-    for (const vars of varSets) {
-      const varMap = vars !== null && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Record<string, unknown>) : {};
-      out.push(tpl.replace(SUB_VAR, (_whole: string, name: string) => {
-        if (name.startsWith('!')) return '${' + name.slice(1) + '}';
-        if (name in varMap) return toStr(varMap[name]);
-        if (name.includes('.')) return UNKNOWN; // ${Resource.Attribute}
-        return toStr(refValue(name, ctx)[0]);
-      }));
-    }
-  }
-  return out;
+  return product([templates, varSets]).map(([tpl, vars]) => {
+    if (typeof tpl !== 'string') return UNKNOWN;
+    const varMap = vars !== null && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Record<string, unknown>) : {};
+    return tpl.replace(SUB_VAR, (_whole: string, name: string) => {
+      if (name.startsWith('!')) return '${' + name.slice(1) + '}';
+      if (name in varMap) return toStr(varMap[name]);
+      if (name.includes('.')) return UNKNOWN; // ${Resource.Attribute}
+      return toStr(refValue(name, ctx)[0]);
+    });
+  });
 }

@@ -56,9 +56,25 @@ describe('intrinsic evaluator', () => {
     expect(arn.split(':')).toHaveLength(6);
   });
 
-  test('caps the number of Fn::If combinations', () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ 'Fn::If': ['C', `a${i}`, `b${i}`] }));
-    expect(evaluateAll({ 'Fn::Join': ['', many] }, ctx).length).toBeLessThanOrEqual(MAX_VARIANTS);
+  test('tries every Fn::If combination up to the cap', () => {
+    const five = Array.from({ length: 5 }, (_, i) => ({ 'Fn::If': ['C', `a${i}`, `b${i}`] }));
+    const all = evaluateStrings({ 'Fn::Join': ['', five] }, ctx);
+    expect(all).toHaveLength(32);
+    expect(all).toContain('a0b1a2b3a4');
+  });
+
+  test('above the cap, keeps the number of variants bounded and every branch value in at least one variant', () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ 'Fn::If': ['C', `a${i}`, { 'Fn::If': ['D', `b${i}`, `c${i}`] }] }));
+    const joined = evaluateStrings({ 'Fn::Join': [',', many] }, ctx);
+    expect(joined.length).toBeLessThanOrEqual(MAX_VARIANTS);
+    for (let i = 0; i < 10; i++) {
+      for (const v of [`a${i}`, `b${i}`, `c${i}`]) expect(joined.some((j) => j.split(',')[i] === v)).toBe(true);
+    }
+    const lists = evaluateAll(many, ctx) as string[][];
+    expect(lists.length).toBeLessThanOrEqual(MAX_VARIANTS);
+    for (let i = 0; i < 10; i++) {
+      for (const v of [`a${i}`, `b${i}`, `c${i}`]) expect(lists.some((l) => l[i] === v)).toBe(true);
+    }
   });
 
   test('partitions of Regions', () => {

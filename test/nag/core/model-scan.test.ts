@@ -92,4 +92,18 @@ describe('model reference scan', () => {
     expect(ref.id).toBe('anthropic.claude');
     expect(judgeReference(ref, ctx).map((h) => h.code)).toEqual(['Unversioned']);
   });
+
+  test('every Fn::If branch of a policy is judged, also above the variant cap', () => {
+    const arn = (id: string) => `arn:aws:bedrock:us-east-1::foundation-model/${id}`;
+    const good = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+    const other = 'amazon.titan-embed-text-v2:0';
+    const alias = 'anthropic.claude-3-5-sonnet-latest';
+    const statement = (a: string, b: string) => ({ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: { 'Fn::If': ['C', arn(a), arn(b)] } });
+    // The alias is only in the second branch of the first of six Fn::If (2^6 combinations > MAX_VARIANTS).
+    const statements = [statement(good, alias), ...Array.from({ length: 5 }, () => statement(good, other))];
+    for (const list of [statements.slice(0, 1), statements]) {
+      const ids = findModelReferences({ Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: { Statement: list } } }, ctx).map((r) => r.id);
+      expect(ids).toContain(alias);
+    }
+  });
 });
