@@ -2,7 +2,7 @@
  * Helpers over IAM policy documents in resolved templates: which resources carry policies, statement normalisation,
  * action wildcard matching and condition-key lookup.
  */
-import { evaluateAll, IntrinsicContext } from './intrinsics';
+import { evaluateAll, hasUnknown, IntrinsicContext, UNKNOWN } from './intrinsics';
 import type { CfnResourceJson } from './types';
 
 export interface PolicyStatementJson {
@@ -104,6 +104,36 @@ export function conditionEntries(statement: PolicyStatementJson): Array<{ operat
 export function hasConditionKey(statement: PolicyStatementJson, key: string): boolean {
   const k = key.toLowerCase();
   return conditionEntries(statement).some((e) => e.key === k);
+}
+
+/** Condition operators that only let a request through when the key matches one of the values. */
+const POSITIVE_MATCH = new Set(['stringequals', 'stringlike', 'arnequals', 'arnlike']);
+
+/** An inference-profile ARN (system-defined or application) whose profile ID is not only a wildcard. */
+const PROFILE_ARN = /^arn:[^:]+:bedrock:[^:]*:[^:]*:(application-)?inference-profile\/(.+)$/;
+
+function namesInferenceProfile(value: unknown): boolean {
+  if (value === UNKNOWN) return true; // unresolved intrinsic (Fn::GetAtt of a profile ...)
+  if (typeof value !== 'string') return false;
+  const m = PROFILE_ARN.exec(value);
+  if (m) return !/^[*?]+$/.test(m[2]);
+  // A value that is unknown except for a fragment (e.g. an imported ARN) cannot be judged: allowed.
+  return hasUnknown(value) && !/[*?]/.test(value.replace(/\uE000[^\uE001]*\uE001/g, ''));
+}
+
+/**
+ * Whether a statement is limited to requests made through named inference profiles: a `bedrock:InferenceProfileArn`
+ * condition with a positive match operator (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, optionally
+ * `ForAnyValue:`) whose values are all inference-profile ARNs (unresolved intrinsics allowed, bare wildcards not).
+ * `Null`, negated operators and `"*"` do not limit anything.
+ */
+export function hasInferenceProfileCondition(statement: PolicyStatementJson): boolean {
+  return conditionEntries(statement).some((e) => {
+    if (e.key !== 'bedrock:inferenceprofilearn') return false;
+    // ...IfExists and ForAllValues: also match requests without the key, so they do not limit anything.
+    if (!POSITIVE_MATCH.has(e.operator.toLowerCase().replace(/^foranyvalue:/, ''))) return false;
+    return e.values.length > 0 && e.values.every(namesInferenceProfile);
+  });
 }
 
 /** Service principals of a trust statement (`Principal.Service`, string or list). */

@@ -16,7 +16,7 @@
 import { looksLikeModelId, tryParseModelId } from '../../catalog/model-id';
 import { ModelCatalog } from '../../catalog/catalog';
 import { evaluateModelId, ModelFinding } from '../../models/policy';
-import { asList, hasConditionKey, identityPolicyDocuments, isAllow, statementsOf } from './iam';
+import { asList, hasInferenceProfileCondition, identityPolicyDocuments, isAllow, statementsOf } from './iam';
 import { displayValue, evaluateStrings, hasUnknown, REGION_MARKER } from './intrinsics';
 import type { CfnResourceJson, CheckContext, RuleLevel } from './types';
 
@@ -34,7 +34,10 @@ export interface ModelReference {
    * known; `''` = Region-less ARN; `'*'` = wildcard Region.
    */
   readonly region?: string;
-  /** True for a foundation-model ARN in a statement with a `bedrock:InferenceProfileArn` condition. */
+  /**
+   * True for a foundation-model ARN in a statement limited to named inference profiles (a positive-match
+   * `bedrock:InferenceProfileArn` condition, see `hasInferenceProfileCondition`).
+   */
   readonly underProfileCondition: boolean;
 }
 
@@ -95,7 +98,7 @@ export function findModelReferences(resource: CfnResourceJson, ctx: CheckContext
   for (const { where, document } of identityPolicyDocuments(resource)) {
     for (const { where: sw, statement } of statementsOf(where, document, ctx)) {
       if (!isAllow(statement)) continue;
-      const underProfileCondition = hasConditionKey(statement, 'bedrock:InferenceProfileArn');
+      const underProfileCondition = hasInferenceProfileCondition(statement);
       asList(statement.Resource).forEach((r) => {
         const ref = parseModelArn(r, `${sw}.Resource`, ctx, underProfileCondition);
         if (ref) refs.push(ref);
@@ -271,7 +274,8 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
       findingId: ref.id,
       modelId: ref.id,
       message: `${place}: a ${ref.region === '' ? 'Region-less' : 'wildcard-Region'} foundation-model ARN grants '${ref.id}' in every Region, `
-        + 'but the statement has no bedrock:InferenceProfileArn condition. Grant the model in the stack\'s Region '
+        + 'but the statement has no bedrock:InferenceProfileArn condition naming inference-profile ARNs (StringEquals, StringLike, '
+        + 'ArnEquals or ArnLike; "*", Null or negated operators do not count). Grant the model in the stack\'s Region '
         + '(arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/<id>), or keep the Region-less ARN only for an '
         + 'inference profile and add a condition { StringEquals: { "bedrock:InferenceProfileArn": <profile ARN> } } '
         + '(BedrockModel.grantInvoke does both).',
@@ -286,7 +290,7 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
       findingId: ref.id,
       modelId: ref.id,
       message: `${place}: the foundation-model ARN is in ${ref.region} but the stack is in ${ctx.region}, and the statement has no `
-        + 'bedrock:InferenceProfileArn condition, so it only helps a caller that invokes the model in another Region. '
+        + 'bedrock:InferenceProfileArn condition naming inference-profile ARNs, so it only helps a caller that invokes the model in another Region. '
         + `Use the stack's Region (\${AWS::Region}), or, if the ARN is a destination of a cross-Region inference profile, add a `
         + 'condition { StringEquals: { "bedrock:InferenceProfileArn": <profile ARN> } } (BedrockModel.grantInvoke does this).',
     });

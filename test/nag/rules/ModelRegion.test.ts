@@ -46,6 +46,41 @@ describe('Bedrock-ModelRegion: models are offered in the Region they are used fr
     expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude-haiku-4-5-20251001-v1:0]`]);
   });
 
+  test.each([
+    ['StringLike "*"', { StringLike: { 'bedrock:InferenceProfileArn': '*' } }],
+    ['Null false', { Null: { 'bedrock:InferenceProfileArn': 'false' } }],
+    ['StringNotEquals', { StringNotEquals: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:111111111111:inference-profile/us.x' } }],
+    ['StringEqualsIfExists', { StringEqualsIfExists: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:111111111111:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0' } }],
+    ['ArnLike on every profile', { ArnLike: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:*:*:inference-profile/*' } }],
+    ['StringEquals on a non-profile ARN', { StringEquals: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0' } }],
+  ])('Noncompliance 5: a bedrock:InferenceProfileArn condition that names no profile (%s) does not exempt a Region-less ARN', (_name, conditions) => {
+    const { app, stack } = testStack('us-east-1');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: ['arn:aws:bedrock:::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'],
+      conditions,
+    }));
+    expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude-haiku-4-5-20251001-v1:0]`]);
+  });
+
+  test('Compliance: ForAnyValue:ArnLike with a profile ARN pattern, and a profile ARN from an unresolved attribute', () => {
+    const { app, stack } = testStack('us-east-1');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: ['arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'],
+      conditions: { 'ForAnyValue:ArnLike': { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:*:inference-profile/us.anthropic.claude-haiku-4-5-*' } },
+    }));
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    other.addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: ['arn:aws:bedrock:::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'],
+      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': role.roleArn } },
+    }));
+    expect(packViolations(app, RULE)).toEqual([]);
+  });
+
   test('Compliance: same-Region KB embedding model and Region-less ARN under bedrock:InferenceProfileArn', () => {
     const { app, stack } = testStack('eu-west-1');
     kb(stack, `arn:${stack.partition}:bedrock:${stack.region}::foundation-model/amazon.titan-embed-text-v2:0`);
