@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import {
-  Annotations, ArnFormat, CustomResource, Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token, Validations,
+  Annotations, ArnFormat, CustomResource, Duration, Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, Token, Validations,
 } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -29,8 +29,19 @@ export const DEFAULT_EMBEDDING_MODEL_ID = 'amazon.titan-embed-text-v2:0';
 const NAME_RE = /^([0-9a-zA-Z][_-]?){1,100}$/;
 const MAX_DESCRIPTION = 200;
 const MAX_PREFIX = 300;
-/** The provider framework's waiter caps totalTimeout at 2 hours (aws-cdk-lib custom-resources Provider). */
-const MAX_SYNC_TIMEOUT = Duration.hours(2);
+/*
+ * Bounds of the wait (syncOnDeploy.waitForCompletion). CloudFormation gives a custom resource at most 3600 s
+ * (aws-cdk-lib CustomResource `serviceTimeout`: "The value must be between 1 second and 3600 seconds", default 3600;
+ * cr.Provider `totalTimeout`: "The maximum timeout is 1 hour"). The provider's wait starts only after the start step
+ * (our onEvent handler, timeout SYNC_HANDLER_TIMEOUT) has returned, so the wait may use at most 3600 s minus that.
+ * The waiter polls every queryInterval for totalTimeout / queryInterval attempts, which must be a whole number
+ * (aws-cdk-lib calculateRetryPolicy), and both are whole seconds (Step Functions IntervalSeconds is an integer).
+ */
+const CFN_CUSTOM_RESOURCE_MAX_SECONDS = 3600;
+const SYNC_HANDLER_TIMEOUT = Duration.minutes(2);
+const MAX_SYNC_TIMEOUT_SECONDS = CFN_CUSTOM_RESOURCE_MAX_SECONDS - SYNC_HANDLER_TIMEOUT.toSeconds();
+const DEFAULT_SYNC_TIMEOUT = Duration.minutes(30);
+const DEFAULT_QUERY_INTERVAL = Duration.seconds(30);
 
 /** A Bedrock Knowledge Base, created here or imported. */
 export interface IKnowledgeBase extends IResource {
@@ -101,13 +112,15 @@ export interface SyncOnDeployOptions {
    */
   readonly waitForCompletion?: boolean;
   /**
-   * Upper bound on the wait (only with `waitForCompletion`; at most 2 hours, the provider framework's limit). Ingestion
-   * of a large corpus can take longer: then keep `waitForCompletion` false.
+   * Upper bound on the wait (only with `waitForCompletion`): whole seconds, at least `queryInterval`, a whole multiple
+   * of it, and at most 58 minutes (CloudFormation gives a custom resource at most one hour, and the start step may
+   * take up to 2 minutes of it). Ingestion of a large corpus can take longer: then keep `waitForCompletion` false.
    * @default Duration.minutes(30)
    */
   readonly totalTimeout?: Duration;
   /**
-   * Poll interval while waiting.
+   * Poll interval while waiting (only with `waitForCompletion`): whole seconds, at least 1 second, dividing
+   * `totalTimeout` evenly.
    * @default Duration.seconds(30)
    */
   readonly queryInterval?: Duration;
@@ -118,7 +131,9 @@ export interface SyncOnDeployOptions {
   readonly contentHash?: string;
   /**
    * Deployments that upload the documents: the sync runs after them and again whenever their content changes
-   * (their source object keys are content hashes).
+   * (their source object keys are content hashes, so they must keep `outputObjectKeys` enabled, the default). For a
+   * deployment into the bucket this construct creates (`kb.dataBucket`), which can only be made after the
+   * constructor, use `kb.addContentDeployment(deployment)`.
    * @default - none
    */
   readonly contentDeployments?: s3deploy.BucketDeployment[];
@@ -254,6 +269,9 @@ export class KnowledgeBase extends KnowledgeBaseBase {
   /** The underlying L1 resources. */
   public readonly cfnKnowledgeBase: bedrock.CfnKnowledgeBase;
   public readonly cfnDataSource: bedrock.CfnDataSource;
+  /** The sync custom resource (when syncOnDeploy is set). */
+  private sync?: CustomResource;
+  private readonly contentDeployments: s3deploy.BucketDeployment[] = [];
 
   constructor(scope: Construct, id: string, props: KnowledgeBaseProps = {}) {
     super(scope, id);
@@ -394,6 +412,23 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     if (props.syncOnDeploy) this.addSync(props.syncOnDeploy);
   }
 
+  /**
+   * Runs the deploy-time sync after `deployment` too, and again whenever its content changes — for example a
+   * `BucketDeployment` into `kb.dataBucket`, which can only be created after this construct. Needs `syncOnDeploy`.
+   * The deployment must keep `outputObjectKeys` enabled (the default): the sync reads its source object keys.
+   */
+  public addContentDeployment(deployment: s3deploy.BucketDeployment): void {
+    if (!this.sync) {
+      throw new BedrockValidationError('SyncNotEnabled', `addContentDeployment(${deployment.node.path}): this `
+        + 'Knowledge Base has no syncOnDeploy, so nothing would run after the deployment. Pass syncOnDeploy: {} (or '
+        + 'its options) to the KnowledgeBase.', this);
+    }
+    checkContentDeployment(this, deployment);
+    if (this.contentDeployments.includes(deployment)) return;
+    this.contentDeployments.push(deployment);
+    this.sync.node.addDependency(deployment);
+  }
+
   private checkEmbeddingModel(model: BedrockModel, dimensionsProp: number | undefined, errors: string[]): number {
     const id = model.modelId;
     const example = `BedrockModel.of('${DEFAULT_EMBEDDING_MODEL_ID}')`;
@@ -478,18 +513,17 @@ export class KnowledgeBase extends KnowledgeBaseBase {
 
   private addSync(options: SyncOnDeployOptions): void {
     const wait = options.waitForCompletion ?? false;
-    const totalTimeout = options.totalTimeout ?? Duration.minutes(30);
-    const queryInterval = options.queryInterval ?? Duration.seconds(30);
-    const mode = wait ? `Wait${totalTimeout.toMinutes()}m${queryInterval.toSeconds()}s` : '';
+    const totalTimeout = options.totalTimeout ?? DEFAULT_SYNC_TIMEOUT;
+    const queryInterval = options.queryInterval ?? DEFAULT_QUERY_INTERVAL;
+    const mode = wait ? `Wait${waitModeId(totalTimeout, queryInterval)}` : '';
     const provider = sharedHandlerProvider(Stack.of(this), {
       id: `CdkBedrockFoundationKbSync${mode}`,
       handler: 'kb-sync',
       description: 'Starts (and optionally waits for) Bedrock Knowledge Base ingestion jobs on deployment',
-      timeout: Duration.minutes(2),
+      timeout: SYNC_HANDLER_TIMEOUT,
       isComplete: wait ? { queryInterval, totalTimeout } : undefined,
     });
     const grant = this.grantStartIngestion(provider.handlerRole);
-    const deployments = options.contentDeployments ?? [];
     // CloudFormation cannot change a custom resource's ServiceToken in place, so each provider (mode, timeout,
     // interval) gets its own logical ID: switching modes creates a new sync resource and deletes the old one.
     const sync = new CustomResource(this, `Sync${mode}`, {
@@ -501,11 +535,28 @@ export class KnowledgeBase extends KnowledgeBaseBase {
         WaitForCompletion: wait ? 'true' : 'false',
         ContentHash: options.contentHash ?? '',
         // Source object keys of a BucketDeployment are content hashes: new content -> new keys -> a new sync.
-        ContentObjectKeys: deployments.map((d) => Fn.join(',', d.objectKeys)),
+        // Lazy, so that addContentDeployment() after the constructor still counts.
+        ContentObjectKeys: Lazy.list({
+          produce: () => this.contentDeployments.map((d) => Fn.join(',', d.objectKeys)),
+        }),
       },
     });
-    sync.node.addDependency(this.cfnDataSource, provider.policyDependable, ...deployments);
+    sync.node.addDependency(this.cfnDataSource, provider.policyDependable);
     grant.applyBefore(sync);
+    this.sync = sync;
+    for (const d of options.contentDeployments ?? []) this.addContentDeployment(d);
+  }
+}
+
+/** A content deployment must output its object keys: the sync re-runs when they change. */
+function checkContentDeployment(scope: IConstruct, deployment: s3deploy.BucketDeployment): void {
+  const cfn = deployment.node.tryFindChild('CustomResource')?.node.defaultChild;
+  const props = (cfn as unknown as { _cfnProperties?: Record<string, unknown> } | undefined)?._cfnProperties;
+  if (props?.OutputObjectKeys === false) {
+    throw new BedrockValidationError('ContentDeploymentWithoutKeys', `content deployment ${deployment.node.path} `
+      + 'has outputObjectKeys: false; the Knowledge Base sync reads its SourceObjectKeys to re-run when the content '
+      + 'changes. Remove outputObjectKeys: false from that BucketDeployment (or leave it out of the sync and pass '
+      + 'syncOnDeploy.contentHash instead).', scope);
   }
 }
 
@@ -584,14 +635,64 @@ function checkSync(errors: string[], sync: SyncOnDeployOptions | undefined) {
     errors.push('syncOnDeploy.totalTimeout only applies with waitForCompletion: true; set waitForCompletion or drop '
       + 'totalTimeout.');
   }
-  if (sync.totalTimeout && !Token.isUnresolved(sync.totalTimeout.toSeconds())
-    && sync.totalTimeout.toSeconds() > MAX_SYNC_TIMEOUT.toSeconds()) {
-    errors.push(`syncOnDeploy.totalTimeout: ${sync.totalTimeout.toHumanString()} exceeds the 2-hour limit of the `
-      + 'custom-resource provider framework; use at most Duration.hours(2), or waitForCompletion: false for long '
-      + 'ingestions.');
-  }
   if (sync.queryInterval && !sync.waitForCompletion) {
     errors.push('syncOnDeploy.queryInterval only applies with waitForCompletion: true; set waitForCompletion or drop '
       + 'queryInterval.');
   }
+  if (!sync.waitForCompletion) return;
+  const total = sync.totalTimeout ?? DEFAULT_SYNC_TIMEOUT;
+  const interval = sync.queryInterval ?? DEFAULT_QUERY_INTERVAL;
+  const maxHuman = Duration.seconds(MAX_SYNC_TIMEOUT_SECONDS).toHumanString();
+  const totalOk = isResolvedDuration(total) && checkWholeSeconds(errors, 'totalTimeout', total,
+    `whole seconds from 1 second to ${maxHuman}, e.g. Duration.minutes(30)`);
+  const intervalOk = isResolvedDuration(interval) && checkWholeSeconds(errors, 'queryInterval', interval,
+    'whole seconds of at least 1 second, e.g. Duration.seconds(30)');
+  if (totalOk && total.toSeconds() > MAX_SYNC_TIMEOUT_SECONDS) {
+    errors.push(`syncOnDeploy.totalTimeout: ${total.toHumanString()} is too long; CloudFormation gives a custom `
+      + `resource at most ${CFN_CUSTOM_RESOURCE_MAX_SECONDS} seconds (1 hour) and the start step may take up to `
+      + `${SYNC_HANDLER_TIMEOUT.toHumanString()} of it, so the wait may be at most ${maxHuman} `
+      + `(Duration.minutes(${MAX_SYNC_TIMEOUT_SECONDS / 60})). For longer ingestions use waitForCompletion: false.`);
+  }
+  if (totalOk && intervalOk) {
+    const t = total.toSeconds();
+    const q = interval.toSeconds();
+    if (q > t) {
+      errors.push(`syncOnDeploy.queryInterval: ${interval.toHumanString()} is longer than totalTimeout `
+        + `(${total.toHumanString()}); use an interval of at most totalTimeout that divides it evenly.`);
+    } else if (t % q !== 0) {
+      errors.push(`syncOnDeploy.queryInterval: ${interval.toHumanString()} does not divide totalTimeout `
+        + `(${total.toHumanString()} = ${t} s) evenly, so the number of polls is not whole; use a divisor of ${t} s `
+        + `(e.g. ${nearDivisors(t, q).map((d) => `Duration.seconds(${d})`).join(' or ')}) or change totalTimeout.`);
+    }
+  }
+}
+
+function isResolvedDuration(d: Duration): boolean {
+  return !d.isUnresolved();
+}
+
+/** Pushes an error unless `d` is a whole number of seconds of at least 1 second; returns whether it is. */
+function checkWholeSeconds(errors: string[], prop: string, d: Duration, allowed: string): boolean {
+  const ms = d.toMilliseconds({ integral: false });
+  if (ms >= 1000 && ms % 1000 === 0) return true;
+  errors.push(`syncOnDeploy.${prop}: ${ms} milliseconds (${d.toHumanString()}) is not allowed; use ${allowed}.`);
+  return false;
+}
+
+/** The divisors of `total` closest to `wanted` (below and above). */
+function nearDivisors(total: number, wanted: number): number[] {
+  let below = 1;
+  let above = total;
+  for (let d = 1; d <= total; d++) {
+    if (total % d !== 0) continue;
+    if (d <= wanted) below = d;
+    if (d >= wanted) { above = d; break; }
+  }
+  return below === above ? [below] : [below, above];
+}
+
+/** Provider ID suffix of a wait mode: `30m30s` (total in minutes when whole, else seconds; interval in seconds). */
+function waitModeId(total: Duration, interval: Duration): string {
+  const t = total.toSeconds();
+  return `${t % 60 === 0 ? `${t / 60}m` : `${t}s`}${interval.toSeconds()}s`;
 }

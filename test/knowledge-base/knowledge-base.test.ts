@@ -278,7 +278,33 @@ describe('KnowledgeBase', () => {
 
     test('throws for syncOnDeploy options that do not fit together', () => {
       expect(() => kb({ syncOnDeploy: { totalTimeout: Duration.minutes(10) } })).toThrow(/syncOnDeploy.totalTimeout only applies with waitForCompletion: true/);
-      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.hours(3) } })).toThrow(/syncOnDeploy.totalTimeout: 3 hours exceeds the 2-hour limit/);
+      expect(() => kb({ syncOnDeploy: { queryInterval: Duration.seconds(10) } })).toThrow(/syncOnDeploy.queryInterval only applies with waitForCompletion: true/);
+    });
+
+    test('throws for a wait longer than CloudFormation allows a custom resource (1 hour, minus the start step)', () => {
+      const long = /syncOnDeploy.totalTimeout: (2 hours|1 hour|59 minutes) is too long; CloudFormation gives a custom resource at most 3600 seconds \(1 hour\) and the start step may take up to 2 minutes of it, so the wait may be at most 58 minutes \(Duration.minutes\(58\)\)/;
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.hours(2) } })).toThrow(long);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.hours(1) } })).toThrow(long);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(59) } })).toThrow(long);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(58) } })).not.toThrow();
+    });
+
+    test('throws for wait durations the waiter cannot use, naming the prop, the value and what is allowed', () => {
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, queryInterval: Duration.millis(500) } }))
+        .toThrow(/syncOnDeploy.queryInterval: 500 milliseconds \(500 millis\) is not allowed; use whole seconds of at least 1 second, e.g. Duration.seconds\(30\)/);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.millis(90500) } }))
+        .toThrow(/syncOnDeploy.totalTimeout: 90500 milliseconds \(1 minute 30 seconds\) is not allowed; use whole seconds from 1 second to 58 minutes/);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, queryInterval: Duration.seconds(7) } }))
+        .toThrow(/syncOnDeploy.queryInterval: 7 seconds does not divide totalTimeout \(30 minutes = 1800 s\) evenly.*Duration.seconds\(6\) or Duration.seconds\(8\)/);
+      expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(1), queryInterval: Duration.minutes(2) } }))
+        .toThrow(/syncOnDeploy.queryInterval: 2 minutes is longer than totalTimeout \(1 minute\)/);
+    });
+
+    test('accepts a wait that is not whole minutes (90 s polled every 30 s)', () => {
+      const { template } = kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.seconds(90) } });
+      expect(Object.keys(template().findResources('Custom::BedrockKnowledgeBaseSync'))).toEqual([expect.stringMatching(/^KbSyncWait90s30s[0-9A-F]{8}$/)]);
+      const machine = Object.values(template().findResources('AWS::StepFunctions::StateMachine'))[0].Properties;
+      expect(JSON.stringify(machine.DefinitionString)).toMatch(/\\"IntervalSeconds\\":30,\\"MaxAttempts\\":3/);
     });
   });
 
@@ -371,7 +397,11 @@ describe('KnowledgeBase', () => {
         ContentHash: 'v1',
         ContentObjectKeys: [{ 'Fn::Join': [',', { 'Fn::GetAtt': [expect.stringMatching(/^UploadCustomResource/), 'SourceObjectKeys'] }] }],
       });
-      expect(sync.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbDataSource/)]));
+      // After the data source and after every resource of the content deployment (its custom resource included).
+      const logicalIds = (prefix: RegExp) => Object.keys(template.toJSON().Resources).filter((id) => prefix.test(id));
+      const uploadIds = logicalIds(/^UploadCustomResource/);
+      expect(uploadIds).toHaveLength(1);
+      expect(sync.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbDataSource/), ...uploadIds]));
       // Return-at-once mode: a provider without a waiter state machine.
       template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
       // The handler may start/poll jobs of this Knowledge Base only.
@@ -404,6 +434,38 @@ describe('KnowledgeBase', () => {
       const waiting = ids({ syncOnDeploy: { waitForCompletion: true } });
       expect(atOnce).toEqual([expect.stringMatching(/^KbSync[0-9A-F]{8}$/)]);
       expect(waiting).toEqual([expect.stringMatching(/^KbSyncWait30m30s[0-9A-F]{8}$/)]);
+    });
+
+    test('addContentDeployment: a deployment into kb.dataBucket (made after the constructor) is synced after', () => {
+      const { stack } = stackOf();
+      const knowledgeBase = new KnowledgeBase(stack, 'Kb', { syncOnDeploy: {} });
+      const deployment = new s3deploy.BucketDeployment(stack, 'Upload', { destinationBucket: knowledgeBase.dataBucket, sources: [s3deploy.Source.data('a.txt', 'hello')] });
+      knowledgeBase.addContentDeployment(deployment);
+      knowledgeBase.addContentDeployment(deployment); // idempotent
+      const template = Template.fromStack(stack);
+      const sync = Object.values(template.findResources('Custom::BedrockKnowledgeBaseSync'))[0];
+      expect(sync.Properties.ContentObjectKeys).toEqual([{ 'Fn::Join': [',', { 'Fn::GetAtt': [expect.stringMatching(/^UploadCustomResource/), 'SourceObjectKeys'] }] }]);
+      const uploadIds = Object.keys(template.toJSON().Resources).filter((id) => /^UploadCustomResource/.test(id));
+      expect(sync.DependsOn).toEqual(expect.arrayContaining(uploadIds));
+      template.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketName: { Ref: Match.stringLikeRegexp('^KbDataBucket') } });
+      // The deployment into the KB's bucket does not make a cycle.
+      expect(() => Template.fromStack(stack).toJSON()).not.toThrow();
+    });
+
+    test('throws for addContentDeployment without syncOnDeploy, and for a deployment with outputObjectKeys: false', () => {
+      const { stack } = stackOf();
+      const plain = new KnowledgeBase(stack, 'Plain');
+      const d1 = new s3deploy.BucketDeployment(stack, 'Upload1', { destinationBucket: plain.dataBucket, sources: [s3deploy.Source.data('a.txt', 'a')] });
+      expect(() => plain.addContentDeployment(d1))
+        .toThrow(/addContentDeployment\(S\/Upload1\): this Knowledge Base has no syncOnDeploy.*Pass syncOnDeploy: \{\}/);
+      const synced = new KnowledgeBase(stack, 'Synced', { syncOnDeploy: {} });
+      const noKeys = new s3deploy.BucketDeployment(stack, 'NoKeys', { destinationBucket: synced.dataBucket, sources: [s3deploy.Source.data('a.txt', 'a')], outputObjectKeys: false });
+      expect(() => synced.addContentDeployment(noKeys))
+        .toThrow(/content deployment S\/NoKeys has outputObjectKeys: false; the Knowledge Base sync reads its SourceObjectKeys.*Remove outputObjectKeys: false/);
+      const bucket = new s3.Bucket(stack, 'Docs');
+      const noKeys2 = new s3deploy.BucketDeployment(stack, 'NoKeys2', { destinationBucket: bucket, sources: [s3deploy.Source.data('a.txt', 'a')], outputObjectKeys: false });
+      expect(() => new KnowledgeBase(stack, 'Props', { dataSource: { bucket }, syncOnDeploy: { contentDeployments: [noKeys2] } }))
+        .toThrow(/content deployment S\/NoKeys2 has outputObjectKeys: false/);
     });
 
     test('two Knowledge Bases in a stack share one sync provider', () => {
