@@ -13,15 +13,23 @@
  *   entitlementAvailability NOT_AVAILABLE   -> warning (meaning not documented by AWS)
  * Every unusable model is reported in ONE error message. Delete always succeeds.
  *
- * Bounded time: SDK retries (throttling, 5xx, timeouts) with a capped exponential backoff, per-request connection /
- * request timeouts, and an overall deadline derived from the Lambda's remaining time; when the deadline passes,
- * outstanding calls are aborted and the check fails with a message saying so.
+ * Rollback: when an update fails, CloudFormation re-sends this resource's Update with the OLD properties. If that
+ * check fails too (the old model is no longer usable, Bedrock throttles), failing it would leave the stack in
+ * UPDATE_ROLLBACK_FAILED. So when an Update's check would fail, the handler asks CloudFormation (DescribeStacks on the
+ * event's StackId) whether the stack is in UPDATE_ROLLBACK_IN_PROGRESS; if so it succeeds and reports the failures
+ * as warnings. If DescribeStacks itself fails, the check keeps failing and the message says so.
+ *
+ * Bounded time: SDK retries (throttling, 5xx, timeouts) with a capped exponential backoff that has a deterministic
+ * floor (half the cap) and honours Retry-After, per-request connection / request timeouts, and an overall deadline
+ * derived from the Lambda's remaining time; when the deadline passes, outstanding calls are aborted and the check
+ * fails with a message saying so.
  *
  * Sources: docs.aws.amazon.com/bedrock/latest/userguide/model-access.html (stored copy fetched 2026-09-26,
  * `sourceCatalog:AWS_DOC_MODEL_ACCESS`); response shape from @aws-sdk/client-bedrock 3.1161.0.
  */
 import { createHash } from 'node:crypto';
 import { BedrockClient, GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 
@@ -91,9 +99,9 @@ function intEnv(name: string, dflt: number, min: number): number {
 
 function settings(): Settings {
   return {
-    maxAttempts: intEnv('ACCESS_CHECK_MAX_ATTEMPTS', 4, 1),
+    maxAttempts: intEnv('ACCESS_CHECK_MAX_ATTEMPTS', 8, 1),
     backoffBaseMs: intEnv('ACCESS_CHECK_BACKOFF_BASE_MS', 500, 0),
-    backoffMaxMs: intEnv('ACCESS_CHECK_BACKOFF_MAX_MS', 5000, 0),
+    backoffMaxMs: intEnv('ACCESS_CHECK_BACKOFF_MAX_MS', 10000, 0),
     connectTimeoutMs: intEnv('ACCESS_CHECK_CONNECT_TIMEOUT_MS', 3000, 1),
     requestTimeoutMs: intEnv('ACCESS_CHECK_REQUEST_TIMEOUT_MS', 5000, 1),
     deadlineMs: intEnv('ACCESS_CHECK_DEADLINE_MS', 120000, 1),
@@ -103,8 +111,21 @@ function settings(): Settings {
 }
 
 /**
- * Retries throttling and transient errors (429, 500/502/503/504, timeouts, connection resets) with full-jitter
- * exponential backoff capped at `backoffMaxMs`, at most `maxAttempts` attempts, and never past the deadline.
+ * The delay before retry number `attempt` (1-based): "equal jitter" exponential backoff, i.e. uniformly between half
+ * the cap and the cap, where the cap is `backoffBaseMs * 2^(attempt-1)` bounded by `backoffMaxMs`. The floor of half
+ * the cap keeps retries spaced (full jitter can pick ~0 ms and burn every attempt at once). A Retry-After hint from
+ * the service raises the delay (never above `backoffMaxMs`).
+ */
+export function retryDelayMs(s: Pick<Settings, 'backoffBaseMs' | 'backoffMaxMs'>, attempt: number, retryAfterMs?: number, random = Math.random): number {
+  const cap = Math.min(s.backoffMaxMs, s.backoffBaseMs * 2 ** (attempt - 1));
+  const jittered = Math.floor(cap / 2 + random() * (cap / 2));
+  const hinted = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(s.backoffMaxMs, Math.ceil(retryAfterMs)) : 0;
+  return Math.max(jittered, hinted);
+}
+
+/**
+ * Retries throttling and transient errors (429, 500/502/503/504, timeouts, connection resets) with the backoff of
+ * `retryDelayMs`, at most `maxAttempts` attempts, and never past the deadline.
  */
 class BoundedRetryStrategy implements RetryStrategyV2 {
   public readonly mode = 'standard';
@@ -116,8 +137,8 @@ class BoundedRetryStrategy implements RetryStrategyV2 {
     const attempt = t.getRetryCount() + 1;
     const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
     if (!retryable || attempt >= this.s.maxAttempts) throw info.error ?? new Error('not retryable');
-    const cap = Math.min(this.s.backoffMaxMs, this.s.backoffBaseMs * 2 ** (attempt - 1));
-    const delay = Math.floor(Math.random() * cap);
+    const retryAfterMs = info.retryAfterHint ? info.retryAfterHint.getTime() - Date.now() : undefined;
+    const delay = retryDelayMs(this.s, attempt, retryAfterMs);
     if (Date.now() + delay + this.s.requestTimeoutMs > this.deadline) throw info.error ?? new Error('deadline');
     return token(attempt, delay);
   }
@@ -257,13 +278,21 @@ function judge(m: ModelToCheck, fmId: string, outcome: Outcome, region: string, 
     } else if (agreement.status === 'ERROR') {
       msg += 'The last subscription attempt failed; fix its cause (missing aws-marketplace permissions on the invoking role, or no valid payment method). ';
     }
-    msg += NO_MARKETPLACE_PRODUCT.includes(provider)
-      ? `AWS documents no Marketplace product for ${provider} models, so no subscription should be needed. `
+    const noProduct = NO_MARKETPLACE_PRODUCT.includes(provider);
+    msg += noProduct
+      ? `AWS documents no Marketplace product for ${provider} models, so Bedrock does not subscribe the account to it and aws-marketplace `
+        + 'permissions do not change this status. '
       : 'Bedrock enables serverless models by default and subscribes the account on the model\'s first invocation when the invoking role has '
         + 'aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions (ModelAccessCheck.grantMarketplaceSubscribe) '
         + 'and the account has a valid payment method; the first calls can fail until the subscription completes. ';
     if (failOnMissingAgreement) {
-      report.errors.push(msg + 'Failing because failOnMissingAgreement is true.');
+      report.errors.push(msg + (noProduct
+        ? 'Failing because failOnMissingAgreement is true. This status is not one a subscription can fix: check the model in the Bedrock '
+          + `console's model catalog for this account and ${region}; if the model can be invoked, redeploy with failOnMissingAgreement: false `
+          + '(the status is then reported as a warning).'
+        : 'Failing because failOnMissingAgreement is true: invoke the model once with a role that has those permissions (or subscribe in the '
+          + 'Bedrock console\'s model catalog), wait for the agreement to become AVAILABLE, then redeploy; or set failOnMissingAgreement: false '
+          + 'to let the first invocation subscribe.'));
     } else {
       report.warnings.push(msg + 'Not failing (set failOnMissingAgreement: true to fail instead).');
     }
@@ -286,6 +315,37 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
+/** Stack statuses in which CloudFormation is rolling back an update (and re-sends Updates with the old properties). */
+const ROLLBACK_STATUSES = ['UPDATE_ROLLBACK_IN_PROGRESS'];
+
+/**
+ * Asks CloudFormation whether the stack is rolling back an update. Bounded by `deadline` with the same retry policy
+ * as the Bedrock calls. Never throws: a failure is returned as `error` (and the caller keeps failing).
+ */
+async function isRollingBack(stackId: string | undefined, config: Record<string, unknown>, s: Settings, deadline: number):
+  Promise<{ rollingBack: boolean; status?: string; error?: string }> {
+  if (!stackId) return { rollingBack: false, error: 'the event carries no StackId' };
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) return { rollingBack: false, error: 'no time left before the check\'s deadline' };
+  const cfn = new CloudFormationClient({ ...config, retryStrategy: new BoundedRetryStrategy(s, deadline) });
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`deadline reached after ${remaining} ms`)), remaining);
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stackId }), { abortSignal: abort.signal });
+    const status = out.Stacks?.[0]?.StackStatus;
+    log('INFO', 'stack status', { stackId, status });
+    if (!status) return { rollingBack: false, error: 'the response named no stack status' };
+    return { rollingBack: ROLLBACK_STATUSES.includes(status), status };
+  } catch (error) {
+    const e = errorSummary(error);
+    log('WARN', 'DescribeStacks failed', { stackId, error: e });
+    return { rollingBack: false, error: `${e.name}: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}${e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}` };
+  } finally {
+    clearTimeout(timer);
+    cfn.destroy();
+  }
+}
+
 function accountOf(stackId?: string): string | undefined {
   return stackId ? /^arn:[a-z-]+:cloudformation:[a-z0-9-]+:(\d{12}):/.exec(stackId)?.[1] : undefined;
 }
@@ -306,19 +366,22 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const remaining = context?.getRemainingTimeInMillis?.();
   const budget = Math.max(1000, Math.min(s.deadlineMs, remaining !== undefined ? remaining - s.safetyMarginMs : s.deadlineMs));
   const deadline = started + budget;
+  // An Update may be a rollback whose check must not fail: keep time for one DescribeStacks after the Bedrock calls.
+  const rollbackReserve = event.RequestType === 'Update' ? Math.min(s.requestTimeoutMs + s.connectTimeoutMs, Math.floor(budget / 4)) : 0;
+  const checkBudget = budget - rollbackReserve;
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`deadline of ${budget} ms reached`)), budget);
+  const timer = setTimeout(() => abort.abort(new Error(`deadline of ${checkBudget} ms reached`)), checkBudget);
 
-  const client = new BedrockClient({
+  const clientConfig = () => ({
     region,
     maxAttempts: s.maxAttempts,
-    retryStrategy: new BoundedRetryStrategy(s, deadline),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: s.connectTimeoutMs,
       requestTimeout: s.requestTimeoutMs,
       throwOnRequestTimeout: true,
     }),
   });
+  const client = new BedrockClient({ ...clientConfig(), retryStrategy: new BoundedRetryStrategy(s, started + checkBudget) });
 
   const fmIds = models.map((m) => m.FoundationModelId || foundationModelIdOf(m.ModelId));
   const unique = [...new Set(fmIds)];
@@ -326,7 +389,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   try {
     await mapLimit(unique, s.concurrency, async (fmId) => {
       if (abort.signal.aborted) {
-        outcomes.set(fmId, { kind: 'apiError', error: Object.assign(new Error(`deadline of ${budget} ms reached before the call started`), { name: 'AbortError' }) });
+        outcomes.set(fmId, { kind: 'apiError', error: Object.assign(new Error(`deadline of ${checkBudget} ms reached before the call started`), { name: 'AbortError' }) });
         return;
       }
       try {
@@ -336,7 +399,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
         outcomes.set(fmId, { kind: 'ok', response });
       } catch (error) {
         const e = abort.signal.aborted
-          ? Object.assign(new Error(`deadline of ${budget} ms reached (${errorSummary(error).message})`), { name: 'AbortError' })
+          ? Object.assign(new Error(`deadline of ${checkBudget} ms reached (${errorSummary(error).message})`), { name: 'AbortError' })
           : error;
         log('WARN', 'availability call failed', { modelId: fmId, error: errorSummary(error) });
         outcomes.set(fmId, { kind: 'apiError', error: e });
@@ -359,17 +422,33 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const account = accountOf(event.StackId);
   const where = `${region}${account ? `, account ${account}` : ''}`;
   const physicalResourceId = physicalIdFor(region, models);
+  const logGroup = process.env.ACCESS_CHECK_LOG_GROUP || process.env.AWS_LAMBDA_LOG_GROUP_NAME;
+  const more = logGroup ? `the full report is in the access-check handler's log group ${logGroup}` : 'the full report is in the access-check handler\'s log group';
+  let rollbackNote = '';
+  if (report.errors.length > 0 && event.RequestType === 'Update') {
+    const rollback = await isRollingBack(event.StackId, clientConfig(), s, deadline);
+    if (rollback.rollingBack) {
+      report.warnings.unshift(...report.errors.map((e) => `During the stack's rollback (UPDATE_ROLLBACK_IN_PROGRESS) this check of the previous `
+        + `models is not failed, so that the rollback can complete: ${e}`));
+      log('WARN', 'access check failed during a rollback; succeeding so the rollback can complete', { errors: report.errors });
+      report.errors.length = 0;
+    } else if (rollback.error) {
+      rollbackNote = `Could not tell whether this Update is a rollback (DescribeStacks on the stack failed: ${rollback.error}), so the check `
+        + 'fails; if this happens during a rollback, retry it with "Continue update rollback" and let the check succeed or skip this resource.';
+    }
+  }
   if (report.errors.length > 0) {
     const note = 'Note: this check sees the account\'s model access, not the IAM permissions or SCPs of the roles that will invoke the models.';
     const items = [
+      ...(rollbackNote ? [rollbackNote] : []),
       ...report.errors.map((e, i) => `${i + 1}. ${e}`),
       ...(report.warnings.length ? ['Warnings (not failing):', ...report.warnings.map((w) => `- ${w}`)] : []),
     ];
     const message = fitLines(
       `Bedrock model access check failed (${where}): ${report.errors.length} problem(s) with ${models.length} model(s) checked.`,
-      items, note, MAX_REASON_CHARS);
+      items, note, MAX_REASON_CHARS, more);
     log('ERROR', 'access check failed', { errors: report.errors, warnings: report.warnings });
-    throw new Error(message);
+    throw reportError(message);
   }
   for (const w of report.warnings) log('WARN', 'access check warning', { warning: w });
   log('INFO', 'access check passed', { region, models: fmIds, warnings: report.warnings.length });
@@ -379,9 +458,22 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
       Region: region,
       CheckedModels: fitList(unique, MAX_MODELS_CHARS),
       WarningCount: String(report.warnings.length),
-      Warnings: report.warnings.length ? fitLines('', report.warnings, '', MAX_WARNINGS_CHARS).trim() : '',
+      Warnings: report.warnings.length ? fitLines('', report.warnings, '', MAX_WARNINGS_CHARS, more).trim() : '',
     },
   };
+}
+
+/**
+ * The error thrown for a failed check. The Lambda runtime reports `trace: error.stack.split('\n')`, and the provider
+ * framework (aws-cdk-lib custom-resources, runtime/framework.js) sends CloudFormation the reason
+ * `[errorMessage, '', 'Logs: /aws/lambda/<fn>', '', ...trace.slice(1)]`. A default stack repeats every line of a
+ * multi-line message after the first, which would double the reason past CloudFormation's 4096-byte response limit;
+ * so the stack is the first line only (the handler's log has the full report, and this error is not a bug).
+ */
+function reportError(message: string): Error {
+  const e = new Error(message);
+  e.stack = `${e.name}: ${message.split('\n')[0]}`;
+  return e;
 }
 
 /*
@@ -394,7 +486,8 @@ const MAX_WARNINGS_CHARS = 2200;
 const MAX_MODELS_CHARS = 600;
 
 /** Joins header, as many whole items as fit, and footer within `max` characters (UTF-8 bytes approximated by length). */
-export function fitLines(header: string, items: readonly string[], footer: string, max: number): string {
+export function fitLines(header: string, items: readonly string[], footer: string, max: number,
+  more = 'the full report is in the access-check handler\'s log group'): string {
   const out: string[] = header ? [header] : [];
   let used = header.length + footer.length + 120;
   let i = 0;
@@ -404,7 +497,7 @@ export function fitLines(header: string, items: readonly string[], footer: strin
     out.push(item);
     used += item.length + 1;
   }
-  if (i < items.length) out.push(`... and ${items.length - i} more line(s): the full report is in the access-check handler's log group.`);
+  if (i < items.length) out.push(`... and ${items.length - i} more line(s): ${more}.`);
   if (footer) out.push(footer);
   return out.join('\n');
 }

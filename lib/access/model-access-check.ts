@@ -10,7 +10,7 @@ import { BedrockModel } from '../models/bedrock-model';
 import { regionsOf } from '../models/policy';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
-import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS } from './perms';
+import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS, STACK_STATUS_ACTIONS } from './perms';
 
 /** Properties of `ModelAccessCheck`. */
 export interface ModelAccessCheckProps {
@@ -32,15 +32,26 @@ export interface ModelAccessCheckProps {
 /** Bounds of one check run; the handler reads them from its environment. */
 const HANDLER_TIMEOUT = Duration.minutes(2);
 const HANDLER_ENV: Record<string, string> = {
-  ACCESS_CHECK_MAX_ATTEMPTS: '4',
+  // Up to 8 attempts with equal-jitter backoff (half the cap to the cap; cap 0.5 s doubling to 10 s): the retries of
+  // one model wait 18-35 s in total, well inside the deadline, which still bounds them.
+  ACCESS_CHECK_MAX_ATTEMPTS: '8',
   ACCESS_CHECK_BACKOFF_BASE_MS: '500',
-  ACCESS_CHECK_BACKOFF_MAX_MS: '5000',
+  ACCESS_CHECK_BACKOFF_MAX_MS: '10000',
   ACCESS_CHECK_CONNECT_TIMEOUT_MS: '3000',
   ACCESS_CHECK_REQUEST_TIMEOUT_MS: '5000',
   // Overall deadline: at most 100 s, and never closer than 10 s to the Lambda timeout, so the handler always answers.
   ACCESS_CHECK_DEADLINE_MS: '100000',
   ACCESS_CHECK_SAFETY_MARGIN_MS: '10000',
 };
+
+/**
+ * How long CloudFormation waits for the check's response before failing the resource (CustomResource
+ * `serviceTimeout`; CloudFormation's default is one hour). The handler answers within its 2-minute Lambda timeout.
+ */
+const SERVICE_TIMEOUT = Duration.minutes(5);
+
+/** Construct ID (under the grantee's role) of the policy that `grantMarketplaceSubscribe` creates. */
+const MARKETPLACE_POLICY_ID = 'BedrockMarketplaceSubscribe';
 
 /** Construct ID of the per-stack singleton that holds the handler and the provider. */
 export const ACCESS_CHECK_PROVIDER_ID = 'CdkBedrockFoundationModelAccessCheckProvider';
@@ -73,6 +84,9 @@ export class ModelAccessCheckProvider extends Construct {
     // bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can
     // only be granted on "*" (it is read-only and returns this account's access to a model, nothing else).
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: AVAILABILITY_ACTIONS, resources: ['*'] }));
+    // During an update rollback CloudFormation re-sends the check's Update with the old properties; the handler asks
+    // for the stack's status (DescribeStacks) so that a failing check does not fail the rollback. Only this stack.
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: STACK_STATUS_ACTIONS, resources: [Stack.of(this).stackId] }));
     Validations.of(this.handlerRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can only '
@@ -89,7 +103,7 @@ export class ModelAccessCheckProvider extends Construct {
       memorySize: 256,
       role: this.handlerRole,
       logGroup: handlerLogs,
-      environment: HANDLER_ENV,
+      environment: { ...HANDLER_ENV, ACCESS_CHECK_LOG_GROUP: handlerLogs.logGroupName },
     });
 
     const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
@@ -158,6 +172,7 @@ export class ModelAccessCheck extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.providerConstruct.provider.serviceToken,
       resourceType: 'Custom::BedrockModelAccessCheck',
+      serviceTimeout: SERVICE_TIMEOUT,
       properties: {
         Models: models.map((m) => modelProperties(m, region, catalog)),
         FailOnMissingAgreement: props.failOnMissingAgreement ? 'true' : 'false',
@@ -178,13 +193,40 @@ export class ModelAccessCheck extends Construct {
 
   /**
    * Grants what Bedrock needs to subscribe the account to a Marketplace model on its first invocation:
-   * `aws-marketplace:Subscribe`, `aws-marketplace:Unsubscribe` and `aws-marketplace:ViewSubscriptions`. These actions
-   * have no resource type, so the grant is on `"*"`; give it to the role that invokes the model first (AWS: "only
-   * required the first time a model is being used in an account"), and acknowledge cdk-nag's AwsSolutions-IAM5 on that
-   * role yourself if you use cdk-nag.
+   * `aws-marketplace:Subscribe`, `aws-marketplace:Unsubscribe` and `aws-marketplace:ViewSubscriptions` (the
+   * prerequisites AWS lists in model-access.html). These actions have no resource type, so the grant is on `"*"`; give
+   * it to the role that invokes the model first (AWS: "only required the first time a model is being used in an account").
+   *
+   * The statement is put in its own `iam.Policy` (a child of this check, attached to the grantee's role) and cdk-nag's
+   * `AwsSolutions-IAM5[Resource::*]` is acknowledged on that policy only, with the reason, so other wildcards on the
+   * role are still reported. A grantee without a role (e.g. an imported principal) gets the statement added to its
+   * principal policy without an acknowledgement.
    */
   public grantMarketplaceSubscribe(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: MARKETPLACE_SUBSCRIBE_ACTIONS, resourceArns: ['*'] });
+    const principal = grantee.grantPrincipal as iam.IPrincipal & Partial<iam.IRole>;
+    if (typeof principal.attachInlinePolicy !== 'function' || !(principal instanceof Construct)) {
+      return iam.Grant.addToPrincipal({ grantee, actions: MARKETPLACE_SUBSCRIBE_ACTIONS, resourceArns: ['*'] });
+    }
+    const role = principal as iam.IRole & Construct;
+    const existing = role.node.tryFindChild(MARKETPLACE_POLICY_ID);
+    const policy = existing instanceof iam.Policy ? existing : new iam.Policy(role, MARKETPLACE_POLICY_ID, { roles: [role] });
+    if (!existing) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions have no resource type in the Service Authorization Reference, '
+          + 'so they can only be granted on "*"; Bedrock needs them on the invoking role to subscribe the account to a Marketplace model on '
+          + 'its first invocation (model-access.html). This policy holds nothing else.',
+      });
+    }
+    // A principal that adds the grant's statement to that policy (and nowhere else).
+    const target: iam.IPrincipal = {
+      get grantPrincipal() { return target; },
+      assumeRoleAction: role.assumeRoleAction,
+      policyFragment: role.policyFragment,
+      principalAccount: role.principalAccount,
+      addToPrincipalPolicy: (st) => { policy.addStatements(st); return { statementAdded: true, policyDependable: policy }; },
+    };
+    return iam.Grant.addToPrincipal({ grantee: target, actions: MARKETPLACE_SUBSCRIBE_ACTIONS, resourceArns: ['*'] });
   }
 }
 

@@ -75,17 +75,21 @@ describe('ModelAccessCheck', () => {
       LoggingConfig: { LogGroup: Match.anyValue() },
       Environment: {
         Variables: {
-          ACCESS_CHECK_MAX_ATTEMPTS: '4',
+          ACCESS_CHECK_MAX_ATTEMPTS: '8',
           ACCESS_CHECK_REQUEST_TIMEOUT_MS: '5000',
           ACCESS_CHECK_CONNECT_TIMEOUT_MS: '3000',
           ACCESS_CHECK_DEADLINE_MS: '100000',
           ACCESS_CHECK_SAFETY_MARGIN_MS: '10000',
           ACCESS_CHECK_BACKOFF_BASE_MS: '500',
-          ACCESS_CHECK_BACKOFF_MAX_MS: '5000',
+          ACCESS_CHECK_BACKOFF_MAX_MS: '10000',
+          // The shortened failure message names the handler's log group.
+          ACCESS_CHECK_LOG_GROUP: { Ref: Match.stringLikeRegexp('^CdkBedrockFoundationModelAccessCheckProviderHandlerLogs') },
         },
       },
     });
     t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    // CloudFormation waits at most 5 minutes for the check (its default would be one hour).
+    t.hasResourceProperties('Custom::BedrockModelAccessCheck', { ServiceTimeout: '300' });
     // No logRetention custom resource.
     t.resourceCountIs('Custom::LogRetention', 0);
   });
@@ -100,6 +104,9 @@ describe('ModelAccessCheck', () => {
     expect(bedrock).toEqual([expect.objectContaining({ Action: 'bedrock:GetFoundationModelAvailability', Effect: 'Allow', Resource: '*' })]);
     const wildcards = statements.filter((s) => s.Resource === '*');
     expect(wildcards).toHaveLength(1);
+    // The rollback check: DescribeStacks on exactly this stack.
+    const cfn = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cloudformation:')));
+    expect(cfn).toEqual([{ Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } }]);
     for (const role of Object.values(t.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
@@ -124,22 +131,43 @@ describe('ModelAccessCheck', () => {
     expect(t.toJSON().Resources.Consumer.DependsOn).toContain(checkId);
   });
 
-  test('grantMarketplaceSubscribe grants Subscribe, Unsubscribe and ViewSubscriptions on * (no resource types)', () => {
+  test('grantMarketplaceSubscribe grants Subscribe, Unsubscribe and ViewSubscriptions on * (no resource types) in a policy of its own', () => {
     const { stack } = stackIn('us-east-1');
     const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
     const role = new iam.Role(stack, 'Invoker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const grant = check.grantMarketplaceSubscribe(role);
+    check.grantMarketplaceSubscribe(role); // idempotent: still one policy with one statement
     expect(grant.success).toBe(true);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^Invoker') }],
-      PolicyDocument: {
-        Statement: [{
-          Action: ['aws-marketplace:Subscribe', 'aws-marketplace:Unsubscribe', 'aws-marketplace:ViewSubscriptions'],
-          Effect: 'Allow',
-          Resource: '*',
-        }],
-      },
+    const t = Template.fromStack(stack);
+    const policies = t.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['aws-marketplace:Subscribe']) })]) } },
     });
+    expect(Object.keys(policies)).toHaveLength(1);
+    const [id, policy] = Object.entries(policies)[0];
+    expect(id).toMatch(/^InvokerBedrockMarketplaceSubscribe/);
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^Invoker/) }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: ['aws-marketplace:Subscribe', 'aws-marketplace:Unsubscribe', 'aws-marketplace:ViewSubscriptions'],
+      Effect: 'Allow',
+      Resource: '*',
+    }]);
+  });
+
+  test('grantMarketplaceSubscribe: cdk-nag acknowledges the "*" on that policy only, so other wildcards on the role are still reported', () => {
+    const { app, stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const role = new iam.Role(stack, 'Invoker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    check.grantMarketplaceSubscribe(role);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+    const policy = role.node.findChild('BedrockMarketplaceSubscribe');
+    const acks = policy.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules');
+    expect(JSON.stringify(acks)).toMatch(/AwsSolutions-IAM5\[Resource::\*\].*aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions have no resource type/);
+    // Another wildcard on the same role is not covered by that acknowledgement.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    const violations = new AwsSolutionsChecks(app).validateScope(app).violations;
+    expect(violations.map((v) => v.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+    expect(JSON.stringify(violations)).toMatch(/Invoker\/DefaultPolicy/);
+    expect(JSON.stringify(violations)).not.toMatch(/BedrockMarketplaceSubscribe/);
   });
 
   test('runs the models\' synth validation', () => {

@@ -6,10 +6,12 @@
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
+import { FakeCloudFormation } from '../utils/fake-cloudformation';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis: () => number }) => Promise<{
   PhysicalResourceId?: string; Data?: Record<string, string>;
 }>;
+const LOG_GROUP = 'Stack-CdkBedrockFoundationModelAccessCheckProviderHandlerLogs1A2B3C4D-abcdefGHIJKL';
 const bundle = path.join(__dirname, '..', '..', 'assets', 'handlers', 'access-check', 'index.js');
 // The bundled SDK (ESM build) does `await import('node:http')` for http:// endpoints, which jest's module sandbox rejects
 // without --experimental-vm-modules. So the bundle is loaded with Node's own require (still in-process, still the
@@ -17,7 +19,9 @@ const bundle = path.join(__dirname, '..', '..', 'assets', 'handlers', 'access-ch
 const outer = vm.runInThisContext('globalThis') as typeof globalThis;
 const nodeRequire = (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule.require.bind(
   (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule);
-const { handler } = nodeRequire(bundle) as { handler: Handler };
+const { handler, retryDelayMs } = nodeRequire(bundle) as {
+  handler: Handler; retryDelayMs: (s: { backoffBaseMs: number; backoffMaxMs: number }, attempt: number, retryAfterMs?: number, random?: () => number) => number;
+};
 const outerEnv = outer.process.env;
 
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -56,14 +60,18 @@ const ctx = (ms = 60000) => ({ getRemainingTimeInMillis: () => ms });
 
 describe('access-check handler (bundled) against a fake Bedrock control plane', () => {
   let fake: FakeBedrockControlPlane;
+  let cfn: FakeCloudFormation;
   const env = { ...outerEnv };
   const setEnv = (vars: Record<string, string>) => Object.assign(outerEnv, vars);
 
   beforeEach(async () => {
     fake = await FakeBedrockControlPlane.start();
+    cfn = await FakeCloudFormation.start();
     setEnv({
       AWS_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL_BEDROCK: fake.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url,
+      ACCESS_CHECK_LOG_GROUP: LOG_GROUP,
       AWS_ACCESS_KEY_ID: 'AKIDFAKE',
       AWS_SECRET_ACCESS_KEY: 'fake-secret',
       ACCESS_CHECK_MAX_ATTEMPTS: '3',
@@ -83,6 +91,7 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     for (const k of Object.keys(outerEnv)) if (!(k in env)) delete outerEnv[k];
     Object.assign(outerEnv, env);
     await fake.close();
+    await cfn.close();
   });
 
   test('passes when every model is usable, with a stable physical ID and signed requests to the deploying Region', async () => {
@@ -183,9 +192,24 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     const many = Array.from({ length: 12 }, (_, i) => `anthropic.test-model-${i}-20260101-v1:0`);
     for (const id of many) fake.setAvailability(id, reply.availability(id, { region: 'NOT_AVAILABLE' }));
     const models = many.map((id) => ({ ...haiku, ModelId: id, FoundationModelId: id }));
-    const message = await handler(event(models), ctx()).then(() => '', (e: Error) => e.message);
+    const error = await handler(event(models), ctx()).then(() => undefined, (e: Error) => e);
+    const message = error!.message;
+    // The body the provider framework would PUT to CloudFormation (aws-cdk-lib 2.276.0 custom-resources
+    // runtime/framework.js + cfn-response.js): the Lambda runtime reports trace = error.stack.split('\n'); the framework
+    // builds reason [errorMessage, '', 'Logs: /aws/lambda/<fn>', '', ...trace.slice(1)] and sends it as the stack.
+    const trace = String(error!.stack).split('\n');
+    const fnName = 'Stack-CdkBedrockFoundationModelAccessC-Handler886CB40B-a1B2c3D4e5F6g7H8'.slice(0, 64);
+    const reasonMessage = [message, '', `Logs: /aws/lambda/${fnName}`, ''].join('\n');
+    const reason = [reasonMessage, ...trace.slice(1)].join('\n');
+    const body = JSON.stringify({
+      Status: 'FAILED', Reason: reason, StackId: STACK_ID, RequestId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      PhysicalResourceId: CREATE_FAILED, LogicalResourceId: 'ModelAccessCheckResourceABCDEF12',
+    });
+    expect(Buffer.byteLength(body)).toBeLessThan(4096);
+    // The stack does not repeat the multi-line report (a default stack would double it past 4096 bytes).
+    expect(reason.split(many[1]).length - 1).toBe(1);
     expect(message).toMatch(/^Bedrock model access check failed \(eu-west-1, account 123456789012\): 12 problem\(s\) with 12 model\(s\) checked\.\n1\. anthropic\.test-model-0-/);
-    expect(message).toMatch(/\.\.\. and \d+ more line\(s\): the full report is in the access-check handler's log group\./);
+    expect(message).toMatch(new RegExp(`\\.\\.\\. and \\d+ more line\\(s\\): the full report is in the access-check handler's log group ${LOG_GROUP}\\.`));
     expect(Buffer.byteLength(message)).toBeLessThanOrEqual(2800);
     // The log has every problem.
     const logged = (outer.console.error as jest.Mock).mock.calls.map((c) => String(c[0])).join('\n');
@@ -194,7 +218,7 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     for (const id of many) fake.setAvailability(id, reply.availability(id, { agreement: 'NOT_AVAILABLE' }));
     const out = await handler(event(models), ctx());
     expect(out.Data?.WarningCount).toBe('12');
-    expect(out.Data?.Warnings).toMatch(/more line\(s\): the full report is in the access-check handler's log group/);
+    expect(out.Data?.Warnings).toMatch(new RegExp(`more line\\(s\\): the full report is in the access-check handler's log group ${LOG_GROUP}`));
     expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThan(4096 - 1000);
   });
 
@@ -210,7 +234,35 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     fake.setAvailability(HAIKU, reply.throttle(), reply.throttle(), reply.availability(HAIKU));
     const out = await handler(event([haiku]), ctx());
     expect(out.Data?.WarningCount).toBe('0');
-    expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(3);
+    const reqs = fake.requestsTo('GET /foundation-model-availability/');
+    expect(reqs).toHaveLength(3);
+    // Equal-jitter backoff (base 20 ms, cap 50 ms): retry 1 waits >= 10 ms, retry 2 >= 20 ms. Without a backoff (or
+    // with a full jitter that can pick 0 ms) the gaps would be ~0 ms.
+    expect(reqs[1].at - reqs[0].at).toBeGreaterThanOrEqual(10);
+    expect(reqs[2].at - reqs[1].at).toBeGreaterThanOrEqual(20);
+  });
+
+  test('honours Retry-After (up to the backoff cap)', async () => {
+    setEnv({ ACCESS_CHECK_BACKOFF_MAX_MS: '1500' });
+    fake.setAvailability(HAIKU, reply.throttle(undefined, 1), reply.availability(HAIKU));
+    await expect(handler(event([haiku]), ctx())).resolves.toMatchObject({ Data: { WarningCount: '0' } });
+    const reqs = fake.requestsTo('GET /foundation-model-availability/');
+    expect(reqs).toHaveLength(2);
+    expect(reqs[1].at - reqs[0].at).toBeGreaterThanOrEqual(950);
+  });
+
+  test('the backoff has a deterministic floor of half its exponential cap, and Retry-After raises it up to the cap', () => {
+    const s = { backoffBaseMs: 500, backoffMaxMs: 10000 };
+    const low = () => 0;
+    const high = () => 0.999999;
+    expect([1, 2, 3, 4, 5, 6, 7].map((a) => retryDelayMs(s, a, undefined, low))).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((a) => retryDelayMs(s, a, undefined, high))).toEqual([499, 999, 1999, 3999, 7999, 9999, 9999]);
+    expect(retryDelayMs(s, 1, 3000, low)).toBe(3000);
+    expect(retryDelayMs(s, 1, 60000, low)).toBe(10000);
+    // The defaults the construct sets (8 attempts): the retries of one model wait 18-35 s, inside the 100 s deadline.
+    const total = (r: () => number) => [1, 2, 3, 4, 5, 6, 7].reduce((sum, a) => sum + retryDelayMs(s, a, undefined, r), 0);
+    expect(total(low)).toBe(17750);
+    expect(total(high)).toBeLessThan(36000);
   });
 
   test('fails with a clear message when throttling outlasts the retries', async () => {
@@ -271,5 +323,68 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
 
   test('fails on malformed resource properties', async () => {
     await expect(handler(event([]), ctx())).rejects.toThrow(/malformed resource properties \(Models must be a non-empty list of \{ ModelId \}\); got \[\]/);
+  });
+
+  describe('rollback: an Update whose check fails', () => {
+    const failing = () => fake.setAvailability(HAIKU, reply.availability(HAIKU, { authorization: 'NOT_AUTHORIZED' }));
+    const update = () => event([haiku], { type: 'Update', physicalId: 'bedrock-model-access-eu-west-1-0123456789abcdef' });
+
+    test('succeeds with the failures as warnings while the stack is in UPDATE_ROLLBACK_IN_PROGRESS', async () => {
+      failing();
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      const out = await handler(update(), ctx());
+      expect(out.PhysicalResourceId).toMatch(/^bedrock-model-access-eu-west-1-/);
+      expect(out.Data?.WarningCount).toBe('1');
+      expect(out.Data?.Warnings).toMatch(/During the stack's rollback \(UPDATE_ROLLBACK_IN_PROGRESS\) this check of the previous models is not failed.*this account is not authorized/);
+      expect(cfn.requests).toHaveLength(1);
+      expect(cfn.requests[0]).toMatchObject({ action: 'DescribeStacks', params: { StackName: STACK_ID, Version: '2010-05-15' }, signed: true, region: 'eu-west-1' });
+    });
+
+    test('succeeds during a rollback when Bedrock keeps throttling', async () => {
+      fake.setAvailability(HAIKU, reply.throttle());
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      const out = await handler(update(), ctx());
+      expect(out.Data?.Warnings).toMatch(/During the stack's rollback.*could not be checked \(ThrottlingException/);
+    });
+
+    test('fails as usual when the stack is not rolling back', async () => {
+      failing();
+      cfn.stacks.set(STACK_ID, 'UPDATE_IN_PROGRESS');
+      const message = await handler(update(), ctx()).then(() => '', (e: Error) => e.message);
+      expect(message).toMatch(/^Bedrock model access check failed .*\n1\. anthropic\.claude-haiku.*not authorized/);
+      expect(message).not.toMatch(/rollback/);
+      expect(cfn.requests).toHaveLength(1);
+    });
+
+    test('keeps failing, and says so, when DescribeStacks fails (denied, or throttled past the retries)', async () => {
+      failing();
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      cfn.failNext({ status: 403, code: 'AccessDenied', message: 'not authorized to perform: cloudformation:DescribeStacks' });
+      await expect(handler(update(), ctx())).rejects.toThrow(
+        /Could not tell whether this Update is a rollback \(DescribeStacks on the stack failed: AccessDenied: not authorized to perform: cloudformation:DescribeStacks \(HTTP 403\)\), so the check fails/);
+      cfn.failNext(...Array.from({ length: 3 }, () => ({ status: 400, code: 'Throttling', message: 'Rate exceeded' })));
+      await expect(handler(update(), ctx())).rejects.toThrow(/DescribeStacks on the stack failed: Throttling: Rate exceeded \(HTTP 400\) after 3 attempts/);
+    });
+
+    test('a Create that fails, and an Update that passes, never ask CloudFormation', async () => {
+      failing();
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      await expect(handler(event([haiku]), ctx())).rejects.toThrow(/not authorized/);
+      fake.setAvailability(NOVA, reply.availability(NOVA));
+      await expect(handler(event([nova], { type: 'Update', physicalId: 'x' }), ctx())).resolves.toMatchObject({ Data: { WarningCount: '0' } });
+      expect(cfn.requests).toHaveLength(0);
+    });
+  });
+
+  test('failOnMissingAgreement with a model that has no Marketplace product: a consistent message that says what to do', async () => {
+    fake.setAvailability(NOVA, reply.availability(NOVA, { agreement: 'NOT_AVAILABLE' }));
+    const message = await handler(event([nova], { failOnMissingAgreement: 'true' }), ctx()).then(() => '', (e: Error) => e.message);
+    expect(message).toMatch(/AWS documents no Marketplace product for amazon models, so Bedrock does not subscribe the account to it/);
+    expect(message).toMatch(/Failing because failOnMissingAgreement is true\. This status is not one a subscription can fix: check the model in the Bedrock console's model catalog .*redeploy with failOnMissingAgreement: false/);
+    expect(message).not.toMatch(/should be needed|aws-marketplace:Subscribe, aws-marketplace:Unsubscribe/);
+    // A Marketplace model's failure says how to get the agreement.
+    fake.setAvailability(COHERE, reply.availability(COHERE, { agreement: 'NOT_AVAILABLE' }));
+    await expect(handler(event([cohere], { failOnMissingAgreement: 'true' }), ctx())).rejects.toThrow(
+      /Failing because failOnMissingAgreement is true: invoke the model once with a role that has those permissions .*wait for the agreement to become AVAILABLE, then redeploy/);
   });
 });

@@ -29,7 +29,9 @@ import type { AddressInfo } from 'node:net';
 /** One scripted reply. `delayMs` delays the reply (use it to provoke client timeouts). */
 export type FakeReply =
   | { readonly kind: 'json'; readonly body: unknown; readonly status?: number; readonly delayMs?: number }
-  | { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string; readonly delayMs?: number }
+  | { readonly kind: 'error'; readonly status: number; readonly code: string; readonly message?: string; readonly delayMs?: number;
+    /** Sent as the `Retry-After` header (seconds), which the SDK passes to the retry strategy as `retryAfterHint`. */
+    readonly retryAfterSeconds?: number }
   | { readonly kind: 'raw'; readonly body: string; readonly status?: number; readonly contentType?: string; readonly delayMs?: number }
   /** Never answers (the connection is closed when the fake closes). */
   | { readonly kind: 'hang' };
@@ -44,6 +46,8 @@ export interface RecordedRequest {
   /** Region from the SigV4 credential scope, if the request was signed. */
   readonly region?: string;
   readonly signed: boolean;
+  /** When the request arrived (Date.now()). */
+  readonly at: number;
 }
 
 /** Data one Region serves for the two list operations. */
@@ -66,8 +70,8 @@ export interface AvailabilityFields {
 export const reply = {
   json: (body: unknown, delayMs?: number): FakeReply => ({ kind: 'json', body, delayMs }),
   /** 429 ThrottlingException, as Bedrock sends it. */
-  throttle: (message = 'Too many requests, please wait before trying again.'): FakeReply =>
-    ({ kind: 'error', status: 429, code: 'ThrottlingException', message }),
+  throttle: (message = 'Too many requests, please wait before trying again.', retryAfterSeconds?: number): FakeReply =>
+    ({ kind: 'error', status: 429, code: 'ThrottlingException', message, retryAfterSeconds }),
   serverError: (status = 500, code = 'InternalServerException', message = 'Internal server error'): FakeReply =>
     ({ kind: 'error', status, code, message }),
   error: (status: number, code: string, message: string): FakeReply => ({ kind: 'error', status, code, message }),
@@ -230,6 +234,7 @@ export class FakeBedrockControlPlane {
       headers: req.headers,
       region: scope?.[1],
       signed: auth.startsWith('AWS4-HMAC-SHA256 '),
+      at: Date.now(),
     };
     this.requests.push(recorded);
 
@@ -292,6 +297,7 @@ export class FakeBedrockControlPlane {
           'content-type': 'application/json',
           'x-amzn-requestid': requestId,
           'x-amzn-errortype': `${rep.code}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+          ...(rep.retryAfterSeconds !== undefined ? { 'retry-after': String(rep.retryAfterSeconds) } : {}),
         });
         res.end(JSON.stringify({ message: rep.message ?? rep.code }));
       } else {
