@@ -23,7 +23,10 @@ export interface LocatedStatement {
   readonly statement: PolicyStatementJson;
 }
 
-/** Identity-policy documents of a resource (IAM Policy/ManagedPolicy, inline policies of Role/User/Group). */
+/**
+ * Identity-policy documents of a resource (IAM Policy/ManagedPolicy, inline policies of Role/User/Group, and the
+ * policy-document entries of a SAM function's or state machine's `Policies`).
+ */
 export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ where: string; document: unknown }> {
   const props = resource.Properties ?? {};
   switch (resource.Type) {
@@ -43,6 +46,16 @@ export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ wher
           ? `(${(p as Record<string, unknown>).PolicyName})` : '';
         return { where: `Policies[${i}]${name}.PolicyDocument`, document: p && typeof p === 'object' ? (p as Record<string, unknown>).PolicyDocument : undefined };
       });
+    }
+    case 'AWS::Serverless::Function':
+    case 'AWS::Serverless::StateMachine': {
+      // SAM: a managed-policy name/ARN, a policy document, a SAM policy template ({ S3ReadPolicy: {...} }) or a list of
+      // those. Only policy documents (objects with a Statement) grant anything this pack can read.
+      const policies = props.Policies;
+      const isDocument = (p: unknown) => !!p && typeof p === 'object' && !Array.isArray(p) && 'Statement' in (p as object);
+      if (isDocument(policies)) return [{ where: 'Policies', document: policies }];
+      if (!Array.isArray(policies)) return [];
+      return policies.flatMap((p, i) => (isDocument(p) ? [{ where: `Policies[${i}]`, document: p }] : []));
     }
     default:
       return [];

@@ -14,7 +14,8 @@ function isWildcardModelResource(r: string): boolean {
 
 /**
  * Bedrock-InvokeWildcard: an identity policy allows `bedrock:*` (on any resource), or allows model invocation
- * (`bedrock:InvokeModel*`, `bedrock:Invoke*`, `bedrock:*`, `*`) on `Resource: *` or on every model ARN.
+ * (`bedrock:InvokeModel*`, `bedrock:Invoke*`, `bedrock:*`, `*`) on `Resource: *`, on every model ARN, or with
+ * `NotResource` (every resource except the listed ones). Policy documents in a SAM function's `Policies` are read.
  * Actions that have no resource type (RetrieveAndGenerate, GetFoundationModelAvailability, ListFoundationModels,
  * Rerank ...) legitimately need `Resource: *` and are not flagged.
  */
@@ -38,15 +39,20 @@ export default defineResourceRule({
           problems.push({ code: 'ServiceWildcard', message: `${sw} allows 'bedrock:*' on ${JSON.stringify(resources)}; list the Bedrock actions it needs.` });
           continue;
         }
-        const wildResources = resources.filter(isWildcardModelResource);
-        if (wildResources.length === 0) continue;
+        // NotResource grants every resource except the listed ones, so it is as wide as Resource: *.
+        const notResources = asList(statement.NotResource);
+        const wildResources = statement.NotResource !== undefined ? [] : resources.filter(isWildcardModelResource);
+        const on = statement.NotResource !== undefined
+          ? `every resource except ${notResources.map((r) => `'${r}'`).join(', ') || 'the NotResource list'} (NotResource)`
+          : wildResources.map((r) => `'${r}'`).join(', ');
+        if (statement.NotResource === undefined && wildResources.length === 0) continue;
         const notActions = asList(statement.NotAction);
         if (statement.NotAction !== undefined && actions.length === 0) {
           const excluded = INVOKE_ACTIONS.filter((inv) => notActions.some((a) => actionMatches(a, inv)));
           if (excluded.length < INVOKE_ACTIONS.length) {
             problems.push({
               code: 'NotActionOnWildcard',
-              message: `${sw} allows every action except ${notActions.map((a) => `'${a}'`).join(', ')} on ${wildResources.map((r) => `'${r}'`).join(', ')}, `
+              message: `${sw} allows every action except ${notActions.map((a) => `'${a}'`).join(', ')} on ${on}, `
                 + 'which includes Bedrock model invocation; list the allowed actions instead of NotAction.',
             });
           }
@@ -55,9 +61,9 @@ export default defineResourceRule({
         const invoking = actions.filter((a) => INVOKE_ACTIONS.some((inv) => actionMatches(a, inv)));
         if (invoking.length > 0) {
           problems.push({
-            code: 'InvokeOnWildcard',
-            message: `${sw} allows ${invoking.map((a) => `'${a}'`).join(', ')} on ${wildResources.map((r) => `'${r}'`).join(', ')}; `
-              + 'grant invocation on the exact model and inference-profile ARNs.',
+            code: statement.NotResource !== undefined ? 'InvokeOnNotResource' : 'InvokeOnWildcard',
+            message: `${sw} allows ${invoking.map((a) => `'${a}'`).join(', ')} on ${on}; `
+              + `grant invocation on the exact model and inference-profile ARNs${statement.NotResource !== undefined ? ' with Resource instead of NotResource' : ''}.`,
           });
         }
       }

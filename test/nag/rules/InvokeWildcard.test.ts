@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sam from 'aws-cdk-lib/aws-sam';
 import { packViolations, testStack } from '../util';
 
 const RULE = 'Bedrock-InvokeWildcard';
@@ -32,6 +33,41 @@ describe('Bedrock-InvokeWildcard: no bedrock:* and no model invocation on Resour
     const { app, stack } = testStack();
     roleWith(stack, new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] }));
     expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 5: invocation with NotResource (every resource except the listed ones)', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      notResources: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-4-1-20250805-v1:0'],
+    }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 6: bedrock:* on * in the inline Policies of a SAM function', () => {
+    const { app, stack } = testStack();
+    stack.addTransform('AWS::Serverless-2016-10-31');
+    new sam.CfnFunction(stack, 'Fn', {
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      inlineCode: 'exports.handler = async () => ({})',
+      policies: ['AWSLambdaBasicExecutionRole', { s3ReadPolicy: { bucketName: 'b' } },
+        { statement: [{ Effect: 'Allow', Action: 'bedrock:*', Resource: '*' }] }],
+    });
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Compliance: a SAM function with managed-policy names, templates and an exact invocation grant', () => {
+    const { app, stack } = testStack();
+    new sam.CfnFunction(stack, 'Fn', {
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      inlineCode: 'exports.handler = async () => ({})',
+      policies: ['AWSLambdaBasicExecutionRole', { s3ReadPolicy: { bucketName: 'b' } },
+        { statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0' }] }],
+    });
+    roleWith(stack, new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['bedrock:InvokeModel'], notResources: ['arn:aws:bedrock:us-east-1::foundation-model/x'] }));
+    expect(packViolations(app, RULE)).toEqual([]);
   });
 
   test('Compliance: actions without a resource type on *, invocation on exact ARNs', () => {
