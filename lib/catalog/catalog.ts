@@ -199,14 +199,21 @@ export class ModelCatalog {
     return this.data.regionsGlobalCommercialOnPage;
   }
 
-  /** Every Region code that appears anywhere in the data. */
-  public knownRegions(): Set<string> {
+  /**
+   * The Region codes the reference data lists as Regions: the Global source Regions of the Regional availability page
+   * and the sourced destination Regions of every geography (this includes the GovCloud Regions).
+   */
+  public listedRegions(): Set<string> {
     const out = new Set<string>(this.data.regionsGlobalCommercialOnPage);
     for (const p of this.geographyPrefixes()) for (const r of this.geographyRegions(p) ?? []) out.add(r);
+    return out;
+  }
+
+  /** Every Region code that appears anywhere in the model records (availability, lifecycle, Knowledge Base, prices). */
+  public knownRegions(): Set<string> {
+    const out = this.listedRegions();
     for (const m of this.data.models) {
-      for (const r of m.onDemandRegions ?? []) out.add(r);
-      for (const r of m.inferenceProfiles?.geoSourceRegions ?? []) out.add(r);
-      for (const r of m.inferenceProfiles?.globalSourceRegions ?? []) out.add(r);
+      for (const r of regionsMentioned(m)) out.add(r);
     }
     return out;
   }
@@ -217,19 +224,21 @@ export class ModelCatalog {
   }
 
   /**
-   * How a model can be invoked from a Region: in-Region on demand, a geographic profile whose geography contains the
-   * Region, or the global profile, as the data sources them. Returns the usable forms, cheapest-rate form last.
+   * How a model can be invoked from a Region, as the data sources it: in-Region on demand (the Region is one of
+   * `onDemandRegions`), a geographic profile (a sourced profile ID, the Region is one of the model's sourced
+   * `geoSourceRegions` and in the geography's sourced destination list) or the global profile (a sourced profile ID and
+   * the Region is one of `globalSourceRegions`). A form whose Regions are not sourced is never returned.
    */
   public invocationOptions(record: ModelRecord, region: string): Array<{ modelId: string; form: InvocationForm }> {
     const out: Array<{ modelId: string; form: InvocationForm }> = [];
     if (record.idForm.contextVariantSuffix) return out;
     if ((record.onDemandRegions ?? []).includes(region)) out.push({ modelId: record.modelId, form: 'in-region' });
     const profiles = record.inferenceProfiles?.profileIds ?? {};
-    const geoSources = record.inferenceProfiles?.geoSourceRegions;
+    const geoSources = record.inferenceProfiles?.geoSourceRegions ?? [];
     for (const [prefix, profileId] of Object.entries(profiles)) {
       if (!profileId || prefix === 'global') continue;
       const geo = this.geographyRegions(prefix);
-      if (geo && geo.includes(region) && (!geoSources || geoSources.includes(region))) {
+      if (geo && geo.includes(region) && geoSources.includes(region)) {
         out.push({ modelId: profileId, form: 'geo-profile' });
       }
     }
@@ -238,6 +247,27 @@ export class ModelCatalog {
       out.push({ modelId: globalId, form: 'global-profile' });
     }
     return out;
+  }
+
+  /**
+   * Every invocation form of a model that is usable from at least one sourced Region (the union of
+   * `invocationOptions` over the Regions the record lists), with those Regions. Empty when no availability is sourced.
+   */
+  public sourcedInvocationOptions(record: ModelRecord): Array<{ modelId: string; form: InvocationForm; regions: string[] }> {
+    const regions = new Set<string>([
+      ...(record.onDemandRegions ?? []),
+      ...(record.inferenceProfiles?.geoSourceRegions ?? []),
+      ...(record.inferenceProfiles?.globalSourceRegions ?? []),
+    ]);
+    const byId = new Map<string, { modelId: string; form: InvocationForm; regions: string[] }>();
+    for (const r of regions) {
+      for (const o of this.invocationOptions(record, r)) {
+        const entry = byId.get(o.modelId) ?? { ...o, regions: [] };
+        entry.regions.push(r);
+        byId.set(o.modelId, entry);
+      }
+    }
+    return [...byId.values()];
   }
 
   /** Models matching every field of the filter. */
@@ -259,14 +289,18 @@ export class ModelCatalog {
   /**
    * The sourced price of a model at the rate of its invocation form. `modelId` may be a foundation-model ID (in-Region
    * rate), a geographic profile ID (geo rate) or a `global.` profile ID (global rate). For models whose source gives a
-   * single rate, that rate applies to every form.
+   * single rate, that rate applies to every form. Of the record's figures (`pricePer1M` and its `alternatives`), the one
+   * from the strongest source is used, as the reference README orders them ("Source strength": AWS toolkit pricing >
+   * genai-prices > LiteLLM > the undated tutorial seed, whose figures are never used where a dated source exists).
    */
   public priceFor(modelId: string, form?: InvocationForm): ModelPrice | undefined {
     const parsed = tryParseModelId(modelId);
     const fmId = parsed?.foundationModelId ?? modelId;
     const record = this.get(fmId);
-    const p = record?.pricePer1M;
-    if (!record || !p || p.input === null || p.input === undefined) return undefined;
+    const primary = record?.pricePer1M;
+    if (!record || !primary) return undefined;
+    const p = preferredPrice(primary);
+    if (!p || p.input === null || p.input === undefined) return undefined;
     const invocationForm: InvocationForm = form
       ?? (parsed?.kind === 'inference-profile' ? (parsed.profilePrefix === 'global' ? 'global-profile' : 'geo-profile') : 'in-region');
     const split = p.geoOrInRegionInput !== undefined && p.geoOrInRegionInput !== null;
@@ -275,12 +309,12 @@ export class ModelCatalog {
       foundationModelId: record.modelId,
       invocationForm,
       inputPer1M: useGeo ? p.geoOrInRegionInput! : p.input,
-      outputPer1M: useGeo ? (p.geoOrInRegionOutput ?? null) : p.output,
-      currency: p.currency,
+      outputPer1M: useGeo ? (p.geoOrInRegionOutput ?? null) : (p.output ?? null),
+      currency: p.currency ?? primary.currency,
       rateBasis: split
         ? (useGeo ? 'geo (us./eu./au./jp.) or in-Region rate' : 'global cross-Region profile rate')
-        : (p.basis ?? 'on-demand rate'),
-      asOf: p.asOf,
+        : (p.basis ?? primary.basis ?? 'on-demand rate'),
+      asOf: p.asOf ?? null,
       approximate: p.approximate,
       source: [...p.source],
       note: p.note,
@@ -329,6 +363,8 @@ export class ModelCatalog {
     const crossRegion = req.crossRegion ?? 'global';
     const candidates: SelectionCandidate[] = [];
     const excluded: Array<{ modelId: string; reasons: string[] }> = [];
+    const allowed = (form: InvocationForm) => form === 'in-region'
+      || (form === 'geo-profile' && crossRegion !== 'none') || (form === 'global-profile' && crossRegion === 'global');
     for (const m of this.data.models) {
       const reasons: string[] = [];
       if (m.idForm.contextVariantSuffix) reasons.push(`Provisioned-Throughput-only context variant ':${m.idForm.contextVariantSuffix}'`);
@@ -363,12 +399,20 @@ export class ModelCatalog {
           reasons.push('Regional availability not sourced');
           options = [];
         } else {
-          options = this.invocationOptions(m, req.region).filter((o) => o.form === 'in-region'
-            || (o.form === 'geo-profile' && crossRegion !== 'none') || (o.form === 'global-profile' && crossRegion === 'global'));
+          options = this.invocationOptions(m, req.region).filter((o) => allowed(o.form));
           if (options.length === 0) reasons.push(`not usable from ${req.region} (crossRegion '${crossRegion}')`);
         }
       } else {
-        options = m.idForm.contextVariantSuffix ? [] : [{ modelId: m.modelId, form: 'in-region' }];
+        // No Region: only the invocation forms that are usable from some sourced Region, each at its own rate.
+        const sourced = this.sourcedInvocationOptions(m);
+        options = sourced.filter((o) => allowed(o.form));
+        if (m.idForm.contextVariantSuffix) {
+          // already excluded above
+        } else if (sourced.length === 0) {
+          reasons.push('Regional availability not sourced (no on-demand Region or inference-profile source Region)');
+        } else if (options.length === 0) {
+          reasons.push(`only invocable through ${[...new Set(sourced.map((o) => o.form))].join(' / ')}, which crossRegion '${crossRegion}' does not allow`);
+        }
       }
       let best: SelectionCandidate | undefined;
       if (reasons.length === 0) {
@@ -415,4 +459,77 @@ export function judgeLifecycle(lc: ModelLifecycle | null, now: Date, region?: st
     return { ...base, state: 'LEGACY' };
   }
   return { ...base, state: 'ACTIVE' };
+}
+
+/** Region codes a record mentions (availability, lifecycle, Knowledge Base Regions, price rows). */
+export function regionsMentioned(m: ModelRecord): string[] {
+  const out: string[] = [];
+  const ip = m.inferenceProfiles;
+  for (const list of [m.onDemandRegions, m.onDemandLegacyRegions, ip?.geoSourceRegions, ip?.globalSourceRegions,
+    ip?.geoLegacySourceRegions, ip?.globalLegacySourceRegions, m.lifecycle?.appliesToRegions, m.knowledgeBase?.regions]) {
+    for (const r of list ?? []) out.push(r);
+  }
+  const p = m.pricePer1M;
+  const priceRegions = [p?.region, ...(p?.alternatives ?? []).map((a) => a.region)];
+  for (const r of priceRegions) if (typeof r === 'string') out.push(...r.split(',').map((x) => x.trim()).filter(Boolean));
+  return out;
+}
+
+/** A price figure (the record's own or one of its alternatives) in one shape. */
+interface PriceFigure {
+  readonly input: number | null;
+  readonly output: number | null;
+  readonly currency?: string;
+  readonly basis?: string | null;
+  readonly asOf?: string | null;
+  readonly approximate: boolean;
+  readonly source: string[];
+  readonly geoOrInRegionInput?: number | null;
+  readonly geoOrInRegionOutput?: number | null;
+  readonly note?: string;
+}
+
+/**
+ * Strength of a price source, lower is stronger: the reference README's "Source strength" (AWS-authored toolkit
+ * transcriptions of the AWS pricing page > genai-prices (AWS Price List API) > LiteLLM > the undated tutorial seed).
+ */
+function priceSourceRank(source: readonly string[]): number {
+  const rank = (s: string) => {
+    if (/AWS_TK_PRICING/.test(s)) return 1;
+    if (/GENAI_PRICES/.test(s)) return 2;
+    if (/LITELLM/.test(s)) return 3;
+    if (/SEED/.test(s)) return 4;
+    return 3;
+  };
+  return Math.min(...(source.length ? source.map(rank) : [5]));
+}
+
+/** The figure to use: the record's own unless an alternative comes from a stronger source. */
+function preferredPrice(p: NonNullable<ModelRecord['pricePer1M']>): PriceFigure | undefined {
+  let best: PriceFigure = p;
+  let bestRank = priceSourceRank(p.source);
+  for (const raw of p.alternatives ?? []) {
+    const a = raw as Record<string, unknown>;
+    const source = Array.isArray(a.source) ? (a.source as string[]) : [];
+    if (typeof a.input !== 'number' || source.length === 0) continue;
+    const rank = priceSourceRank(source);
+    if (rank < bestRank) {
+      best = {
+        input: a.input,
+        output: typeof a.output === 'number' ? a.output : null,
+        currency: typeof a.currency === 'string' ? a.currency : p.currency,
+        basis: p.basis,
+        asOf: typeof a.asOf === 'string' ? a.asOf : null,
+        approximate: a.approximate === true,
+        source,
+        geoOrInRegionInput: typeof a.geoOrInRegionInput === 'number' ? a.geoOrInRegionInput : undefined,
+        geoOrInRegionOutput: typeof a.geoOrInRegionOutput === 'number' ? a.geoOrInRegionOutput : undefined,
+        note: `${source.join(', ')} figure used in place of the record's ${p.source.join(', ')} figure `
+          + `($${p.input}/${p.output === null ? '-' : `$${p.output}`}${p.approximate ? ', approximate' : ''}${p.asOf ? `, ${p.asOf}` : ', undated'}), `
+          + 'following the reference README\'s source strength.',
+      };
+      bestRank = rank;
+    }
+  }
+  return best;
 }

@@ -48,6 +48,15 @@ export interface ParsedModelId {
   readonly foundationModelId?: string;
   /** Foundation-model ID without `:revision[:suffix]`. */
   readonly baseId?: string;
+  /**
+   * The model name: the model part of the ID without the provider, date, `-vN` version and `:N` revision, e.g.
+   * `claude-haiku-4-5` (from `anthropic.claude-haiku-4-5-20251001-v1:0`), `claude-sonnet-4-6`, `titan-embed-text`.
+   */
+  readonly modelName?: string;
+  /** The 8-digit release date in the ID (`YYYYMMDD`), e.g. `20251001`, where the ID has one. */
+  readonly date?: string;
+  /** The `-vN` model version in the ID, e.g. `v1` (from `...-v1:0`), `v2` (from `amazon.titan-embed-text-v2:0`). */
+  readonly version?: string;
   /** The `:N` revision, where the ID has one. */
   readonly revision?: number;
   /** A Provisioned-Throughput context variant suffix such as `200k` (from `:0:200k`). */
@@ -81,6 +90,10 @@ export function parseModelId(input: string): ParsedModelId {
     throw new ModelIdSyntaxError(String(input), 'it is empty');
   }
   if (/\s/.test(input)) {
+    const trimmed = input.trim();
+    if (trimmed.length > 0 && !/\s/.test(trimmed)) {
+      throw new ModelIdSyntaxError(input, `it has leading or trailing white space; remove it and write '${trimmed}'`);
+    }
     throw new ModelIdSyntaxError(input, 'it contains white space');
   }
   if (input.startsWith('arn:')) {
@@ -112,16 +125,23 @@ function parseFoundationModelId(id: string, input: string): ParsedModelId {
     // e.g. ':latest' — keep the shape; the policy reports it.
     contextVariantSuffix = parts.join(':');
   }
+  const name = NAME_PARTS.exec(baseId.slice(provider.length + 1))!;
   return {
     input,
     kind: 'foundation-model',
     provider,
     foundationModelId: id,
     baseId,
+    modelName: name[1],
+    date: name[2],
+    version: name[3],
     revision,
     contextVariantSuffix,
   };
 }
+
+// <model name>[-<YYYYMMDD>][-v<N>] of the model part without revision (e.g. 'claude-haiku-4-5-20251001-v1').
+const NAME_PARTS = /^(.+?)(?:-(\d{8}))?(?:-(v\d+))?$/;
 
 function parseArn(input: string): ParsedModelId {
   const m = ARN.exec(input);

@@ -3,7 +3,7 @@ import { Annotations, Aws, CfnRule, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { InvocationForm, ModelCatalog } from '../catalog/catalog';
-import { foundationModelArn, parseModelId, ParsedModelId } from '../catalog/model-id';
+import { foundationModelArn, parseModelId, ParsedModelId, tryParseModelId } from '../catalog/model-id';
 import { ModelRecord } from '../catalog/types';
 import { CustomModelOptions, evaluateModelId, ModelFinding, regionsOf, synthDate } from './policy';
 import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-config';
@@ -47,8 +47,13 @@ export class BedrockModel {
   /** Exactly what was passed: the `modelId` to send to InvokeModel / Converse. */
   public readonly modelId: string;
   public readonly parsed: ParsedModelId;
-  /** The foundation model behind the ID (for hidden ARNs, `custom.sourceModelId`). */
+  /** The foundation model behind the ID (for hidden ARNs, the foundation model of `custom.sourceModelId`). */
   public readonly foundationModelId?: string;
+  /**
+   * For an application-inference-profile ARN whose `custom.sourceModelId` is a system-defined inference-profile ID:
+   * that profile, parsed.
+   */
+  public readonly sourceProfile?: ParsedModelId;
   /** The catalog entry of the foundation model, when the catalog knows it. */
   public readonly record?: ModelRecord;
   public readonly isInferenceProfile: boolean;
@@ -66,7 +71,13 @@ export class BedrockModel {
     this.modelId = id;
     this.custom = options.custom;
     this.parsed = parseModelId(id);
-    this.foundationModelId = this.parsed.foundationModelId ?? options.custom?.sourceModelId;
+    const source = options.custom?.sourceModelId !== undefined && !this.parsed.foundationModelId
+      ? tryParseModelId(options.custom.sourceModelId) : undefined;
+    if (source?.kind === 'inference-profile' && !source.arn && this.parsed.kind === 'application-inference-profile') {
+      this.sourceProfile = source;
+    }
+    this.foundationModelId = this.parsed.foundationModelId
+      ?? (source?.kind === 'foundation-model' || this.sourceProfile ? source!.foundationModelId : options.custom?.sourceModelId);
     this.record = this.foundationModelId ? this.catalog.get(this.foundationModelId) : undefined;
     this.isInferenceProfile = this.parsed.kind === 'inference-profile' || this.parsed.kind === 'application-inference-profile';
     this.invocationForm = this.parsed.kind === 'inference-profile'
@@ -203,9 +214,13 @@ export class BedrockModel {
 
   /**
    * Grants `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` on exactly this model: the
-   * foundation-model ARN; for an inference profile, the profile ARN plus the foundation-model ARN in every Region of
-   * the profile's geography and the stack's Region (for `global.`, also the Region-less ARN), only under a
-   * `bedrock:InferenceProfileArn` condition naming the profile. Never `*`.
+   * foundation-model ARN; for an inference profile, the profile ARN plus the foundation-model ARN in every sourced
+   * destination Region of the profile's geography and the stack's Region (for `global.`, also the Region-less ARN),
+   * only under a `bedrock:InferenceProfileArn` condition naming the profile. For an application-inference-profile
+   * ARN: that ARN plus the foundation-model ARN in its Region (and `custom.regions`) under the condition, or, when
+   * `custom.sourceModelId` is a system-defined profile, also that profile's ARN and its destination Regions. Never
+   * `*`: where a profile's destination Regions are not sourced (the `in.` geography) and not declared in
+   * `custom.destinationRegions`, synthesis fails.
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     const scope = scopeOf(grantee);
@@ -223,46 +238,68 @@ export class BedrockModel {
         return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [this.modelId] });
       case 'inference-profile':
       case 'application-inference-profile': {
-        const profileArn = this.parsed.arn
-          ? this.modelId
-          : `arn:${env.partition}:bedrock:${env.region}:${env.account}:inference-profile/${this.parsed.profileId}`;
-        const profileGrant = iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [profileArn] });
+        const arnEnv = this.parsed.arn
+          ? { partition: this.parsed.arn.partition, region: this.parsed.arn.region, account: this.parsed.arn.account }
+          : env;
+        const profileArns: string[] = [];
+        if (this.parsed.kind === 'application-inference-profile') {
+          profileArns.push(this.modelId);
+          if (this.sourceProfile) {
+            profileArns.push(`arn:${arnEnv.partition}:bedrock:${arnEnv.region}:${arnEnv.account}:inference-profile/${this.sourceProfile.profileId}`);
+          }
+        } else {
+          profileArns.push(this.parsed.arn
+            ? this.modelId
+            : `arn:${env.partition}:bedrock:${env.region}:${env.account}:inference-profile/${this.parsed.profileId}`);
+        }
+        const profileGrant = iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: profileArns });
         if (!fmId) return profileGrant;
-        const regions = this.destinationRegions(env.region);
+        const regions = this.destinationRegions(arnEnv.region, scope);
         const fmArns = regions.map((r) => foundationModelArn(env.partition, r, fmId));
-        if (this.parsed.profilePrefix === 'global') fmArns.push(foundationModelArn(env.partition, '', fmId));
+        const prefix = this.sourceProfile?.profilePrefix ?? this.parsed.profilePrefix;
+        if (prefix === 'global') fmArns.push(foundationModelArn(env.partition, '', fmId));
         const fmGrant = iam.Grant.addToPrincipal({
           grantee,
           actions: INVOKE_ACTIONS,
           resourceArns: fmArns,
-          conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+          conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArns.length === 1 ? profileArns[0] : profileArns } },
         });
         return profileGrant.combine(fmGrant);
       }
     }
   }
 
-  /** Destination Regions an inference profile may route to (as sourced), plus the stack's Region. */
-  private destinationRegions(stackRegion: string): string[] {
+  /**
+   * Destination Regions an inference profile may route to, as sourced: the geography's destination Regions plus the
+   * calling Region (for an application profile over a foundation model: its Region and `custom.regions`). Where the
+   * geography's destinations are not sourced and not declared, a synth error is attached to `scope` (never `*`).
+   */
+  private destinationRegions(callRegion: string, scope: IConstruct | undefined): string[] {
     const out: string[] = [];
     const add = (r: string) => { if (!out.includes(r)) out.push(r); };
-    if (!Token.isUnresolved(stackRegion)) add(stackRegion);
-    if (this.parsed.kind === 'application-inference-profile') {
-      if (this.parsed.arn?.region) add(this.parsed.arn.region);
-      for (const r of this.custom?.regions ?? []) add(r);
-    } else if (this.parsed.profilePrefix === 'global') {
+    if (!Token.isUnresolved(callRegion) && callRegion !== '') add(callRegion);
+    const profile = this.sourceProfile ?? (this.parsed.kind === 'inference-profile' ? this.parsed : undefined);
+    if (!profile) {
+      // application inference profile over a foundation model: the model in the profile's Region (+ declared Regions)
+      for (const r of this.custom?.destinationRegions ?? this.custom?.regions ?? []) add(r);
+    } else if (profile.profilePrefix === 'global') {
       for (const r of this.catalog.commercialRegions()) add(r);
     } else {
-      const geo = this.catalog.geographyRegions(this.parsed.profilePrefix!);
+      const declared = this.custom?.destinationRegions;
+      const geo = declared ?? this.catalog.geographyRegions(profile.profilePrefix!);
       if (geo) {
         for (const r of geo) add(r);
       } else {
-        // The geography's destination Regions are not sourced (e.g. 'in.'): any Region, still only through this profile.
-        add('*');
+        const message = `grantInvoke: the destination Regions of the '${profile.profilePrefix}.' geography are not sourced `
+          + `(catalog ${this.catalog.generatedAt}), so the grant for '${this.modelId}' cannot name the foundation-model ARNs the `
+          + `profile '${profile.profileId}' routes to (it never grants '*'). Declare the Regions you verified it routes to: `
+          + `BedrockModel.of('${this.modelId}', { custom: { ${this.custom?.sourceModelId ? `sourceModelId: '${this.custom.sourceModelId}', ` : ''}`
+          + "destinationRegions: ['<region>', ...] } }).";
+        if (!scope) throw new Error(message);
+        scope.node.addValidation({ validate: () => [message] });
       }
-      for (const r of this.custom?.regions ?? []) add(r);
     }
-    if (Token.isUnresolved(stackRegion)) out.push(stackRegion);
+    if (Token.isUnresolved(callRegion)) out.push(callRegion);
     return out;
   }
 
@@ -271,7 +308,9 @@ export class BedrockModel {
    * invocation form, sourced limits and the price at the rate of the invocation form.
    */
   public runtimeConfig(): RuntimeModelConfig {
-    const price = this.foundationModelId ? this.catalog.priceFor(this.foundationModelId, this.invocationForm) : undefined;
+    const rateForm: InvocationForm = this.sourceProfile ? (this.sourceProfile.profilePrefix === 'global' ? 'global-profile' : 'geo-profile')
+      : this.invocationForm;
+    const price = this.foundationModelId ? this.catalog.priceFor(this.foundationModelId, rateForm) : undefined;
     const dims = this.embeddingDimensions;
     return {
       schemaVersion: RUNTIME_CONFIG_SCHEMA_VERSION,

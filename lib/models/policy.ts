@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ModelCatalog, isoDate, LifecycleState } from '../catalog/catalog';
-import { ModelIdSyntaxError, parseModelId, ParsedModelId } from '../catalog/model-id';
+import { ModelIdSyntaxError, parseModelId, ParsedModelId, tryParseModelId } from '../catalog/model-id';
 import { ModelRecord } from '../catalog/types';
 
 /**
@@ -16,7 +16,7 @@ export type FindingLevel = 'error' | 'warning';
 /** Stable codes of the policy's findings. */
 export type ModelFindingCode = 'Syntax' | 'Alias' | 'Unversioned' | 'RevisionDropped' | 'UnknownModel' | 'ProvisionedOnly'
   | 'NotInRegion' | 'ProfileGeography' | 'ProfileUnknown' | 'RegionNotSourced' | 'ProfileDataGap' | 'EndOfLife' | 'Legacy'
-  | 'RegionUnknown' | 'HiddenModel';
+  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'RegionlessArn';
 
 export interface ModelFinding {
   readonly level: FindingLevel;
@@ -35,10 +35,17 @@ export interface CustomModelOptions {
    */
   readonly regions?: string[];
   /**
-   * The foundation model behind an application-inference-profile or provisioned-model ARN.
+   * The model behind an application-inference-profile or provisioned-model ARN: a foundation-model ID, or (for an
+   * application inference profile copied from a system-defined profile) that system inference-profile ID.
    * @default - none: the model behind such an ARN cannot be checked
    */
   readonly sourceModelId?: string;
+  /**
+   * Regions an inference profile routes requests to, for `grantInvoke`, where the catalog does not source the
+   * geography's destination Regions (e.g. the `in.` geography). Declare only Regions you verified.
+   * @default - the geography's sourced destination Regions
+   */
+  readonly destinationRegions?: string[];
   /** @default - the catalog's input modalities */
   readonly inputModalities?: string[];
   /** @default - the catalog's output modalities */
@@ -103,7 +110,15 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
   // The Region a model ARN names wins over the stack's Region.
   const region = parsed.arn?.region ? parsed.arn.region : options.region;
 
-  let fmId = parsed.foundationModelId;
+  if (parsed.arn && parsed.kind === 'foundation-model' && parsed.arn.region === '') {
+    const fm = parsed.foundationModelId!;
+    push('error', 'RegionlessArn', `'${id}' is a foundation-model ARN without a Region. An on-demand call is authorized against `
+      + `the Regional ARN (arn:${parsed.arn.partition}:bedrock:<Region>::foundation-model/${fm}), so a grant on this ARN would not `
+      + `match it; write the model ID '${fm}' (the stack's Region is used) or the Regional ARN, e.g. `
+      + `'arn:${parsed.arn.partition}:bedrock:${options.region ?? 'us-east-1'}::foundation-model/${fm}'.`);
+    return findings;
+  }
+
   if (parsed.kind === 'application-inference-profile' || parsed.kind === 'provisioned-model') {
     if (!custom?.sourceModelId) {
       const level: FindingLevel = parsed.kind === 'application-inference-profile' ? 'error' : 'warning';
@@ -112,17 +127,44 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
         + "'<foundation-model ID>' } }).");
       return findings;
     }
+    const source = tryParseModelId(custom.sourceModelId.trim());
+    const allowedKinds = parsed.kind === 'application-inference-profile' ? ['foundation-model', 'inference-profile'] : ['foundation-model'];
+    if (source && (!allowedKinds.includes(source.kind) || source.arn)) {
+      push('error', 'HiddenModel', `custom.sourceModelId '${custom.sourceModelId}' of '${id}' must be a foundation-model ID`
+        + (parsed.kind === 'application-inference-profile' ? " (such as 'anthropic.claude-haiku-4-5-20251001-v1:0') or, for an "
+          + "application inference profile copied from a system-defined profile, that profile's ID (such as "
+          + "'us.anthropic.claude-haiku-4-5-20251001-v1:0')" : " such as 'amazon.nova-pro-v1:0'")
+        + `, not ${source.arn ? 'an ARN' : `a ${source.kind} ID`}.`);
+      return findings;
+    }
     const src = evaluateModelId(custom.sourceModelId, { ...options, region, custom: { ...custom, sourceModelId: undefined } });
     return [...findings, ...src.map((f) => ({ ...f, modelId: id, message: `${f.message} (the model behind '${id}')` }))];
   }
-  fmId = fmId!;
+  const fmId = parsed.foundationModelId!;
   const record = catalog.get(fmId);
   const label = parsed.kind === 'inference-profile' ? `inference profile '${id}'` : `model ID '${id}'`;
+  const prefix = parsed.profilePrefix;
 
   if (!record) {
-    const problem = unknownIdProblem(fmId, catalog, options.now, region);
+    const lead = `${cap(label)}${parsed.kind === 'inference-profile' ? ` (model '${fmId}')` : ''}`;
+    // Never accepted, custom or not: the wrong case of a catalog ID, an alias token, a Provisioned-Throughput suffix.
+    const sameCase = catalog.getIgnoringCase(fmId);
+    if (sameCase) {
+      const right = display(sameCase, prefix);
+      push('error', 'UnknownModel', `${lead} is not in the model catalog: model IDs are case-sensitive; write '${right ?? sameCase.modelId}'.`);
+      return findings;
+    }
+    if (parsed.revision !== undefined && parsed.contextVariantSuffix !== undefined) {
+      const base = catalog.get(`${parsed.baseId}:${parsed.revision}`);
+      push('error', 'ProvisionedOnly', `${lead} has the shape of a Provisioned-Throughput model ID (context variant `
+        + `':${parsed.contextVariantSuffix}'), which cannot be invoked on demand. `
+        + (base ? onDemandBaseText(base, catalog, options.now, region, prefix) : `For on-demand use write the ID without ':${parsed.contextVariantSuffix}'; `)
+        + 'for Provisioned Throughput pass the provisioned-model ARN instead.');
+      return findings;
+    }
+    const problem = unknownIdProblem(fmId, catalog, options.now, region, prefix);
     if (problem.code !== 'UnknownModel' || !custom) {
-      push('error', problem.code, `${cap(label)}${parsed.kind === 'inference-profile' ? ` (model '${fmId}')` : ''} ${problem.message}`);
+      push('error', problem.code, `${lead} ${problem.message}`);
       return findings;
     }
     // Declared custom: only the declared Regions can be checked.
@@ -135,51 +177,57 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
   }
 
   if (parsed.contextVariantSuffix !== undefined || record.idForm.contextVariantSuffix) {
-    const base = record.idForm.baseId + (record.idForm.revision !== null ? `:${record.idForm.revision}` : '');
-    const baseKnown = catalog.get(base) ?? catalog.get(record.idForm.baseId);
+    const base = catalog.get(record.idForm.baseId + (record.idForm.revision !== null ? `:${record.idForm.revision}` : ''))
+      ?? catalog.get(record.idForm.baseId);
     push('error', 'ProvisionedOnly', `${cap(label)} is a Provisioned-Throughput model ID (context variant ':${record.idForm.contextVariantSuffix}'), `
       + 'which cannot be invoked on demand. '
-      + (baseKnown ? `For on-demand use write '${parsed.profilePrefix ? `${parsed.profilePrefix}.` : ''}${baseKnown.modelId}'; ` : '')
+      + (base ? onDemandBaseText(base, catalog, options.now, region, prefix) : '')
       + 'for Provisioned Throughput pass the provisioned-model ARN instead.');
     return findings;
   }
 
   // Inference profile: the exact profile ID must be sourced for the model.
   if (parsed.kind === 'inference-profile') {
-    const prefix = parsed.profilePrefix!;
     const profiles = record.inferenceProfiles?.profileIds ?? {};
-    if (profiles[prefix] === null) {
+    if (profiles[prefix!] === null) {
       push('error', 'ProfileUnknown', `${cap(label)}: a source says model '${fmId}' has no '${prefix}.' inference profile. `
-        + suggestProfiles(record, catalog, region));
+        + suggestForms(record, catalog, region));
       return findings;
     }
-    if (profiles[prefix] !== parsed.profileId && !custom) {
-      push('error', 'ProfileUnknown', `${cap(label)} is not a sourced inference-profile ID of '${fmId}'. ${suggestProfiles(record, catalog, region)} `
+    if (profiles[prefix!] !== parsed.profileId && !custom) {
+      push('error', 'ProfileUnknown', `${cap(label)} is not a sourced inference-profile ID of '${fmId}'. ${suggestForms(record, catalog, region)}`
         + 'If you verified that the profile exists, declare it: BedrockModel.of(id, { custom: { regions: [...] } }).');
       return findings;
     }
   }
 
   if (!region) {
-    pushRegionUnknown(push, label, regionsOf(record, parsed, custom, catalog));
+    checkUnknownRegion(record, parsed, custom, catalog, push, label);
   } else {
     checkRegion(record, parsed, region, custom, catalog, push, label);
   }
 
-  {
-    const life = catalog.lifecycleAt(record, options.now, region);
-    if (life.state === 'EOL') {
-      push('error', 'EndOfLife', `${cap(label)} reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}: `
-        + `requests to it fail (judged at ${isoDate(options.now)}; source: ${life.source ?? 'catalog'}). `
-        + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
-    } else if (life.state === 'LEGACY') {
-      push('warning', 'Legacy', `${cap(label)} is legacy${life.legacyDate ? ` since ${life.legacyDate}` : ''}${lifeWhere(life, region)}`
-        + `${life.eolDate ? ` and reaches end of life on ${life.eolDate}` : ''}, after which requests fail (judged at ${isoDate(options.now)}). `
-        + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
-    }
+  const life = catalog.lifecycleAt(record, options.now, region);
+  if (life.state === 'EOL') {
+    push('error', 'EndOfLife', `${cap(label)} reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}: `
+      + `requests to it fail (judged at ${isoDate(options.now)}; source: ${life.source ?? 'catalog'}). `
+      + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
+  } else if (life.state === 'LEGACY') {
+    push('warning', 'Legacy', `${cap(label)} is legacy${life.legacyDate ? ` since ${life.legacyDate}` : ''}${lifeWhere(life, region)}`
+      + `${life.eolDate ? ` and reaches end of life on ${life.eolDate}` : ''}, after which requests fail (judged at ${isoDate(options.now)}). `
+      + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
+  } else if (life.state === 'UNKNOWN' && !findings.some((f) => f.level === 'error')) {
+    // Reached only when availability was declared (custom.regions): the lifecycle still cannot be judged.
+    push('warning', 'LifecycleNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced lifecycle for `
+      + `'${fmId}' (${UNSOURCED_WHY}), so whether it is legacy or end-of-life${region ? ` in ${region}` : ''} was not checked; `
+      + 'accepted because its Regions are declared in custom.regions. Verify its lifecycle on the AWS model lifecycle page.');
   }
   return findings;
 }
+
+/** What the reference README says about IDs absent from the Regional availability snapshot. */
+const UNSOURCED_WHY = 'it is absent from the AWS Regional availability snapshot, which the reference data says means retired '
+  + '(e.g. Claude 3 Opus, Claude 2.x, Llama 2, Jurassic-2), a Provisioned-Throughput variant, or newer than the snapshot';
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -191,7 +239,48 @@ function pushRegionUnknown(push: (l: FindingLevel, c: ModelFindingCode, m: strin
     + "give the stack an explicit env: { region: '...' }.");
 }
 
-/** Regions where the model (or profile) can be invoked from, as sourced. */
+/** An env-agnostic stack: a warning naming the sourced Regions (a deploy-time Rule checks them), else an error. */
+function checkUnknownRegion(record: ModelRecord, parsed: ParsedModelId, custom: CustomModelOptions | undefined, catalog: ModelCatalog,
+  push: (l: FindingLevel, c: ModelFindingCode, m: string) => void, label: string) {
+  const regions = regionsOf(record, parsed, custom, catalog);
+  if (regions && regions.length > 0) {
+    pushRegionUnknown(push, label, regions);
+    return;
+  }
+  const declare = `If you verified where it is offered, declare it: BedrockModel.of('${parsed.input}', { custom: { regions: ['<region>', ...] } }).`;
+  if (!regions) {
+    push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced Regions for `
+      + `${parsed.kind === 'inference-profile' ? `the '${parsed.profilePrefix}.' profile of '${record.modelId}'` : 'this model'} `
+      + `(${UNSOURCED_WHY}), so neither synth nor a deploy-time Rule can check where it can be called (the stack has no `
+      + `concrete Region). ${suggestAnywhere(record, catalog, parsed.input)}${declare}`);
+    return;
+  }
+  if (parsed.kind === 'foundation-model') {
+    push('error', 'NotInRegion', `${cap(label)} is not offered on demand in any Region the catalog (generated ${catalog.generatedAt}) `
+      + `lists. ${suggestAnywhere(record, catalog, parsed.input) || 'No sourced inference profile covers it either. '}${declare}`);
+  } else {
+    push('error', 'ProfileGeography', `${cap(label)}: no sourced source Region of '${record.modelId}' lies in the `
+      + `'${parsed.profilePrefix}.' geography. ${suggestAnywhere(record, catalog, parsed.input)}${declare}`);
+  }
+}
+
+/** "Invoke it as X (from ...)" over every sourced invocation form other than `except`. */
+function suggestAnywhere(record: ModelRecord, catalog: ModelCatalog, except: string): string {
+  const forms = catalog.sourcedInvocationOptions(record).filter((o) => o.modelId !== except);
+  if (forms.length === 0) return '';
+  return `Invoke it as ${forms.map((o) => `'${o.modelId}' (from ${o.regions.join(', ')})`).join(' or ')}. `;
+}
+
+/** Whether the data puts a Region in no geography's sourced destination list (so its geography is a data gap). */
+function inNoGeography(catalog: ModelCatalog, region: string): boolean {
+  return catalog.geographiesOf(region).length === 0;
+}
+
+/**
+ * Regions where the model (or profile) can be invoked from, as sourced; undefined when the catalog sources none.
+ * For a geographic profile: its sourced source Regions that are in the geography's sourced destination list, or in
+ * no geography's list (a data gap, accepted with a warning).
+ */
 export function regionsOf(record: ModelRecord | undefined, parsed: ParsedModelId, custom: CustomModelOptions | undefined,
   catalog: ModelCatalog): string[] | undefined {
   if (custom?.regions) return custom.regions;
@@ -199,20 +288,13 @@ export function regionsOf(record: ModelRecord | undefined, parsed: ParsedModelId
   if (parsed.kind === 'inference-profile') {
     const prefix = parsed.profilePrefix!;
     if (prefix === 'global') return record.inferenceProfiles?.globalSourceRegions ?? undefined;
-    const geo = catalog.geographyRegions(prefix);
     const sources = record.inferenceProfiles?.geoSourceRegions;
-    if (!geo) return sources ?? undefined;
-    return sources ? geo.filter((r) => sources.includes(r)).concat(sources.filter((r) => !geo.includes(r) && sameGeography(prefix, r))) : geo;
+    if (!sources) return undefined;
+    const geo = catalog.geographyRegions(prefix);
+    if (!geo) return sources;
+    return sources.filter((r) => geo.includes(r) || inNoGeography(catalog, r));
   }
   return record.onDemandRegions ?? undefined;
-}
-
-/** Whether a Region plausibly belongs to a geography whose destination list the data gives incompletely. */
-function sameGeography(prefix: string, region: string): boolean {
-  if (prefix === 'us') return region.startsWith('us-') && !region.startsWith('us-gov-');
-  if (prefix === 'us-gov') return region.startsWith('us-gov-');
-  if (prefix === 'eu') return region.startsWith('eu-');
-  return false;
 }
 
 function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string, custom: CustomModelOptions | undefined,
@@ -225,70 +307,81 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
     return;
   }
   const fmId = record.modelId;
+  const declare = `If you verified that it can be called from ${region}, declare it: `
+    + `BedrockModel.of('${parsed.input}', { custom: { regions: ['${region}'] } }).`;
   if (parsed.kind === 'foundation-model') {
     if (!record.onDemandRegions) {
       push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced Regions for this `
-        + 'model (it is retired, a variant, or newer than the catalog snapshot), so its availability in '
-        + `${region} cannot be checked. ${suggestProfiles(record, catalog, region)}If you verified that it is offered in ${region}, declare it: `
-        + `BedrockModel.of('${parsed.input}', { custom: { regions: ['${region}'] } }).`);
+        + `model (${UNSOURCED_WHY}), so its availability in ${region} cannot be checked. `
+        + `${suggestForms(record, catalog, region, parsed.input)}${declare}`);
       return;
     }
     if (!record.onDemandRegions.includes(region)) {
-      push('error', 'NotInRegion', `${cap(label)} is not offered on demand in ${region}. ${suggestProfiles(record, catalog, region)}`
+      push('error', 'NotInRegion', `${cap(label)} is not offered on demand in ${region}. ${suggestForms(record, catalog, region, parsed.input)}`
         + `It is offered on demand in: ${record.onDemandRegions.join(', ') || '(no Region)'}.`);
     }
     return;
   }
   // inference profile
   const prefix = parsed.profilePrefix!;
+  const idSources = (record.inferenceProfiles?.profileIdSources ?? {})[prefix];
+  const idSourceText = idSources && idSources.length ? ` (the profile ID is sourced from ${idSources.join(', ')} only)` : '';
   if (prefix === 'global') {
     const sources = record.inferenceProfiles?.globalSourceRegions;
     if (!sources) {
-      push('error', 'RegionNotSourced', `${cap(label)}: the catalog has no sourced global-profile source Regions for '${fmId}', so its `
-        + `use from ${region} cannot be checked; declare them with custom.regions if you verified them.`);
+      push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced global-profile `
+        + `source Regions for '${fmId}'${idSourceText}, so its use from ${region} cannot be checked. `
+        + `${suggestForms(record, catalog, region, parsed.input)}${declare}`);
     } else if (!sources.includes(region)) {
       push('error', 'ProfileGeography', `${cap(label)} cannot be called from ${region}: global cross-Region inference for '${fmId}' is `
-        + `offered from ${sources.join(', ')}. ${suggestProfiles(record, catalog, region)}`);
+        + `offered from ${sources.join(', ')}. ${suggestForms(record, catalog, region, parsed.input)}`);
     }
     return;
   }
   const geo = catalog.geographyRegions(prefix);
-  const sources = record.inferenceProfiles?.geoSourceRegions ?? undefined;
-  if (geo && geo.includes(region)) {
-    if (sources && !sources.includes(region)) {
-      push('error', 'ProfileGeography', `${cap(label)} cannot be called from ${region}: the Regional availability page lists no `
-        + `geographic cross-Region inference for '${fmId}' from ${region}. ${suggestProfiles(record, catalog, region)}`);
-    }
+  const sources = record.inferenceProfiles?.geoSourceRegions;
+  if (!sources) {
+    push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced geographic-profile `
+      + `source Regions for '${fmId}'${idSourceText}; ${UNSOURCED_WHY.replace(/^it is/, 'the model is')}. So whether it can be `
+      + `called from ${region} cannot be checked. ${suggestForms(record, catalog, region, parsed.input)}${declare}`);
     return;
   }
+  if (!sources.includes(region)) {
+    push('error', 'ProfileGeography', `${cap(label)} cannot be called from ${region}: the Regional availability page lists no `
+      + `geographic cross-Region inference for '${fmId}' from ${region} (it lists ${sources.join(', ')}). `
+      + suggestForms(record, catalog, region, parsed.input));
+    return;
+  }
+  if (geo && geo.includes(region)) return;
   if (!geo) {
-    if (sources?.includes(region) || !sources) {
-      push('warning', 'ProfileDataGap', `${cap(label)}: the destination Regions of the '${prefix}.' geography are not sourced, so `
-        + `whether it covers ${region} could not be checked (data gap in the catalog, generated ${catalog.generatedAt}).`);
-    } else {
-      push('error', 'ProfileGeography', `${cap(label)} cannot be called from ${region}: geographic cross-Region inference for '${fmId}' `
-        + `is offered from ${sources.join(', ')}. ${suggestProfiles(record, catalog, region)}`);
-    }
+    push('warning', 'ProfileDataGap', `${cap(label)}: ${region} is a sourced geographic source Region of '${fmId}', but the destination `
+      + `Regions of the '${prefix}.' geography are not sourced, so whether this profile serves ${region} could not be checked `
+      + `(data gap in the catalog, generated ${catalog.generatedAt}); accepted.`);
     return;
   }
-  if (sources?.includes(region) && sameGeography(prefix, region)) {
+  if (inNoGeography(catalog, region)) {
     push('warning', 'ProfileDataGap', `${cap(label)}: ${region} is a sourced geographic source Region of '${fmId}' but is missing from `
-      + `the '${prefix}.' geography's sourced destination list (${geo.join(', ')}); accepted, but the catalog data is incomplete here.`);
+      + `the '${prefix}.' geography's sourced destination list (${geo.join(', ')}) and from every other geography's list, so which `
+      + 'geographic profile serves it could not be checked; accepted, but the catalog data is incomplete here.');
     return;
   }
   push('error', 'ProfileGeography', `${cap(label)}: the '${prefix}.' geography (${geo.join(', ')}) does not include the stack's Region `
-    + `${region}. ${suggestProfiles(record, catalog, region)}`);
+    + `${region}, which is in the ${catalog.geographiesOf(region).map((g) => `'${g}.'`).join(', ')} geography. `
+    + suggestForms(record, catalog, region, parsed.input));
 }
 
-/** "Use X instead" text: the profiles (or on-demand ID) usable from the Region, else where the model is offered. */
-function suggestProfiles(record: ModelRecord, catalog: ModelCatalog, region: string | undefined): string {
+/** "From R use X" text: the sourced forms usable from the Region, else where the model is offered. */
+function suggestForms(record: ModelRecord, catalog: ModelCatalog, region: string | undefined, except?: string): string {
   if (!region) return '';
-  const options = catalog.invocationOptions(record, region);
+  const options = catalog.invocationOptions(record, region).filter((o) => o.modelId !== except);
   if (options.length > 0) {
     return `From ${region} use ${options.map((o) => `'${o.modelId}'`).join(' or ')}. `;
   }
-  const geo = Object.entries(record.inferenceProfiles?.profileIds ?? {}).filter(([, v]) => v).map(([, v]) => v);
-  if (geo.length > 0) return `No sourced inference profile of '${record.modelId}' covers ${region} (known profiles: ${geo.join(', ')}). `;
+  const elsewhere = catalog.sourcedInvocationOptions(record).filter((o) => o.modelId !== except);
+  if (elsewhere.length > 0) {
+    return `No sourced invocation form of '${record.modelId}' is usable from ${region} (elsewhere: `
+      + `${elsewhere.map((o) => `'${o.modelId}' from ${o.regions.join(', ')}`).join('; ')}). `;
+  }
   return '';
 }
 
@@ -302,15 +395,18 @@ function conflictText(life: LifecycleState): string {
 }
 
 function successorText(record: ModelRecord, life: LifecycleState, catalog: ModelCatalog, now: Date, region?: string): string {
-  if (life.successor) return `Migrate to its successor '${life.successor}'.`;
-  if (record.replaceWith) return `Migrate to '${record.replaceWith}'.`;
-  const alternatives = newestActive(catalog, now, region, (m) => m.modelId !== record.modelId
-    && m.modelId.split('.')[0] === record.modelId.split('.')[0]
-    && sameModality(m, record)
-    && catalog.lifecycleAt(m, now, region).state === 'ACTIVE'
-    && (!region || catalog.invocationOptions(m, region).length > 0)).slice(0, 3);
+  for (const [what, id] of [['its successor', life.successor], ['', record.replaceWith]] as const) {
+    const next = id ? catalog.get(id) : undefined;
+    const form = next ? workingForm(next, catalog, region) : undefined;
+    if (form?.callable) return `Migrate to ${what ? `${what} ` : ''}'${form.id}'.`;
+  }
+  const provider = record.modelId.split('.')[0];
+  const alternatives = rankSuggestions(catalog, now, region, undefined, (m) => m.modelId !== record.modelId
+    && m.modelId.split('.')[0] === provider && sameModality(m, record))
+    .filter((s) => s.rank === 0).slice(0, 3);
   return alternatives.length
-    ? `No successor is sourced; active ${record.modelId.split('.')[0]} models with the same modalities${region ? ` in ${region}` : ''} include ${alternatives.map((m) => `'${m}'`).join(', ')}.`
+    ? `No successor is sourced; active ${provider} models with the same modalities${region ? ` callable from ${region}` : ''} include `
+      + `${alternatives.map((s) => `'${s.id}'`).join(', ')}.`
     : 'No successor is sourced; pick an active model with ModelCatalog.default().select(...).';
 }
 
@@ -318,61 +414,155 @@ function sameModality(a: ModelRecord, b: ModelRecord): boolean {
   return JSON.stringify(a.outputModalities ?? []) === JSON.stringify(b.outputModalities ?? []) && (b.outputModalities?.length ?? 0) > 0;
 }
 
-/** Sort key for "newest first": launch date, else a date in the ID, else the version numbers in the ID. */
-function recencyKey(m: ModelRecord): string {
-  const date = m.launchDate ?? (/(20\d{6})/.exec(m.modelId)?.[1]?.replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3'));
-  const nums = (m.modelId.match(/\d+/g) ?? []).filter((n) => n.length < 8).map((n) => n.padStart(4, '0')).join('.');
-  return `${date ?? '0000-00-00'}|${nums}`;
+/** The ID a suggestion writes for a record: with the user's profile prefix only where that profile ID is sourced. */
+function display(record: ModelRecord, prefix: string | undefined): string | undefined {
+  if (!prefix) return record.modelId;
+  const id = record.inferenceProfiles?.profileIds?.[prefix];
+  return id ?? undefined;
+}
+
+/**
+ * The form of a model to suggest: with a profile prefix, that sourced profile; otherwise the first sourced form
+ * usable from the Region (in-Region, then geographic, then global), or from any sourced Region when the Region is
+ * unknown. `callable` = the form is sourced as usable there.
+ */
+function workingForm(record: ModelRecord, catalog: ModelCatalog, region: string | undefined, prefix?: string): { id: string; callable: boolean } | undefined {
+  const usable = region ? catalog.invocationOptions(record, region) : catalog.sourcedInvocationOptions(record);
+  if (prefix) {
+    const id = display(record, prefix);
+    return id ? { id, callable: usable.some((o) => o.modelId === id) } : undefined;
+  }
+  if (usable.length > 0) return { id: usable[0].modelId, callable: true };
+  return { id: record.modelId, callable: false };
+}
+
+/** Version numbers of a model name, e.g. [4, 5] for `claude-opus-4-5`, [3, 2] for `llama3-2-90b-instruct`. */
+function nameVersion(modelName: string | undefined): number[] {
+  const out: number[] = [];
+  for (const token of (modelName ?? '').split('-')) {
+    const m = /^[a-z]*(\d+(?:\.\d+)?)$/.exec(token);
+    if (m) out.push(Number(m[1]));
+  }
+  return out;
+}
+
+/**
+ * Newest first: the version numbers in the model name (`claude-opus-5-5` > `claude-opus-4-8` > `claude-opus-4-5`), then
+ * the sourced release date (the record's `launchDate`, else the date in the ID), then the `-vN` version and `:N` revision.
+ */
+function compareRecency(a: ModelRecord, b: ModelRecord): number {
+  const pa = parseModelId(a.modelId);
+  const pb = parseModelId(b.modelId);
+  const va = nameVersion(pa.modelName);
+  const vb = nameVersion(pb.modelName);
+  for (let i = 0; i < Math.max(va.length, vb.length); i++) {
+    const d = (vb[i] ?? -1) - (va[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  const date = (m: ModelRecord, p: ParsedModelId) => m.launchDate ?? (p.date ? `${p.date.slice(0, 4)}-${p.date.slice(4, 6)}-${p.date.slice(6)}` : '');
+  const da = date(a, pa);
+  const db = date(b, pb);
+  if (da !== db) return db.localeCompare(da);
+  const vn = (p: ParsedModelId) => Number((p.version ?? 'v-1').slice(1));
+  if (vn(pa) !== vn(pb)) return vn(pb) - vn(pa);
+  if ((pa.revision ?? -1) !== (pb.revision ?? -1)) return (pb.revision ?? -1) - (pa.revision ?? -1);
+  return b.modelId.localeCompare(a.modelId);
+}
+
+interface Suggestion {
+  readonly id: string;
+  /** 0 active and callable, 1 legacy and callable, 2 active elsewhere, 3 legacy elsewhere, 4 lifecycle unknown, 5 end-of-life. */
+  readonly rank: number;
+  readonly record: ModelRecord;
+}
+
+/** Records matching a predicate as suggestions, active and callable ones first, newest first; PT variants left out. */
+function rankSuggestions(catalog: ModelCatalog, now: Date, region: string | undefined, prefix: string | undefined,
+  pred: (m: ModelRecord) => boolean): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const m of catalog.all()) {
+    if (m.idForm.contextVariantSuffix || !pred(m)) continue;
+    const form = workingForm(m, catalog, region, prefix);
+    if (!form) continue; // never invent a profile ID
+    const state = catalog.lifecycleAt(m, now, region).state;
+    const rank = state === 'EOL' ? 5 : state === 'UNKNOWN' ? 4 : (state === 'ACTIVE' ? 0 : 1) + (form.callable ? 0 : 2);
+    // A usable model is shown in the form that works; an end-of-life or unsourced one by the ID the user meant.
+    out.push({ id: rank >= 4 ? display(m, prefix)! : form.id, rank, record: m });
+  }
+  return out.sort((a, b) => a.rank - b.rank || compareRecency(a.record, b.record));
 }
 
 /** IDs matching a predicate, active ones first, newest first; Provisioned-Throughput variants left out. */
 export function newestActive(catalog: ModelCatalog, now: Date, region: string | undefined, pred: (m: ModelRecord) => boolean): string[] {
-  const list = catalog.all().filter((m) => !m.idForm.contextVariantSuffix && pred(m));
-  const rank = (m: ModelRecord) => {
-    const s = catalog.lifecycleAt(m, now, region).state;
-    return s === 'ACTIVE' ? 0 : s === 'LEGACY' ? 1 : s === 'UNKNOWN' ? 2 : 3;
-  };
-  return list
-    .map((m) => ({ m, rank: rank(m), key: recencyKey(m) }))
-    .sort((a, b) => a.rank - b.rank || (a.key < b.key ? 1 : a.key > b.key ? -1 : b.m.modelId.localeCompare(a.m.modelId)))
-    .map((x) => x.m.modelId);
+  return rankSuggestions(catalog, now, region, undefined, pred).map((s) => s.record.modelId);
 }
 
-/** Classifies an ID the catalog does not know: alias, unversioned family, dropped revision, wrong case or unknown. */
-function unknownIdProblem(fmId: string, catalog: ModelCatalog, now: Date, region?: string): { code: ModelFindingCode; message: string } {
-  const list = (ids: string[]) => ids.slice(0, 4).map((x) => `'${x}'`).join(', ');
-  const aliasMatch = /^(.*?)([-:]latest)$/i.exec(fmId);
+/** "e.g. 'a', 'b' (newest active first)", with an honest label when none of them is active and callable. */
+function suggestionList(list: Suggestion[], region: string | undefined): string {
+  const ids = list.slice(0, 4).map((x) => `'${x.id}'`).join(', ');
+  const label = list[0].rank === 0 ? 'newest active first'
+    : `none of them is active and callable${region ? ` from ${region}` : ''}; newest first`;
+  return `${ids} (${label})`;
+}
+
+/** "For on-demand use write X" for the base model of a Provisioned-Throughput variant, only where X is usable. */
+function onDemandBaseText(base: ModelRecord, catalog: ModelCatalog, now: Date, region: string | undefined, prefix: string | undefined): string {
+  const form = workingForm(base, catalog, region, prefix);
+  const state = catalog.lifecycleAt(base, now, region).state;
+  if (form?.callable && state !== 'EOL') return `For on-demand use write '${form.id}'; `;
+  const where = region ? ` from ${region}` : '';
+  return `Its on-demand model '${base.modelId}' is not sourced as usable${where}`
+    + (prefix && !display(base, prefix) ? ` (and has no sourced '${prefix}.' profile)` : '')
+    + (state === 'EOL' ? ' (it is end-of-life)' : '') + '; ';
+}
+
+/** Classifies an ID the catalog does not know: alias, unversioned family, dropped revision or unknown. */
+function unknownIdProblem(fmId: string, catalog: ModelCatalog, now: Date, region: string | undefined,
+  prefix: string | undefined): { code: ModelFindingCode; message: string } {
+  const aliasMatch = /^(.*?)([-:.]latest)(?=[-:.]|$)/i.exec(fmId);
   if (aliasMatch) {
     const family = aliasMatch[1];
-    const ids = newestActive(catalog, now, region, (m) => m.modelId.startsWith(family));
+    const list = rankSuggestions(catalog, now, region, prefix, (m) => m.modelId.startsWith(family));
+    const where = aliasMatch[0].length < fmId.length ? ' inside the ID' : '';
     return {
       code: 'Alias',
-      message: `is an alias ('${aliasMatch[2]}') that can silently change behaviour; Bedrock model IDs are exact versions. `
-        + (ids.length ? `Write the pinned ID you mean, e.g. ${list(ids)} (newest active first).` : 'Write an exact model ID from the catalog (ModelCatalog.default().all()).'),
+      message: `is an alias ('${aliasMatch[2]}'${where}) that can silently change behaviour; Bedrock model IDs are exact versions`
+        + `${where ? ' (no AWS source lists a Bedrock model ID containing \'latest\')' : ''}. `
+        + (list.length ? `Write the pinned ID you mean, e.g. ${suggestionList(list, region)}.` : 'Write an exact model ID from the catalog (ModelCatalog.default().all()).'),
     };
   }
-  const revisioned = newestActive(catalog, now, region, (m) => m.modelId.startsWith(`${fmId}:`));
+  const revisioned = catalog.all().filter((m) => !m.idForm.contextVariantSuffix && m.modelId.startsWith(`${fmId}:`))
+    .sort(compareRecency);
   if (revisioned.length > 0) {
+    const shown = revisioned.map((m) => {
+      const id = display(m, prefix);
+      if (!id) return `'${m.modelId}' (no '${prefix}.' profile of it is sourced)`;
+      const state = catalog.lifecycleAt(m, now, region).state;
+      const form = workingForm(m, catalog, region, prefix);
+      const notes = [state === 'EOL' || state === 'LEGACY' ? `${state === 'EOL' ? 'end-of-life' : 'legacy'}${region ? ` in ${region}` : ''}` : '',
+        form && !form.callable ? `not sourced as callable${region ? ` from ${region}` : ''}` : ''].filter(Boolean);
+      return `'${id}'${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    });
     return {
       code: 'RevisionDropped',
-      message: `drops the ':N' revision of an official revisioned ID, so it is not a pinned version. Write ${list(revisioned)}.`,
+      message: `drops the ':N' revision of an official revisioned ID, so it is not a pinned version. Write ${shown.slice(0, 4).join(', ')}.`,
     };
   }
-  const family = newestActive(catalog, now, region, (m) => m.modelId.startsWith(fmId) && m.modelId !== fmId);
-  if (family.length > 0) {
+  const family = rankSuggestions(catalog, now, region, prefix, (m) => m.modelId.startsWith(fmId) && m.modelId !== fmId);
+  const anyFamily = catalog.all().some((m) => m.modelId.startsWith(fmId) && m.modelId !== fmId);
+  if (family.length > 0 || anyFamily) {
     return {
       code: 'Unversioned',
-      message: `is a model family or partial ID, not an exact model version. Write the pinned ID you mean, e.g. ${list(family)} (newest active first).`,
+      message: 'is a model family or partial ID, not an exact model version. '
+        + (family.length ? `Write the pinned ID you mean, e.g. ${suggestionList(family, region)}.`
+          : `No model of this family has a sourced '${prefix}.' inference profile; write an exact model or profile ID from the catalog.`),
     };
   }
-  const sameCase = catalog.getIgnoringCase(fmId);
-  if (sameCase) {
-    return { code: 'UnknownModel', message: `is not in the model catalog: model IDs are case-sensitive; write '${sameCase.modelId}'.` };
-  }
-  const nearest = nearestIds(fmId, catalog, 3);
+  const nearest = nearestIds(fmId, catalog, 3).map((x) => (prefix ? display(catalog.get(x)!, prefix) : x)).filter((x): x is string => !!x);
   return {
     code: 'UnknownModel',
-    message: `is not in the model catalog (generated ${catalog.generatedAt}). Did you mean ${list(nearest)}? `
+    message: `is not in the model catalog (generated ${catalog.generatedAt}). `
+      + (nearest.length ? `Did you mean ${nearest.map((x) => `'${x}'`).join(', ')}? ` : '')
       + "If it is a model newer than the catalog, declare it: BedrockModel.of(id, { custom: { regions: ['<region>', ...] } }).",
   };
 }
