@@ -34,7 +34,8 @@ export function defineModelRule(spec: RuleSpec): BedrockRule {
       }
       return [...byId.values()].map(({ hit, messages }) => ({
         ruleId: id,
-        level: spec.level,
+        // A finding may be less severe than its rule (ModelIdKnown's HiddenModel is a warning).
+        level: hit.level === 'warning' ? 'warning' : spec.level,
         findingId: hit.findingId,
         message: messages.length > 3 ? `${messages.slice(0, 3).join(' | ')} | (+${messages.length - 3} more places)` : messages.join(' | '),
         logicalId,

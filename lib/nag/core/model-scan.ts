@@ -24,11 +24,15 @@ import type { CfnResourceJson, CheckContext, RuleLevel } from './types';
 export interface ModelReference {
   /** Property path, e.g. `Environment.Variables.MODEL_ID`. */
   readonly where: string;
-  /** The foundation-model or inference-profile ID (never an ARN). */
+  /**
+   * The foundation-model or inference-profile ID (never an ARN); for application-inference-profile and
+   * provisioned-model ARNs the resource ID.
+   */
   readonly id: string;
   /** The full value as written (ARN or ID), with unknown parts rendered. */
   readonly written: string;
-  readonly kind: 'id' | 'foundation-model-arn' | 'inference-profile-arn';
+  /** `hidden-model-arn`: an application-inference-profile or provisioned-model ARN, which hides its model. */
+  readonly kind: 'id' | 'foundation-model-arn' | 'inference-profile-arn' | 'hidden-model-arn';
   /**
    * The Region the model is judged in: the ARN's Region for ARNs, the stack's Region for bare IDs. Undefined = not
    * known; `''` = Region-less ARN; `'*'` = wildcard Region.
@@ -170,8 +174,7 @@ function scanString(s: string, where: string, ctx: CheckContext, out: ModelRefer
 
 /**
  * A value of a field that can only hold a model: judged as a model ID whatever it looks like (unknown parts skip it).
- * Bedrock ARNs of other model types (application inference profiles, provisioned, custom or imported models) are not
- * judged here.
+ * Bedrock ARNs of other model types (custom or imported models ...) are not judged.
  */
 function scanModelOnly(s: string, where: string, ctx: CheckContext, out: ModelReference[]): void {
   const v = s.trim();
@@ -205,9 +208,10 @@ function walkJson(value: unknown, where: string, ctx: CheckContext, out: ModelRe
 }
 
 /**
- * Parses a Bedrock `foundation-model` / `inference-profile` ARN (with unknown parts from intrinsics). Returns
- * undefined for anything else and for wildcard or unknown resource IDs. The resource type says the ID is a model, so
- * any other ID is returned to be judged (an ID that is not a model ID at all becomes a `Syntax` finding).
+ * Parses a Bedrock `foundation-model` / `inference-profile` ARN (with unknown parts from intrinsics), or an
+ * `application-inference-profile` / `provisioned-model` ARN (kind `hidden-model-arn`). Returns undefined for anything
+ * else and for wildcard or unknown resource IDs. The resource type says the ID is a model, so any other ID is returned
+ * to be judged (an ID that is not a model ID at all becomes a `Syntax` finding).
  */
 export function parseModelArn(arn: string, where: string, ctx: CheckContext, underProfileCondition: boolean): ModelReference | undefined {
   const parts = arn.split(':');
@@ -218,7 +222,8 @@ export function parseModelArn(arn: string, where: string, ctx: CheckContext, und
   if (slash < 0) return undefined;
   const type = resource.slice(0, slash);
   const id = resource.slice(slash + 1);
-  if (type !== 'foundation-model' && type !== 'inference-profile') return undefined;
+  const hidden = type === 'application-inference-profile' || type === 'provisioned-model';
+  if (type !== 'foundation-model' && type !== 'inference-profile' && !hidden) return undefined;
   if (id.length === 0 || id.includes('*') || id.includes('?') || hasUnknown(id)) return undefined;
   let region: string | undefined;
   if (regionPart === REGION_MARKER) region = ctx.region;
@@ -229,7 +234,7 @@ export function parseModelArn(arn: string, where: string, ctx: CheckContext, und
     where,
     id,
     written: displayValue(arn),
-    kind: type === 'foundation-model' ? 'foundation-model-arn' : 'inference-profile-arn',
+    kind: hidden ? 'hidden-model-arn' : type === 'foundation-model' ? 'foundation-model-arn' : 'inference-profile-arn',
     region,
     underProfileCondition: type === 'foundation-model' && underProfileCondition,
   };
@@ -257,6 +262,22 @@ function foundationIdOf(id: string): string {
 export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit[] {
   const hits: ModelHit[] = [];
   const place = `${ref.where} ('${ref.written}')`;
+  if (ref.kind === 'hidden-model-arn') {
+    // The template does not say which model runs behind such an ARN (the constructs learn it from
+    // custom.sourceModelId, the checks cannot): a warning, so teams that use them can still gate on errors.
+    const type = ref.written.includes(':provisioned-model/') ? 'provisioned-model' : 'application-inference-profile';
+    hits.push({
+      ruleName: 'ModelIdKnown',
+      level: 'warning',
+      code: 'HiddenModel',
+      findingId: ref.id,
+      modelId: ref.id,
+      message: `${place}: a ${type} ARN hides the model it runs, so the checks cannot verify that model's pinning, Region or `
+        + 'lifecycle. Make sure it copies from (or provisions) a pinned, active model offered in the Region, then acknowledge '
+        + `Bedrock-ModelIdKnown[${ref.id}] with the model it runs as the reason.`,
+    });
+    return hits;
+  }
   const isFmArn = ref.kind === 'foundation-model-arn';
   let judgeRegion: string | undefined = ref.region;
   let dropRegionCodes = false;

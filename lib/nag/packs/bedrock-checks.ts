@@ -84,7 +84,7 @@ export class BedrockChecks extends NagPack {
           ruleSuffixOverride: rule.name,
           info: rule.granular ? f.message : `${rule.info} ${f.message}`,
           explanation: rule.explanation,
-          level: nagLevel(rule),
+          level: f.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
           node,
           rule: () => (f.findingId !== undefined ? [f.findingId] : NagRuleCompliance.NON_COMPLIANT),
         });

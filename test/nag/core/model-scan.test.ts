@@ -11,10 +11,12 @@ describe('model reference scan', () => {
     expect(hits.map((h) => h.code)).toEqual(expect.arrayContaining(['CrossRegionArn', 'NotInRegion']));
   });
 
-  test('ignores wildcard, non-model and application-profile ARNs', () => {
+  test('ignores wildcard and non-model ARNs; application-profile ARNs give one HiddenModel warning', () => {
     expect(parseModelArn('arn:aws:bedrock:us-east-1::foundation-model/*', 'R', ctx, false)).toBeUndefined();
     expect(parseModelArn('arn:aws:bedrock:us-east-1:111111111111:knowledge-base/ABC', 'R', ctx, false)).toBeUndefined();
-    expect(parseModelArn('arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/abc', 'R', ctx, false)).toBeUndefined();
+    const app = parseModelArn('arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/abc', 'R', ctx, false)!;
+    expect(app).toMatchObject({ id: 'abc', kind: 'hidden-model-arn' });
+    expect(judgeReference(app, ctx).map((h) => [h.ruleName, h.level, h.code])).toEqual([['ModelIdKnown', 'warning', 'HiddenModel']]);
     expect(parseModelArn('arn:aws:s3:::anthropic.claude-haiku-4-5-20251001-v1:0', 'R', ctx, false)).toBeUndefined();
   });
 

@@ -1,7 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Stack } from 'aws-cdk-lib';
-import { packViolations, testStack } from '../util';
+import { BedrockChecks } from '../../../lib/nag';
+import { checkTemplate } from '../../../lib/nag/core/check';
+import { NOW, packViolations, testStack } from '../util';
 
 const RULE = 'Bedrock-ModelIdKnown';
 
@@ -20,6 +22,24 @@ describe('Bedrock-ModelIdKnown: model IDs are known on-demand models or sourced 
     const { app, stack } = testStack();
     new ssm.StringParameter(stack, 'P', { stringValue: 'anthropic.claude-3-sonnet-20240229-v1:0:200k' });
     expect(packViolations(app, RULE)).toEqual([`${RULE}[anthropic.claude-3-sonnet-20240229-v1:0:200k]`]);
+  });
+
+  test('Noncompliance 3 (warning): application-inference-profile and provisioned-model ARNs hide their model', () => {
+    const { app, stack } = testStack();
+    const appProfile = 'arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/abc123def456';
+    new ssm.StringParameter(stack, 'P', { stringValue: appProfile });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: ['arn:aws:bedrock:us-east-1:111111111111:provisioned-model/pm0001', 'arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/*'],
+    }));
+    const report = new BedrockChecks().validateScope(app);
+    const hidden = report.violations.filter((v) => v.ruleName.startsWith(RULE));
+    expect(hidden.map((v) => v.ruleName).sort()).toEqual([`${RULE}[abc123def456]`, `${RULE}[pm0001]`]);
+    expect(hidden.every((v) => v.severity === 'warning')).toBe(true);
+    expect(JSON.stringify(hidden)).toMatch(/hides the model it runs/);
+    const core = checkTemplate({ Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Value: appProfile } } } }, { region: 'us-east-1', now: NOW });
+    expect(core.map((f) => [f.ruleId, f.level, f.code])).toEqual([[RULE, 'warning', 'HiddenModel']]);
   });
 
   test('Compliance', () => {
