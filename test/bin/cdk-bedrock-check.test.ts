@@ -100,6 +100,21 @@ describe('cdk-bedrock-check exit codes and --fail-on', () => {
     expect(r.stderr).toContain(`wrote json report to ${out}`);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).failOn).toBe('error');
   });
+
+  test('--output into a missing directory exits 2 naming the path and the fix, without a stack trace', () => {
+    const missing = path.join(tmpDir(), 'no-such-dir');
+    const r = run([assembly, '--now', NOW_ISO, '--format', 'sarif', '--output', path.join(missing, 'bedrock.sarif')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Cannot write the report to --output '${path.join(missing, 'bedrock.sarif')}'`);
+    expect(r.stderr).toContain(`the directory '${missing}' does not exist; create it first (mkdir -p '${missing}')`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  test('--output naming a directory exits 2', () => {
+    const r = run([assembly, '--now', NOW_ISO, '--output', tmpDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/it is a directory; pass a file name/);
+  });
 });
 
 describe('cdk-bedrock-check usage errors and unreadable input (exit 2)', () => {

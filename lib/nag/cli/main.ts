@@ -172,7 +172,7 @@ export function main(argv: readonly string[], io: CliIo): number {
     const report = buildReport(stacks, now, opts.failOn);
     const text = render(opts.format, report, { cwd: io.cwd, toolVersion: toolVersion(), nowSource: opts.now ? '--now' : 'today; set --now to pin it' });
     if (opts.output) {
-      fs.writeFileSync(path.resolve(io.cwd, opts.output), text);
+      writeReport(path.resolve(io.cwd, opts.output), opts.output, text);
       io.stderr(`${dateLine(report, { cwd: io.cwd, toolVersion: '', nowSource: opts.now ? '--now' : 'today' })}\n`
         + `${TOOL}: wrote ${opts.format} report to ${opts.output}\n`);
     } else {
@@ -191,6 +191,21 @@ export function main(argv: readonly string[], io: CliIo): number {
 }
 
 const TOOL = 'cdk-bedrock-check';
+
+/** Writes the --output file; a file that cannot be written is a usage error naming the path and the fix. */
+function writeReport(file: string, written: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const dir = path.dirname(file);
+    const why = code === 'ENOENT' ? `the directory '${dir}' does not exist; create it first (mkdir -p '${dir}') or choose another path`
+      : code === 'EISDIR' ? 'it is a directory; pass a file name, e.g. --output report.sarif'
+        : code === 'EACCES' || code === 'EPERM' ? `permission denied; choose a path you can write to`
+          : `${(e as Error).message}`;
+    throw new UsageError(`Cannot write the report to --output '${written}' (${file}): ${why}.`);
+  }
+}
 
 function utcDay(d: Date): Date {
   return new Date(`${d.toISOString().slice(0, 10)}T00:00:00Z`);
