@@ -3,7 +3,8 @@
  *
  * - Amazon Titan Text Embeddings V2 (`amazon.titan-embed-text-v2:0`): one `inputText` per call, with `dimensions`
  *   (256 | 512 | 1024) and `normalize`; a batch is that many calls, at most EMBEDDING_CONCURRENCY at a time.
- *   Texts above 50,000 characters are rejected before calling (documented limit).
+ *   Texts above 50,000 characters are rejected before calling (documented limit; counted in characters, i.e. Unicode
+ *   code points, not UTF-16 units: an emoji is one character).
  *   Source: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html
  * - Amazon Titan Text Embeddings G1 (`amazon.titan-embed-text-v1`): `inputText` only (no dimensions, no normalize).
  * - Cohere Embed v3 (`cohere.embed-english-v3`, `cohere.embed-multilingual-v3`): `texts` batched up to 96 per call
@@ -12,13 +13,21 @@
  * - Cohere Embed v4 (`cohere.embed-v4:0`): as v3 plus `output_dimension` (256 | 512 | 1024 | 1536).
  *   Source: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html
  * Cohere responses are parsed in both documented forms (`embeddings: [[...]]` and `embeddings: { float: [[...]] }`).
+ *
+ * Token counts: Titan reports `inputTextTokenCount` in the body, so InputTokens and EstimatedCostUSD are emitted. For
+ * Cohere Embed no token count is documented anywhere Bedrock returns one: the response body fields are `id`,
+ * `response_type`, `embeddings`, `texts` (and `images`/`inputs`) per the two pages above, and the InvokeModel response
+ * has only `body`, `contentType`, `performanceConfigLatency` and `serviceTier` (SDK model, InvokeModelResponse in
+ * /work/shared/reference/bedrock-api-shapes.md; https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html).
+ * So no InputTokens and no EstimatedCostUSD are emitted for Cohere, even though the catalog prices the model: the cost
+ * would need a token count that is not sourced (a character-based guess would be an invented figure).
  */
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
-import { InvokerError, fromSdkError } from '../shared/errors';
+import { InvokerError, configTimeout, fromSdkError } from '../shared/errors';
 import { getModelConfig, type RuntimeModelConfig } from '../shared/model-config';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, envInt, type ContextLike } from '../shared/sdk';
+import { clientOptions, deadlineFor, envInt, withinDeadline, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
 const client = new BedrockRuntimeClient(clientOptions());
@@ -124,15 +133,35 @@ export function plan(req: EmbeddingRequest, config: RuntimeModelConfig): Plan {
       `Invalid request: field "truncate" is ${JSON.stringify(req.truncate)}; model ${modelId} ${rule.truncate ? `accepts ${rule.truncate.join(', ')}` : 'does not take it'}.`, { field: 'truncate', modelId });
   }
   if (rule.maxChars !== undefined) {
-    const i = req.texts.findIndex((t) => t.length > rule.maxChars!);
-    if (i >= 0) {
-      throw new InvokerError('InputTooLong', 413,
-        `Invalid request: field "texts[${i}]" has ${req.texts[i].length} characters; model ${modelId} takes at most ${rule.maxChars} characters (and 8,192 tokens) per text. Split it.`,
-        { field: `texts[${i}]`, modelId });
+    for (let i = 0; i < req.texts.length; i++) {
+      // `length` (UTF-16 units) is never below the character count, so only a text longer than that is counted.
+      const chars = req.texts[i].length > rule.maxChars ? characterCount(req.texts[i]) : 0;
+      if (chars > rule.maxChars) {
+        throw new InvokerError('InputTooLong', 413,
+          `Invalid request: field "texts[${i}]" has ${chars} characters; model ${modelId} takes at most ${rule.maxChars} characters (and 8,192 tokens) per text. Split it.`,
+          { field: `texts[${i}]`, modelId });
+      }
     }
   }
   const effectiveDims = dimensions ?? (rule.dimensions ? config.embedding?.default ?? undefined : undefined);
   return { family, rule, dimensions: effectiveDims, normalize, truncate: req.truncate ?? rule.defaultTruncate };
+}
+
+/**
+ * Characters (Unicode code points) in `s`. A string's `length` counts UTF-16 code units, 2 for every character outside
+ * the Basic Multilingual Plane (emoji, CJK extension B, ...), so it would refuse texts within a limit stated in
+ * characters. A lone surrogate counts as one character.
+ */
+export function characterCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
 }
 
 function bodyFor(p: Plan, texts: string[], inputType: string): Record<string, unknown> {
@@ -175,9 +204,10 @@ export function parseBody(p: Plan, modelId: string, raw: Uint8Array, expected: n
 export async function handler(event: unknown, context?: ContextLike): Promise<EmbeddingResponse> {
   beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
   let modelId: string | undefined;
+  const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
-    const config = await getModelConfig();
+    const config = await withinDeadline(getModelConfig(), deadline, () => configTimeout(deadline.budgetMs));
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const p = plan(req, config);
@@ -185,11 +215,16 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
     const batches: string[][] = [];
     for (let i = 0; i < req.texts.length; i += p.rule.batch) batches.push(req.texts.slice(i, i + p.rule.batch));
 
-    const deadline = deadlineFor(context);
     const started = performance.now();
     const results: { vectors: number[][]; tokens?: number }[] = new Array(batches.length);
+    // The first failure cancels the calls still in flight (and stops scheduling more): the request fails anyway, and
+    // the others would only hold the invocation open until they answer.
+    const batch = new AbortController();
+    const signal = deadline.signal ? AbortSignal.any([deadline.signal, batch.signal]) : batch.signal;
     let next = 0;
     let failure: unknown;
+    let otherFailures = 0;
+    let cancelled = 0;
     const mid = modelId;
     const worker = async () => {
       while (failure === undefined && next < batches.length) {
@@ -198,18 +233,24 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
           const out = await client.send(new InvokeModelCommand({
             modelId: mid, contentType: 'application/json', accept: 'application/json',
             body: encoder.encode(JSON.stringify(bodyFor(p, batches[i], inputType))),
-          }), { abortSignal: deadline.signal });
+          }), { abortSignal: signal });
           results[i] = parseBody(p, mid, out.body, batches[i].length);
         } catch (e) {
-          failure ??= e;
+          if (failure === undefined) {
+            failure = e;
+            batch.abort();
+          } else if (batch.signal.aborted && (e as { name?: string })?.name === 'AbortError') {
+            cancelled += 1;
+          } else {
+            otherFailures += 1;
+          }
         }
       }
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
-      if (failure !== undefined) throw fromSdkError(failure, modelId, 'InvokeModel', deadline.budgetMs);
-    } finally {
-      deadline.dispose();
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
+    if (failure !== undefined) {
+      logger.warn('embedding batch failed', { calls: batches.length, otherFailures, cancelledCalls: cancelled, notStarted: batches.length - next });
+      throw fromSdkError(failure, modelId, 'InvokeModel', deadline.budgetMs);
     }
     const latencyMs = performance.now() - started;
     const embeddings = results.flatMap((r) => r.vectors);
@@ -227,6 +268,7 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
     recordError(err, modelId);
     throw err;
   } finally {
+    deadline.dispose();
     endInvocation();
   }
 }

@@ -72,6 +72,7 @@ function source(r: RetrievedReference | KnowledgeBaseRetrievalResult): Source {
 export async function handler(event: unknown, context?: ContextLike): Promise<RagAnswer | RagChunks> {
   beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
   let modelId: string | undefined;
+  const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
     const knowledgeBaseId = required('KNOWLEDGE_BASE_ID');
@@ -81,7 +82,6 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
     const numberOfResults = req.numberOfResults ?? envInt('NUMBER_OF_RESULTS', 5);
     const retrievalConfiguration = { vectorSearchConfiguration: { numberOfResults } };
     const mode = req.mode ?? 'retrieveAndGenerate';
-    const deadline = deadlineFor(context);
     const started = performance.now();
     const target = mode === 'retrieve' ? `knowledge base ${knowledgeBaseId}` : `${modelId} with knowledge base ${knowledgeBaseId}`;
     try {
@@ -119,14 +119,13 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
       };
     } catch (e) {
       throw fromSdkError(e, modelId, mode === 'retrieve' ? `Retrieve (${target})` : `RetrieveAndGenerate (${target})`, deadline.budgetMs);
-    } finally {
-      deadline.dispose();
     }
   } catch (e) {
     const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
     recordError(err, modelId);
     throw err;
   } finally {
+    deadline.dispose();
     endInvocation();
   }
 }

@@ -14,7 +14,12 @@ export class InvokerError extends Error {
 
   constructor(code: string, statusCode: number, message: string,
     details: { field?: string; modelId?: string; attempts?: number; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // The Lambda Node.js runtime reports only errorType (the name), errorMessage and the stack of a thrown error, so
+    // the message itself must carry the field and the model ID: a direct invoker never sees `field`/`modelId`.
+    let text = message;
+    if (details.field !== undefined && !text.includes(details.field)) text += ` (field "${details.field}")`;
+    if (details.modelId !== undefined && !text.includes(details.modelId)) text += ` (model ${details.modelId})`;
+    super(text, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = code;
     this.code = code;
     this.statusCode = statusCode;
@@ -33,6 +38,13 @@ export class InvokerError extends Error {
       ...(this.attempts !== undefined ? { attempts: this.attempts } : {}),
     };
   }
+}
+
+/** The configuration read (SSM) did not finish before the deadline; names the parameter and what to check. */
+export function configTimeout(budgetMs: number | undefined): InvokerError {
+  const name = process.env.MODEL_CONFIG_PARAMETER || '(MODEL_CONFIG_PARAMETER not set)';
+  return new InvokerError('Timeout', 504,
+    `Reading the model configuration from SSM parameter ${name} did not finish within the function's remaining time${budgetMs !== undefined ? ` (${budgetMs} ms)` : ''}. Check that the function can reach the SSM endpoint (in a VPC: an SSM interface endpoint or a NAT gateway), or raise the function timeout.`);
 }
 
 interface SdkLikeError {
@@ -86,6 +98,12 @@ export function fromSdkError(error: unknown, modelId: string, operation: string,
     case 'TimeoutError':
       return new InvokerError('Timeout', 504, `Bedrock ${operation} for model ${modelId} timed out${tries}${detail}.`, details);
     default:
+      if (name === 'SyntaxError' || (error !== null && typeof error === 'object' && '$responseBodyText' in error)) {
+        // The SDK's deserializer failed on the reply (it keeps the body text as $responseBodyText): not JSON, truncated.
+        const firstLine = (e.message ?? '').split('\n')[0];
+        return new InvokerError('MalformedModelResponse', 502,
+          `Model ${modelId} returned a ${operation} response that could not be parsed${firstLine ? ` (${firstLine})` : ''}.`, details);
+      }
       if (status !== undefined && status >= 500) {
         return new InvokerError('UpstreamError', 502, `Bedrock failed ${operation} for model ${modelId}${tries} (${name} ${status})${detail}.`, details);
       }

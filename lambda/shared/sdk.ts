@@ -23,18 +23,35 @@ export const RETRY_BASE_DELAY_MS = envInt('BEDROCK_RETRY_BASE_DELAY_MS', 250);
 export const RETRY_MAX_DELAY_MS = envInt('BEDROCK_RETRY_MAX_DELAY_MS', 8000);
 /** Time kept back from the function's remaining time to report an error and flush metrics. Env `DEADLINE_MARGIN_MS`, default 500. */
 export const DEADLINE_MARGIN_MS = envInt('DEADLINE_MARGIN_MS', 500);
+/**
+ * Least time a retried attempt is given: a retry is made only if its backoff sleep plus this much still ends before
+ * the deadline. Env `BEDROCK_RETRY_MIN_ATTEMPT_MS`, default 500.
+ */
+export const RETRY_MIN_ATTEMPT_MS = envInt('BEDROCK_RETRY_MIN_ATTEMPT_MS', 500);
 
 let currentDeadline = Number.POSITIVE_INFINITY;
 
+/** Thrown by backoffDelay to stop the SDK's retries: the SDK then rethrows the last error with its attempt count. */
+export class NoTimeToRetry extends Error {
+  constructor(delayMs: number, leftMs: number) {
+    super(`no time for another attempt: backoff ${delayMs} ms + ${RETRY_MIN_ATTEMPT_MS} ms for the attempt, ${leftMs} ms left`);
+    this.name = 'NoTimeToRetry';
+  }
+}
+
 /**
- * Exponential backoff with full jitter, never sleeping past the current invocation's deadline (the AbortSignal
- * would cut the sleep short anyway; this keeps the last attempt from being wasted on a sleep).
+ * Exponential backoff with full jitter (the SDK's `computeNextBackoffDelay`). When the sleep plus
+ * RETRY_MIN_ATTEMPT_MS would not end before the current invocation's deadline, there is no time for another attempt:
+ * it throws, which makes the SDK's retry middleware stop and rethrow the last retryable error (ThrottlingException,
+ * 5xx, ...) with `$metadata.attempts`, so the caller reports Throttled/UpstreamError with the attempt count. Sleeping
+ * into the deadline instead would let the AbortSignal fire first and turn persistent throttling into a Timeout.
  */
 export function backoffDelay(attempt: number): number {
   const ceiling = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1));
-  const jittered = Math.floor(Math.random() * ceiling);
+  const delay = Math.floor(Math.random() * ceiling);
   const left = currentDeadline - Date.now();
-  return Math.max(0, Math.min(jittered, left));
+  if (delay + RETRY_MIN_ATTEMPT_MS > left) throw new NoTimeToRetry(delay, Math.max(0, Math.round(left)));
+  return delay;
 }
 
 /** Client options for every AWS SDK client the handlers create. */
@@ -58,7 +75,10 @@ export interface Deadline {
   dispose(): void;
 }
 
-/** An AbortSignal that fires DEADLINE_MARGIN_MS before the function would time out. */
+/**
+ * An AbortSignal that fires DEADLINE_MARGIN_MS before the function would time out. Create it first thing in an
+ * invocation: it bounds the configuration read and the model call together.
+ */
 export function deadlineFor(context: ContextLike | undefined): Deadline {
   const remaining = context?.getRemainingTimeInMillis?.();
   if (remaining === undefined || !Number.isFinite(remaining)) {
@@ -75,4 +95,24 @@ export function deadlineFor(context: ContextLike | undefined): Deadline {
     budgetMs,
     dispose: () => { clearTimeout(timer); currentDeadline = Number.POSITIVE_INFINITY; },
   };
+}
+
+/**
+ * Awaits `work`, but no longer than the deadline: when the deadline's signal fires first, rejects with
+ * `onTimeout()` (the work itself is left to settle in the background; its result is ignored).
+ */
+export async function withinDeadline<T>(work: Promise<T>, deadline: Deadline, onTimeout: () => Error): Promise<T> {
+  const signal = deadline.signal;
+  if (!signal) return work;
+  if (signal.aborted) throw onTimeout();
+  let onAbort: () => void = () => undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    onAbort = () => reject(onTimeout());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -9,10 +9,10 @@ import {
   type ConverseCommandInput, type InferenceConfiguration, type Message, type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
-import { InvokerError, fromSdkError } from '../shared/errors';
+import { InvokerError, configTimeout, fromSdkError } from '../shared/errors';
 import { getModelConfig, type RuntimeModelConfig } from '../shared/model-config';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
+import { clientOptions, deadlineFor, withinDeadline, type ContextLike, type Deadline } from '../shared/sdk';
 import { maxBytesPerToken, minimumTokens } from '../shared/token-estimate';
 import { parseInput } from '../shared/validation';
 
@@ -110,36 +110,46 @@ function usageOf(u: TokenUsage | undefined): TextResponse['usage'] {
   return u ? { inputTokens: u.inputTokens, outputTokens: u.outputTokens, totalTokens: u.totalTokens } : undefined;
 }
 
+/** The run-time configuration, read within the invocation's deadline (an SSM endpoint that never answers fails in time). */
+function readConfig(deadline: Deadline): Promise<RuntimeModelConfig> {
+  return withinDeadline(getModelConfig(), deadline, () => configTimeout(deadline.budgetMs));
+}
+
 /** Direct invocation: `{ prompt | messages, system?, inferenceConfig?, correlationId? }` → TextResponse. */
 export async function handler(event: unknown, context?: ContextLike): Promise<TextResponse> {
   beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
   let modelId: string | undefined;
+  const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
-    const config = await getModelConfig();
+    const config = await readConfig(deadline);
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const input = buildConverseInput(req, config);
-    const deadline = deadlineFor(context);
     const started = performance.now();
     try {
       const out = await client.send(new ConverseCommand(input), { abortSignal: deadline.signal });
       const latencyMs = performance.now() - started;
-      const text = (out.output?.message?.content ?? []).map((b) => b.text ?? '').join('');
+      const message = out.output?.message;
+      if (!message) {
+        throw new InvokerError('MalformedModelResponse', 502,
+          `Model ${modelId} returned a Converse response without output.message (stopReason ${JSON.stringify(out.stopReason ?? null)}), so there is no answer to return.`,
+          { modelId });
+      }
+      const text = (message.content ?? []).map((b) => b.text ?? '').join('');
       const usage = usageOf(out.usage);
       const estimatedCostUsd = recordCall({ modelId, latencyMs, inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, price: config.price });
       logger.info('converse ok', { stopReason: out.stopReason, usage, latencyMs: Math.round(latencyMs), attempts: out.$metadata.attempts });
       return { modelId, text, stopReason: out.stopReason, usage, latencyMs: Math.round(latencyMs), ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}) };
     } catch (e) {
       throw fromSdkError(e, modelId, 'Converse', deadline.budgetMs);
-    } finally {
-      deadline.dispose();
     }
   } catch (e) {
     const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
     recordError(err, modelId);
     throw err;
   } finally {
+    deadline.dispose();
     endInvocation();
   }
 }
@@ -196,6 +206,7 @@ export async function streamConverse(event: UrlEvent, responseStream: ResponseSt
   beginInvocation(context, correlationId);
   let modelId: string | undefined;
   let out: ResponseStreamLike | undefined;
+  const deadline = deadlineFor(context);
   try {
     if (event.requestContext?.http?.method && event.requestContext.http.method !== 'POST') {
       throw new InvokerError('MethodNotAllowed', 405, `Use POST with a JSON body; got ${event.requestContext.http.method}.`);
@@ -208,21 +219,30 @@ export async function streamConverse(event: UrlEvent, responseStream: ResponseSt
       throw new InvokerError('InvalidRequest', 400, `Invalid request: the body must be a JSON object (${(e as Error).message}).`, { field: '(body)' });
     }
     const req = parseInput(requestSchema, body);
-    const config = await getModelConfig();
+    const config = await readConfig(deadline);
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const input = buildConverseInput(req, config);
-    const deadline = deadlineFor(context);
     const started = performance.now();
     try {
       const res = await client.send(new ConverseStreamCommand(input), { abortSignal: deadline.signal });
       out = lambda.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { 'content-type': 'application/x-ndjson' } });
       let stopReason: string | undefined;
       let usage: TextResponse['usage'];
+      let sawStop = false;
+      let sawMetadata = false;
       for await (const ev of res.stream ?? []) {
         if (ev.contentBlockDelta?.delta?.text !== undefined) out.write(line({ type: 'text', text: ev.contentBlockDelta.delta.text }));
-        else if (ev.messageStop) stopReason = ev.messageStop.stopReason;
-        else if (ev.metadata) usage = usageOf(ev.metadata.usage);
+        else if (ev.messageStop) { sawStop = true; stopReason = ev.messageStop.stopReason; }
+        else if (ev.metadata) { sawMetadata = true; usage = usageOf(ev.metadata.usage); }
+      }
+      if (!sawStop || !sawMetadata) {
+        // ConverseStream ends every answer with messageStop (stop reason) and then metadata (usage); a stream that
+        // ends without them was cut off, and reporting `done` would present a truncated answer as complete.
+        const missing = [!sawStop ? 'messageStop' : '', !sawMetadata ? 'metadata' : ''].filter(Boolean).join(' and ');
+        throw new InvokerError('MalformedModelResponse', 502,
+          `Model ${modelId} ended the ConverseStream response without its ${missing} event${missing.includes(' and ') ? 's' : ''}: the answer may be truncated.`,
+          { modelId });
       }
       const latencyMs = performance.now() - started;
       const estimatedCostUsd = recordCall({ modelId, latencyMs, inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, price: config.price });
@@ -230,8 +250,6 @@ export async function streamConverse(event: UrlEvent, responseStream: ResponseSt
       out.write(line({ type: 'done', modelId, stopReason, usage, latencyMs: Math.round(latencyMs), ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}) }));
     } catch (e) {
       throw fromSdkError(e, modelId, 'ConverseStream', deadline.budgetMs);
-    } finally {
-      deadline.dispose();
     }
   } catch (e) {
     const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
@@ -243,6 +261,7 @@ export async function streamConverse(event: UrlEvent, responseStream: ResponseSt
       out.write(JSON.stringify({ error: err.toJSON() }));
     }
   } finally {
+    deadline.dispose();
     endInvocation();
   }
   await finish(out ?? responseStream);

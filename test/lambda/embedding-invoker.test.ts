@@ -1,6 +1,9 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BedrockModel } from '../../lib/models/bedrock-model';
 import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler';
 import { StdoutCapture } from '../utils/emf';
-import { FakeBedrockRuntime, fakeTokens, fakeVector } from '../utils/fake-bedrock-runtime';
+import { FakeBedrockRuntime, fakeTokens, fakeVector, invokeReply } from '../utils/fake-bedrock-runtime';
 import { lambdaContext } from '../utils/lambda-context';
 import { COHERE_V3_CONFIG, TITAN_V2_CONFIG } from './fixtures';
 
@@ -84,9 +87,19 @@ describe('Titan Text Embeddings V2', () => {
 
   test('a text above 50,000 characters is rejected before calling', async () => {
     await expect(h.mod.handler({ texts: ['ok', 'x'.repeat(50_001)] }, lambdaContext())).rejects.toMatchObject({
-      name: 'InputTooLong', field: 'texts[1]', message: expect.stringMatching(/50001 characters; model amazon\.titan-embed-text-v2:0 takes at most 50000/),
+      name: 'InputTooLong', field: 'texts[1]', message: expect.stringMatching(/field "texts\[1\]" has 50001 characters; model amazon\.titan-embed-text-v2:0 takes at most 50000/),
     });
     expect(fake.calls('invoke')).toHaveLength(0);
+  });
+
+  test('the limit counts characters (code points), not UTF-16 units: 50,000 emoji pass, 50,001 do not', async () => {
+    const emoji = '\u{1F600}'; // one character, two UTF-16 units
+    await expect(h.mod.handler({ texts: [emoji.repeat(50_000)] }, lambdaContext())).resolves.toMatchObject({ dimensions: 1024 });
+    expect(fake.calls('invoke')).toHaveLength(1);
+    await expect(h.mod.handler({ texts: [emoji.repeat(50_001)] }, lambdaContext())).rejects.toMatchObject({
+      name: 'InputTooLong', message: expect.stringMatching(/has 50001 characters/),
+    });
+    expect(fake.calls('invoke')).toHaveLength(1);
   });
 
   test('throttling on one call is retried by the SDK; the batch succeeds', async () => {
@@ -103,12 +116,27 @@ describe('Titan Text Embeddings V2', () => {
     });
   });
 
-  test('access denied on one call fails the batch and stops scheduling more calls', async () => {
+  test('access denied on one call fails the batch at once: the calls in flight are cancelled, no more are scheduled', async () => {
+    // Every other call takes 1.5 s; concurrency is 3, so two are in flight when the first one fails.
+    fake.setDefault('invoke', (req) => ({ ...(invokeReply(req) as { kind: 'json'; body: unknown }), delayMs: 1500 }));
     fake.enqueue('invoke', { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'no' });
     const texts = Array.from({ length: 20 }, (_, i) => `t${i}`);
-    await expect(h.mod.handler({ texts }, lambdaContext())).rejects.toMatchObject({ name: 'ModelAccessDenied', modelId: 'amazon.titan-embed-text-v2:0' });
-    expect(fake.calls('invoke').length).toBeLessThan(20);
-    expect(metric('Errors')).toBe(1);
+    const started = Date.now();
+    try {
+      await expect(h.mod.handler({ texts }, lambdaContext())).rejects.toMatchObject({
+        name: 'ModelAccessDenied', modelId: 'amazon.titan-embed-text-v2:0', message: expect.stringMatching(/model amazon\.titan-embed-text-v2:0: no/),
+      });
+      expect(Date.now() - started).toBeLessThan(1000); // did not wait for the slow calls
+      expect(metric('Errors')).toBe(1);
+      expect(out.logs().find((l) => l.message === 'embedding batch failed')).toMatchObject({ calls: 20, otherFailures: 0, cancelledCalls: 2, notStarted: 17 });
+    } finally {
+      // The cancelled requests may still reach the fake after the handler returned: let them land here, not in the
+      // next test's queue.
+      const until = Date.now() + 500;
+      while (fake.calls('invoke').length < 3 && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+      fake.setDefault('invoke', invokeReply);
+    }
+    expect(fake.calls('invoke').length).toBeLessThanOrEqual(3); // nothing scheduled after the failure
   });
 
   test('persistent 5xx fails after the configured attempts, naming the model', async () => {
@@ -123,10 +151,12 @@ describe('Titan Text Embeddings V2', () => {
     await expect(h.mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({ name: 'Timeout', modelId: 'amazon.titan-embed-text-v2:0' });
   });
 
-  test('input validation names the field', async () => {
-    await expect(h.mod.handler({ texts: [] }, lambdaContext())).rejects.toMatchObject({ field: 'texts', message: expect.stringMatching(/at least 1 item/) });
-    await expect(h.mod.handler({ texts: ['a', ''] }, lambdaContext())).rejects.toMatchObject({ field: 'texts[1]' });
-    await expect(h.mod.handler({ texts: ['a'], inputType: 'search_query' }, lambdaContext())).rejects.toMatchObject({ field: 'inputType', message: expect.stringMatching(/only Cohere Embed/) });
+  test('input validation names the field in the message (the runtime reports only errorType and errorMessage)', async () => {
+    await expect(h.mod.handler({ texts: [] }, lambdaContext())).rejects.toMatchObject({ field: 'texts', message: expect.stringMatching(/field "texts" must have at least 1 item/) });
+    await expect(h.mod.handler({ texts: ['a', ''] }, lambdaContext())).rejects.toMatchObject({ field: 'texts[1]', message: expect.stringMatching(/field "texts\[1\]" must have at least 1 character/) });
+    await expect(h.mod.handler({ texts: ['a'], inputType: 'search_query' }, lambdaContext())).rejects.toMatchObject({
+      field: 'inputType', message: expect.stringMatching(/field "inputType" is not accepted by model amazon\.titan-embed-text-v2:0; only Cohere Embed/),
+    });
   });
 });
 
@@ -141,17 +171,23 @@ describe('Titan V2 with construct defaults in the environment', () => {
 describe('Cohere Embed v3', () => {
   const h = useHandler(COHERE_V3_CONFIG);
 
-  test('batches texts 96 per call with input_type and an explicit truncate; no token metrics (not in the body)', async () => {
+  test('the fixture carries the catalog price of cohere.embed-english-v3', () => {
+    expect(COHERE_V3_CONFIG.price).toEqual(BedrockModel.of('cohere.embed-english-v3').runtimeConfig().price);
+  });
+
+  test('batches texts 96 per call, each body exactly { texts, input_type, truncate }; no token or cost metrics although priced', async () => {
     const texts = Array.from({ length: 200 }, (_, i) => `document number ${i}`);
     const res = await h.mod.handler({ texts, inputType: 'search_query' }, lambdaContext());
-    const calls = fake.calls('invoke');
-    expect(calls.map((c) => c.body.texts.length).sort((a, b) => b - a)).toEqual([96, 96, 8]);
-    expect(calls[0].body).toMatchObject({ input_type: 'search_query', truncate: 'END' });
-    expect(calls[0].body).not.toHaveProperty('dimensions');
+    const bodies = fake.calls('invoke').map((c) => c.body).sort((a, b) => texts.indexOf(a.texts[0]) - texts.indexOf(b.texts[0]));
+    expect(bodies).toEqual([0, 96, 192].map((from) => ({ texts: texts.slice(from, from + 96), input_type: 'search_query', truncate: 'END' })));
     expect(res.embeddings).toEqual(texts.map((t) => fakeVector(`search_query:${t}`, 1024)));
+    // No Cohere response carries a token count (body or documented header), so neither tokens nor a cost are
+    // emitted, even though the configuration has a USD price.
     expect(res.inputTokens).toBeUndefined();
+    expect(res.estimatedCostUsd).toBeUndefined();
     expect(out.metricNames()).toEqual(expect.arrayContaining(['Latency']));
     expect(out.metricNames()).not.toContain('InputTokens');
+    expect(out.metricNames()).not.toContain('EstimatedCostUSD');
   });
 
   test('parses the by-type response form too', async () => {
@@ -180,4 +216,33 @@ describe('a text-generation model', () => {
   test('is refused with the supported list', async () => {
   await expect(h.mod.handler({ texts: ['a'] }, lambdaContext())).rejects.toMatchObject({ name: 'UnsupportedModel', message: expect.stringMatching(/anthropic\.claude-3-haiku.*Titan Text Embeddings V1\/V2, Cohere Embed v3\/v4/) });
 });
+});
+
+describe('model configuration from an SSM endpoint that never answers', () => {
+  let hung: http.Server;
+  const sockets = new Set<import('node:net').Socket>();
+  let r: () => void;
+  let mod: any;
+  beforeAll(async () => {
+    hung = http.createServer(() => undefined);
+    hung.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    await new Promise<void>((res) => hung.listen(0, '127.0.0.1', res));
+    r = setEnv({ MODEL_CONFIG: undefined, MODEL_CONFIG_PARAMETER: '/bedrock/models/embed/config', AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(hung.address() as AddressInfo).port}` });
+    mod = loadBundledHandler('embedding-invoker');
+  });
+  afterAll(async () => {
+    r();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((res) => hung.close(() => res()));
+  });
+
+  test('fails within the deadline with a Timeout naming the parameter', async () => {
+    const started = Date.now();
+    await expect(mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1000 }))).rejects.toMatchObject({
+      name: 'Timeout', message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/embed\/config did not finish/),
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(metric('Errors')).toBe(1);
+    expect(fake.calls('invoke')).toHaveLength(0);
+  });
 });

@@ -33,6 +33,8 @@ export const COHERE_V3_CONFIG = {
   contextWindow: 512,
   maxOutputTokens: null,
   embedding: { dimensions: [1024], default: 1024 },
-  price: null,
+  // The catalog's price (BedrockModel.of('cohere.embed-english-v3').runtimeConfig(), lib/catalog/data): the handler
+  // still emits no cost for Cohere, because no Cohere response carries a token count (see embedding-invoker/index.ts).
+  price: { inputPer1M: 0.1, outputPer1M: null, currency: 'USD', rateBasis: 'Standard on-demand', asOf: '2026-10-05', approximate: false, source: ['sourceCatalog:AWS_TK_PRICING'] },
   catalogGeneratedAt: '2026-11-25',
 };

@@ -80,13 +80,16 @@ test('access denied and not found are not retried', async () => {
   fake.enqueue('retrieve', { kind: 'error', status: 403, errorType: 'AccessDeniedException', message: 'no bedrock:Retrieve' });
   await expect(mod.handler({ query: 'q', mode: 'retrieve' }, lambdaContext())).rejects.toMatchObject({ name: 'ModelAccessDenied', message: expect.stringMatching(/knowledge base KB12345678.*no bedrock:Retrieve/) });
   fake.enqueue('retrieve', { kind: 'error', status: 404, errorType: 'ResourceNotFoundException', message: 'kb gone' });
-  await expect(mod.handler({ query: 'q', mode: 'retrieve' }, lambdaContext())).rejects.toMatchObject({ name: 'ModelNotFound' });
+  await expect(mod.handler({ query: 'q', mode: 'retrieve' }, lambdaContext())).rejects.toMatchObject({ name: 'ModelNotFound', message: expect.stringMatching(/knowledge base KB12345678.*kb gone/) });
   expect(fake.calls('retrieve')).toHaveLength(2);
 });
 
 test('a malformed body and a missing answer are reported', async () => {
   fake.enqueue('retrieve-and-generate', { kind: 'raw', body: 'not json at all' });
-  await expect(mod.handler({ query: 'q' }, lambdaContext())).rejects.toMatchObject({ modelId: MODEL_ID });
+  await expect(mod.handler({ query: 'q' }, lambdaContext())).rejects.toMatchObject({
+    name: 'MalformedModelResponse', modelId: MODEL_ID,
+    message: expect.stringMatching(/^Model us\.anthropic\.claude-haiku-4-5-20251001-v1:0 returned a RetrieveAndGenerate \(.* with knowledge base KB12345678\) response that could not be parsed/),
+  });
   fake.enqueue('retrieve-and-generate', { kind: 'json', body: { sessionId: 's', citations: [] } });
   await expect(mod.handler({ query: 'q' }, lambdaContext())).rejects.toMatchObject({ name: 'MalformedModelResponse', message: expect.stringMatching(/returned no output text/) });
 });
@@ -101,7 +104,7 @@ test.each([
   [{ query: '' }, 'query'],
   [{ query: 'q', mode: 'generate' }, 'mode'],
   [{ query: 'q', numberOfResults: 0 }, 'numberOfResults'],
-])('invalid input %j names %s', async (event, field) => {
-  await expect(mod.handler(event, lambdaContext())).rejects.toMatchObject({ name: 'InvalidRequest', field });
+])('invalid input %j names %s in the error message', async (event, field) => {
+  await expect(mod.handler(event, lambdaContext())).rejects.toMatchObject({ name: 'InvalidRequest', field, message: expect.stringContaining(`field "${field}"`) });
   expect(fake.requests).toHaveLength(0);
 });

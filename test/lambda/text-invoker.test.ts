@@ -1,6 +1,8 @@
-import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadBundledHandler, fakeAwsEnv, outerRealm, setEnv } from '../utils/bundled-handler';
 import { StdoutCapture } from '../utils/emf';
-import { FakeBedrockRuntime, exceptionFrame, eventFrame, fakeAnswer } from '../utils/fake-bedrock-runtime';
+import { FakeBedrockRuntime, converseStreamReply, exceptionFrame, eventFrame, fakeAnswer } from '../utils/fake-bedrock-runtime';
 import { lambdaContext } from '../utils/lambda-context';
 import { StreamCapture, installStreamingShim, removeStreamingShim } from '../utils/lambda-streaming';
 import { HAIKU_CONFIG } from './fixtures';
@@ -94,11 +96,12 @@ describe('text-invoker handler (Converse)', () => {
     expect(fake.calls('converse')).toHaveLength(2);
   });
 
-  test('retries stop at the deadline: persistent throttling with little time left ends as Timeout or Throttled, never past the budget', async () => {
+  test('persistent throttling with time to spare ends as Throttled after the configured attempts (not a Timeout)', async () => {
     for (let i = 0; i < 3; i++) fake.enqueue('converse', { kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'slow down' });
-    const started = Date.now();
-    await expect(mod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 800 }))).rejects.toMatchObject({ name: expect.stringMatching(/^(Timeout|Throttled)$/), modelId });
-    expect(Date.now() - started).toBeLessThan(800);
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'Throttled', modelId, attempts: 3, message: expect.stringMatching(/Bedrock throttled Converse for model us\.anthropic.* after 3 attempts: slow down/),
+    });
+    expect(fake.calls('converse')).toHaveLength(3);
   });
 
   test('persistent 5xx fails after the configured attempts with the model ID, and counts an error', async () => {
@@ -127,14 +130,29 @@ describe('text-invoker handler (Converse)', () => {
     expect(fake.calls('converse')).toHaveLength(1);
   });
 
-  test('not found names the model', async () => {
+  test('not found names the model in the error message (all a direct invoker gets: errorType + errorMessage)', async () => {
     fake.enqueue('converse', { kind: 'error', status: 404, errorType: 'ResourceNotFoundException', message: 'Model not found' });
-    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({ name: 'ModelNotFound', modelId });
+    const e = await mod.handler({ prompt: 'x' }, lambdaContext()).catch((x: Error) => x);
+    expect(e).toMatchObject({ name: 'ModelNotFound', modelId });
+    expect(e.message).toContain(modelId);
   });
 
-  test('a malformed response body is reported, not swallowed', async () => {
+  test('a malformed response body is a MalformedModelResponse naming the model', async () => {
     fake.enqueue('converse', { kind: 'raw', status: 200, body: '{"output": {"message": ' });
-    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({ modelId, message: expect.stringMatching(/Converse for model us\.anthropic/) });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'MalformedModelResponse', modelId, message: expect.stringMatching(/^Model us\.anthropic\.claude-haiku-4-5-20251001-v1:0 returned a Converse response that could not be parsed/),
+    });
+    expect(metric('Errors')).toBe(1);
+  });
+
+  test('a 200 reply without output.message is a MalformedModelResponse, not an empty success', async () => {
+    fake.enqueue('converse', { kind: 'json', body: { stopReason: 'end_turn' } });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'MalformedModelResponse', modelId,
+      message: expect.stringMatching(/^Model us\.anthropic\.claude-haiku-4-5-20251001-v1:0 returned a Converse response without output\.message \(stopReason "end_turn"\)/),
+    });
+    expect(metric('Errors')).toBe(1);
+    expect(out.metricNames()).not.toContain('OutputTokens');
   });
 
   test('a hanging model is cut off at the function deadline', async () => {
@@ -155,8 +173,77 @@ describe('text-invoker handler (Converse)', () => {
     [{ prompt: 'a', extra: 1 }, '(event)', /unknown field\(s\) extra/],
     [{ prompt: 'a', inferenceConfig: { maxTokens: 64001 } }, 'inferenceConfig.maxTokens', /64001, above the maximum output tokens of model us\.anthropic.* \(64000\)/],
   ])('invalid input %j is rejected naming field %s before calling Bedrock', async (event, field, message) => {
-    await expect(mod.handler(event, lambdaContext())).rejects.toMatchObject({ name: 'InvalidRequest', field, message: expect.stringMatching(message) });
+    const e = await mod.handler(event, lambdaContext()).catch((x: Error) => x);
+    expect(e).toMatchObject({ name: 'InvalidRequest', field, message: expect.stringMatching(message) });
+    expect(e.message).toContain(`"${field}"`); // the runtime serialises only errorType/errorMessage
     expect(fake.calls('converse')).toHaveLength(0);
+  });
+});
+
+describe('retries and the deadline (backoff 2 s, 1 s left)', () => {
+  let restoreSlow: () => void;
+  let slow: any;
+  let realRandom: () => number;
+  beforeAll(() => {
+    restoreSlow = setEnv({ BEDROCK_RETRY_BASE_DELAY_MS: '2000', BEDROCK_MAX_ATTEMPTS: '4' });
+    slow = loadBundledHandler('text-invoker');
+    // Full jitter draws the sleep from [0, 2000) ms; pin it near the top so the outcome does not depend on chance.
+    realRandom = outerRealm().Math.random;
+    outerRealm().Math.random = () => 0.99;
+  });
+  afterAll(() => { outerRealm().Math.random = realRandom; restoreSlow(); });
+
+  test('persistent throttling with no time for another attempt surfaces the ThrottlingException and its attempt count, not a Timeout', async () => {
+    for (let i = 0; i < 4; i++) fake.enqueue('converse', { kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'slow down' });
+    const started = Date.now();
+    // 1,500 ms left - 500 ms margin = 1,000 ms budget; the first backoff would sleep 1,980 ms.
+    await expect(slow.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1500 }))).rejects.toMatchObject({
+      name: 'Throttled', modelId, attempts: 1, message: expect.stringMatching(/^Bedrock throttled Converse for model us\.anthropic.*: slow down/),
+    });
+    expect(Date.now() - started).toBeLessThan(500); // it did not sleep towards the deadline
+    expect(fake.calls('converse')).toHaveLength(1);
+    expect(metric('Errors')).toBe(1);
+  });
+});
+
+describe('model configuration from an SSM endpoint that never answers', () => {
+  let hung: http.Server;
+  const sockets = new Set<import('node:net').Socket>();
+  let restoreSsm: () => void;
+  let ssmMod: any;
+  beforeAll(async () => {
+    hung = http.createServer(() => undefined); // accepts the request, never responds
+    hung.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    restoreSsm = setEnv({
+      MODEL_CONFIG: undefined,
+      MODEL_CONFIG_PARAMETER: '/bedrock/models/chat/config',
+      AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+    });
+    ssmMod = loadBundledHandler('text-invoker');
+  });
+  afterAll(async () => {
+    restoreSsm();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => hung.close(() => r()));
+  });
+
+  test('the read is bounded by the deadline: a Timeout naming the parameter, an Errors metric, no Bedrock call', async () => {
+    const started = Date.now();
+    await expect(ssmMod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({
+      name: 'Timeout',
+      message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/chat\/config did not finish within the function's remaining time \(\d+ ms\)/),
+    });
+    expect(Date.now() - started).toBeLessThan(1200);
+    expect(metric('Errors')).toBe(1);
+    expect(fake.calls('converse')).toHaveLength(0);
+  });
+
+  test('the streaming handler answers 504 with the structured error instead of hanging', async () => {
+    const stream = new StreamCapture();
+    await ssmMod.streamHandler({ body: JSON.stringify({ prompt: 'x' }), requestContext: { http: { method: 'POST' } } }, stream, lambdaContext({ remainingMs: 1000 }));
+    expect(stream.statusCode).toBe(504);
+    expect(JSON.parse(stream.bodyText).error).toMatchObject({ code: 'Timeout', message: expect.stringMatching(/SSM parameter \/bedrock\/models\/chat\/config/) });
   });
 });
 
@@ -191,8 +278,13 @@ describe('text-invoker streamHandler (Function URL, ConverseStream)', () => {
   }
 
   test('streams NDJSON text deltas then a done record with usage, cost and metrics', async () => {
+    fake.setDefault('converse-stream', (r) => converseStreamReply(r, 40)); // 40 ms between event-stream frames
     const stream = new StreamCapture();
-    await mod.streamHandler(urlEvent({ prompt: 'stream these words' }), stream, lambdaContext());
+    try {
+      await mod.streamHandler(urlEvent({ prompt: 'stream these words' }), stream, lambdaContext());
+    } finally {
+      fake.setDefault('converse-stream', (r) => converseStreamReply(r));
+    }
     const [call] = fake.calls('converse-stream');
     expect(call.params.modelId).toBe(modelId);
     const expected = fakeAnswer(call.body);
@@ -206,6 +298,39 @@ describe('text-invoker streamHandler (Function URL, ConverseStream)', () => {
     expect(done.estimatedCostUsd).toBeCloseTo((expected.inputTokens * 1.1 + expected.outputTokens * 5.5) / 1e6, 12);
     expect(metric('OutputTokens')).toBe(expected.outputTokens);
     expect(out.logs().find((l) => l.message === 'converse stream ok')).toMatchObject({ correlation_id: 'corr-1' });
+    // Delivered as it arrives: one write per delta, the first well before the done record (4 more frames of 40 ms
+    // follow it), so a handler that buffered the answer and wrote it at the end would fail here.
+    const timed = stream.timedLines;
+    const texts = timed.filter((t) => t.line.type === 'text');
+    expect(texts.map((t) => t.line.text)).toEqual(lines.filter((l) => l.type === 'text').map((l) => l.text));
+    expect(new Set(timed.map((t) => t.at)).size).toBe(timed.length);
+    expect(timed[timed.length - 1].at - texts[0].at).toBeGreaterThanOrEqual(100);
+  });
+
+  test('a stream that ends without messageStop and metadata ends with a MalformedModelResponse error record, not done', async () => {
+    fake.enqueue('converse-stream', {
+      kind: 'chunks', contentType: 'application/vnd.amazon.eventstream',
+      chunks: [eventFrame('messageStart', { role: 'assistant' }), eventFrame('contentBlockDelta', { delta: { text: 'cut' }, contentBlockIndex: 0 })],
+    });
+    const stream = new StreamCapture();
+    await mod.streamHandler(urlEvent({ prompt: 'x' }), stream, lambdaContext());
+    const lines = stream.lines;
+    expect(lines[0]).toEqual({ type: 'text', text: 'cut' });
+    expect(lines.some((l) => l.type === 'done')).toBe(false);
+    expect(lines[lines.length - 1]).toMatchObject({
+      type: 'error', error: { code: 'MalformedModelResponse', modelId, message: expect.stringMatching(/without its messageStop and metadata events/) },
+    });
+    expect(metric('Errors')).toBe(1);
+  });
+
+  test('a stream with messageStop but no metadata (usage) is reported too', async () => {
+    fake.enqueue('converse-stream', {
+      kind: 'chunks', contentType: 'application/vnd.amazon.eventstream',
+      chunks: [eventFrame('contentBlockDelta', { delta: { text: 'a' }, contentBlockIndex: 0 }), eventFrame('messageStop', { stopReason: 'end_turn' })],
+    });
+    const stream = new StreamCapture();
+    await mod.streamHandler(urlEvent({ prompt: 'x' }), stream, lambdaContext());
+    expect(stream.lines[stream.lines.length - 1]).toMatchObject({ type: 'error', error: { code: 'MalformedModelResponse', message: expect.stringMatching(/without its metadata event:/) } });
   });
 
   test('accepts a base64 body', async () => {

@@ -1,6 +1,6 @@
 /**
- * Captures what a handler writes to stdout (Powertools logger and EMF metrics go there through their own
- * `Console` on process.stdout) and parses CloudWatch embedded-metric-format records.
+ * Captures what a handler writes to stdout and stderr (EMF metrics and info/debug logs go to stdout; Powertools'
+ * Console writes WARN and ERROR log lines to stderr) and parses CloudWatch embedded-metric-format records.
  */
 export interface EmfRecord {
   readonly _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
@@ -9,27 +9,29 @@ export interface EmfRecord {
 
 import * as vm from 'node:vm';
 
-/** Patches the outer realm's process.stdout (bundled handlers are loaded there, see bundled-handler.ts). */
+/** Patches the outer realm's process.stdout and stderr (bundled handlers are loaded there, see bundled-handler.ts). */
 export class StdoutCapture {
   private readonly lines: string[] = [];
-  private original?: typeof process.stdout.write;
-  private readonly stdout = (vm.runInThisContext('globalThis') as typeof globalThis).process.stdout;
+  private originals: [NodeJS.WriteStream, typeof process.stdout.write][] = [];
+  private readonly streams = [(vm.runInThisContext('globalThis') as typeof globalThis).process.stdout,
+    (vm.runInThisContext('globalThis') as typeof globalThis).process.stderr];
 
   start(): this {
-    const stdout = this.stdout;
-    this.original = stdout.write.bind(stdout);
-    (stdout as any).write = (chunk: any, ...rest: any[]) => {
-      this.lines.push(...String(chunk).split('\n').filter(Boolean));
-      const cb = rest.find((r) => typeof r === 'function');
-      if (cb) cb();
-      return true;
-    };
+    for (const stream of this.streams) {
+      this.originals.push([stream, stream.write.bind(stream)]);
+      (stream as any).write = (chunk: any, ...rest: any[]) => {
+        this.lines.push(...String(chunk).split('\n').filter(Boolean));
+        const cb = rest.find((r) => typeof r === 'function');
+        if (cb) cb();
+        return true;
+      };
+    }
     return this;
   }
 
   stop(): void {
-    if (this.original) (this.stdout as any).write = this.original;
-    this.original = undefined;
+    for (const [stream, write] of this.originals) (stream as any).write = write;
+    this.originals = [];
   }
 
   clear(): void { this.lines.length = 0; }

@@ -17,15 +17,30 @@ const DELIMITER = Buffer.alloc(8);
 export class StreamCapture extends Writable {
   public contentType?: string;
   private readonly chunks: Buffer[] = [];
-  /** Body chunk boundaries as written (after the prelude), for asserting incremental delivery. */
-  public readonly writes: Buffer[] = [];
+  /**
+   * Body writes (after the prelude), each with the time it reached the stream (performance.now()), for asserting
+   * incremental delivery: a handler that buffers the answer writes everything at the end.
+   */
+  public readonly writes: { at: number; chunk: Buffer }[] = [];
+  private bodyStarted = false;
 
   setContentType(ct: string): void { this.contentType = ct; }
+
+  /** Called by the shim once the prelude and its delimiter are written. */
+  startBody(): void { this.bodyStarted = true; }
 
   _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     this.chunks.push(b);
+    if (this.bodyStarted || this.contentType !== 'application/vnd.awslambda.http-integration-response') {
+      this.writes.push({ at: performance.now(), chunk: b });
+    }
     cb();
+  }
+
+  /** NDJSON records with the time of the write that carried each. */
+  get timedLines(): { at: number; line: any }[] {
+    return this.writes.flatMap((w) => w.chunk.toString('utf8').split('\n').filter(Boolean).map((l) => ({ at: w.at, line: JSON.parse(l) })));
   }
 
   private split(): { prelude?: any; body: Buffer } {
@@ -56,6 +71,7 @@ export function installStreamingShim(): void {
         stream.setContentType('application/vnd.awslambda.http-integration-response');
         stream.write(Buffer.from(JSON.stringify(prelude)));
         stream.write(DELIMITER);
+        stream.startBody();
         return stream;
       },
     },
