@@ -9,7 +9,10 @@ export interface InferenceParameters {
   readonly temperature?: number;
   /** Nucleus sampling, 0–1 in the Converse API. @default - the model's own default */
   readonly topP?: number;
-  /** Sequences that stop generation (at most 4 in Converse `InferenceConfiguration`). @default - none */
+  /**
+   * Sequences that stop generation (Converse `InferenceConfiguration.stopSequences`: at most 2500 items, each at least
+   * 1 character; a model may accept fewer). @default - none
+   */
   readonly stopSequences?: string[];
 }
 

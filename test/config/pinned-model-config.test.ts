@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import { BedrockModel } from '../../lib/models/bedrock-model';
+import { InferenceParameters } from '../../lib/models/runtime-config';
 import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -55,12 +56,55 @@ describe('PinnedModelConfig', () => {
     ['/aws/models', /reserved 'aws'/],
     ['/SSM-things', /reserved 'SSM'/],
     ['/bedrock models', /contains " "; SSM parameter names allow only/],
-    ['/a//b', /empty level/],
+    ['/a//b', /contains an empty level \('\/\/'\); remove the extra slash: '\/a\/b'/],
+    ['/', /parameterPrefix '\/' has no level, so the names would be '\/\/<role>'; give at least one level, e.g. '\/bedrock\/models'/],
+    ['//', /has no level/],
     ['/' + Array.from({ length: 14 }, (_, i) => `l${i}`).join('/'), /hierarchy levels; SSM allows at most 15/],
-    ['/' + 'x'.repeat(1010), /characters; SSM allows at most 1011/],
+    ['/' + 'x'.repeat(1010), /characters counted with its ARN prefix .*SSM allows at most 1011 including the ARN/],
   ])('throws for parameterPrefix %j', (prefix, message) => {
     const { stack } = setup();
     expect(() => new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) }, parameterPrefix: prefix })).toThrow(message);
+  });
+
+  test('counts the ARN prefix in the 1011-character limit (AWS::SSM::Parameter Name)', () => {
+    const app = new App({ context: { [NOW_CONTEXT_KEY]: '2026-11-25' } });
+    const stack = new Stack(app, 'Stack', { env: { region: 'us-east-1', account: '111122223333' } });
+    const arnPrefix = 'arn:aws:ssm:us-east-1:111122223333:parameter';
+    // '<prefix>/chat/config' is 1011 - 20 characters: fine as a bare name, over the limit with the ARN.
+    const prefix = '/' + 'x'.repeat(1011 - 20 - '/chat/config'.length - 1);
+    expect(prefix.length + '/chat/config'.length).toBeLessThan(1011);
+    const model = BedrockModel.of(HAIKU);
+    expect(() => new PinnedModelConfig(stack, 'A', { models: { chat: model }, parameterPrefix: prefix }))
+      .toThrow(`counted with its ARN prefix '${arnPrefix}' (${arnPrefix.length}); SSM allows at most 1011 including the ARN, so the name may have at most ${1011 - arnPrefix.length}`);
+    const fits = '/' + 'x'.repeat(1011 - arnPrefix.length - '/chat/config'.length - 1);
+    expect(() => new PinnedModelConfig(stack, 'B', { models: { chat: model }, parameterPrefix: fits })).not.toThrow();
+  });
+
+  test('fails synthesis when two configurations in one stack write the same parameter names', () => {
+    const { app, stack } = setup();
+    new PinnedModelConfig(stack, 'A', { models: { chat: BedrockModel.of(HAIKU) } });
+    new PinnedModelConfig(stack, 'B', { models: { chat: BedrockModel.of(HAIKU), embed: BedrockModel.of(EMBED) } });
+    expect(() => app.synth()).toThrow(/PinnedModelConfig Stack\/B writes the parameter\(s\) '\/bedrock\/models\/chat', '\/bedrock\/models\/chat\/config', which PinnedModelConfig Stack\/A in the same stack also writes.*another parameterPrefix/);
+    const other = setup();
+    new PinnedModelConfig(other.stack, 'A', { models: { chat: BedrockModel.of(HAIKU) } });
+    new PinnedModelConfig(other.stack, 'B', { models: { chat: BedrockModel.of(HAIKU) }, parameterPrefix: '/team-b/models' });
+    expect(() => other.app.synth()).not.toThrow();
+  });
+
+  test('a Token prefix (CfnParameter) works: parameter names and grant ARNs are joined, not sliced', () => {
+    const { app, stack } = setup();
+    const prefix = new CfnParameter(stack, 'Prefix', { type: 'String', default: '/bedrock/models' });
+    const config = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) }, parameterPrefix: prefix.valueAsString });
+    config.grantRead(fn(stack));
+    const imported = PinnedModelConfig.fromParameterPrefix(stack, 'Imported', prefix.valueAsString, ['chat']);
+    imported.bindToFunction(fn(stack, 'Fn2'), 'chat');
+    expect(() => app.synth()).not.toThrow();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: { 'Fn::Join': ['', [{ Ref: 'Prefix' }, '/chat/config']] } });
+    const joined = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter', { Ref: 'Prefix' }, suffix]] });
+    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Resource: [joined('/chat'), joined('/chat/config')] })] } });
+    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'ssm:GetParameter', Resource: joined('/chat/config') })]) } });
+    expect(JSON.stringify(t.toJSON())).not.toMatch(/\{Token\[/);
   });
 
   test('throws for a role name with a slash, an empty models map, and inference parameters of an unknown role', () => {
@@ -79,10 +123,22 @@ describe('PinnedModelConfig', () => {
     [{ topP: -0.1 }, /topP is -0\.1; Converse accepts 0 to 1/],
     [{ temperature: 0.5, topP: 0.9 }, /sets both temperature and topP, but .* rejects the two together with a ValidationException.*keep only one/],
     [{ stopSequences: [''] }, /stopSequences\[0\] is empty/],
+    [{ stopSequences: [7] }, /stopSequences\[0\] is 7; each stop sequence must be a string/],
+    [{ temperature: '0.5' }, /temperature is the string "0\.5"; it must be a number from 0 to 1: write 0\.5 without quotes/],
+    [{ maxTokens: '1024' }, /maxTokens is the string "1024"; it must be a number \(a whole number of at least 1\): write 1024 without quotes/],
+    [{ max_tokens: 100 }, /inferenceParameters\.chat has the unknown key 'max_tokens' \(did you mean 'maxTokens'\?\); the allowed keys are maxTokens, temperature, topP, stopSequences/],
+    [{ seed: 1 }, /unknown key 'seed'; the allowed keys are/],
   ])('fails synthesis for inference parameters %j', (params, message) => {
     const { app, stack } = setup();
-    new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) }, inferenceParameters: { chat: params } });
+    // Plain-JS callers can pass any value; the checks must name it.
+    new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) }, inferenceParameters: { chat: params as InferenceParameters } });
     expect(() => app.synth()).toThrow(message);
+  });
+
+  test('fails synthesis for inference parameters on a model whose sourced output is not text', () => {
+    const { app, stack } = setup();
+    new PinnedModelConfig(stack, 'Config', { models: { embed: BedrockModel.of(EMBED) }, inferenceParameters: { embed: { maxTokens: 100, temperature: 0.2 } } });
+    expect(() => app.synth()).toThrow(/inferenceParameters\.embed sets maxTokens, temperature, but 'amazon\.titan-embed-text-v2:0' outputs EMBEDDING, not TEXT \(catalog\): inference parameters apply to text generation/);
   });
 
   test('warns where a limit is not sourced instead of failing', () => {
@@ -99,7 +155,7 @@ describe('PinnedModelConfig', () => {
     expect(() => app.synth()).toThrow(/'anthropic\.claude-3-sonnet' is a model family or partial ID/);
   });
 
-  test('bindToFunction sets the parameter name and config hash, and grants read on the role parameters and invoke on the model', () => {
+  test('bindToFunction sets the parameter name and config hash, and grants GetParameter on the /config parameter and invoke on the model', () => {
     const { stack } = setup();
     const config = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU), embed: BedrockModel.of(EMBED) } });
     config.bindToFunction(fn(stack), 'chat');
@@ -109,10 +165,30 @@ describe('PinnedModelConfig', () => {
     });
     const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const ssm = statements.filter((s: any) => JSON.stringify(s.Action).includes('ssm:'));
-    expect(JSON.stringify(ssm)).toContain('parameter/bedrock/models/chat');
-    expect(JSON.stringify(ssm)).not.toContain('parameter/bedrock/models/embed');
+    // Exactly what the run-time helper calls: GetParameter on <prefix>/<role>/config.
+    expect(ssm).toEqual([{
+      Action: 'ssm:GetParameter', Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/bedrock/models/chat/config']] },
+    }]);
     expect(JSON.stringify(statements)).toContain('inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
+  });
+
+  test('throws when a function is bound to a second role or configuration; binding the same role again is a no-op', () => {
+    const { stack } = setup();
+    const config = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU), embed: BedrockModel.of(EMBED) } });
+    const other = new PinnedModelConfig(stack, 'Other', { models: { chat: BedrockModel.of(HAIKU) }, parameterPrefix: '/other' });
+    const f = fn(stack);
+    config.bindToFunction(f, 'chat');
+    config.bindToFunction(f, 'chat');
+    expect(() => config.bindToFunction(f, 'embed')).toThrow(
+      /bindToFunction: function Stack\/Fn is already bound to role 'chat' of PinnedModelConfig Stack\/Config; binding it to role 'embed' of Stack\/Config would overwrite MODEL_CONFIG_PARAMETER.*use one function per role/);
+    expect(() => other.bindToFunction(f, 'chat')).toThrow(/already bound to role 'chat' of PinnedModelConfig Stack\/Config; binding it to role 'chat' of Stack\/Other/);
+    const imported = PinnedModelConfig.fromParameterPrefix(stack, 'Imported', '/shared', ['chat']);
+    expect(() => imported.bindToFunction(f, 'chat')).toThrow(/already bound/);
+    const ssm = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => JSON.stringify(s.Action).includes('ssm:'));
+    expect(ssm).toHaveLength(1);
   });
 
   test('a model change changes the config hash (so warm containers are recycled)', () => {
@@ -144,11 +220,27 @@ describe('PinnedModelConfig', () => {
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { MODEL_CONFIG_PARAMETER: '/bedrock/models/chat/config' } } });
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({
-        Action: Match.arrayWith(['ssm:GetParameter']),
-        Resource: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/bedrock/models/chat/config']] }]),
+        Action: 'ssm:GetParameter',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/bedrock/models/chat/config']] },
       })] },
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('imported model configuration'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('imported model configuration.*no Bedrock permission was granted: pass the role\'s model to fromParameterPrefix'));
+    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('bedrock:');
     expect(() => PinnedModelConfig.fromParameterPrefix(stack, 'Bad', 'models', ['chat'])).toThrow(/must start with '\/'/);
+  });
+
+  test('fromParameterPrefix with the roles\' models: bindToFunction grants invoke on the model', () => {
+    const { stack } = setup();
+    const imported = PinnedModelConfig.fromParameterPrefix(stack, 'Imported', '/bedrock/models', ['chat', 'embed'], { models: { chat: BedrockModel.of(HAIKU) } });
+    expect(imported.tryGetModel('chat')?.modelId).toBe(HAIKU);
+    expect(imported.tryGetModel('embed')).toBeUndefined();
+    imported.bindToFunction(fn(stack), 'chat');
+    const t = Template.fromStack(stack);
+    const statements = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(statements).toContain('bedrock:InvokeModel');
+    expect(statements).toContain(`inference-profile/${HAIKU}`);
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(`invoke is granted on '${HAIKU.replace(/\./g, '\\.')}'`));
+    expect(() => PinnedModelConfig.fromParameterPrefix(stack, 'Bad', '/bedrock/models', ['chat'], { models: { summarize: BedrockModel.of(HAIKU) } }))
+      .toThrow(/options\.models has role 'summarize', which is not in roles \(chat\); add it to roles or remove its model/);
   });
 });
