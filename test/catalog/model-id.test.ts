@@ -9,6 +9,24 @@ describe('parseModelId', () => {
     });
   });
 
+  test.each([
+    ['anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5', '20251001', 'v1', 0],
+    ['us.anthropic.claude-3-5-sonnet-20241022-v2:0', 'claude-3-5-sonnet', '20241022', 'v2', 0],
+    ['anthropic.claude-sonnet-4-6', 'claude-sonnet-4-6', undefined, undefined, undefined],
+    ['amazon.titan-embed-text-v2:0', 'titan-embed-text', undefined, 'v2', 0],
+    ['cohere.embed-english-v3', 'embed-english', undefined, 'v3', undefined],
+    ['anthropic.claude-v2:1:200k', 'claude', undefined, 'v2', 1],
+    ['meta.llama3-2-90b-instruct-v1:0', 'llama3-2-90b-instruct', undefined, 'v1', 0],
+    ['openai.gpt-5.6-terra', 'gpt-5.6-terra', undefined, undefined, undefined],
+    ['arn:aws:bedrock:us-east-1::foundation-model/mistral.mistral-large-2402-v1:0', 'mistral-large-2402', undefined, 'v1', 0],
+  ])('%s: model name %s, date %s, version %s, revision %s', (id, modelName, date, version, revision) => {
+    const p = parseModelId(id);
+    expect(p.modelName).toBe(modelName);
+    expect(p.date).toBe(date);
+    expect(p.version).toBe(version);
+    expect(p.revision).toBe(revision);
+  });
+
   test('parses an unrevisioned official ID', () => {
     expect(parseModelId('anthropic.claude-sonnet-4-6')).toMatchObject({ kind: 'foundation-model', baseId: 'anthropic.claude-sonnet-4-6', revision: undefined });
     expect(parseModelId('openai.gpt-5.5')).toMatchObject({ provider: 'openai', baseId: 'openai.gpt-5.5' });
@@ -39,6 +57,8 @@ describe('parseModelId', () => {
     ['', /it is empty/],
     ['claude', /does not have the form '<provider>\.<model>\[:<revision>\]'/],
     ['anthropic.claude sonnet', /contains white space/],
+    [' anthropic.claude-sonnet-4-6', /leading or trailing white space; remove it and write 'anthropic\.claude-sonnet-4-6'/],
+    ['amazon.titan-embed-text-v2:0\n', /remove it and write 'amazon\.titan-embed-text-v2:0'/],
     ['arn:aws:bedrock:us-east-1::foundation-model/x', /does not have the form/],
     ['arn:aws:bedrock:us-east-1:123456789012:foundation-model/amazon.nova-pro-v1:0', /a foundation-model ARN has no account ID/],
     ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/amazon.nova-pro-v1:0', /is not a system-defined inference-profile ID/],

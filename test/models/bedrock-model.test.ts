@@ -157,4 +157,85 @@ describe('BedrockModel', () => {
     expect(embed.defaultEmbeddingDimension).toBe(1024);
     expect(embed.runtimeConfig()).toMatchObject({ schemaVersion: 1, modelId: 'amazon.titan-embed-text-v2:0', invocationForm: 'in-region', embedding: { default: 1024 } });
   });
+
+  test('of() with leading white space says to remove it and gives the trimmed ID', () => {
+    expect(() => BedrockModel.of(' anthropic.claude-sonnet-4-6')).toThrow(/leading or trailing white space; remove it and write 'anthropic\.claude-sonnet-4-6'/);
+  });
+
+  test('fails synthesis for a geo profile whose source Regions are not sourced (no silent grant for a retired model)', () => {
+    const { app, role } = stackIn('us-east-1');
+    BedrockModel.of('us.anthropic.claude-3-opus-20240229-v1:0').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/no sourced geographic-profile source Regions for 'anthropic\.claude-3-opus-20240229-v1:0'.*custom: \{ regions: \['us-east-1'\] \}/);
+  });
+
+  test('an env-agnostic stack with a model offered on demand nowhere fails synthesis, names the profiles and adds no Rule', () => {
+    const { app, stack, role } = stackIn(undefined);
+    BedrockModel.of('anthropic.claude-opus-4-5-20251101-v1:0').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/not offered on demand in any Region.*'us\.anthropic\.claude-opus-4-5-20251101-v1:0'/);
+    expect(stack.node.children.some((c) => c.node.id.startsWith('BedrockModelRegion'))).toBe(false);
+  });
+
+  test('a us. profile from ca-central-1 (sourced geo source Region, in no geography list) synthesizes with a ProfileDataGap warning', () => {
+    const { app, stack, role } = stackIn('ca-central-1');
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(role);
+    expect(() => app.synth()).not.toThrow();
+    Annotations.fromStack(stack).hasWarning('/Stack/Role', Match.stringLikeRegexp('ca-central-1 is a sourced geographic source Region'));
+  });
+
+  describe('in. profiles (destination Regions not sourced)', () => {
+    test('fails synthesis instead of granting *, saying what to declare', () => {
+      const { app, stack, role } = stackIn('ap-south-1');
+      BedrockModel.of('in.openai.gpt-5.6-terra').grantInvoke(role);
+      const policy = role.node.findChild('DefaultPolicy') as iam.Policy;
+      const granted = JSON.stringify(stack.resolve(policy.document.toJSON()));
+      expect(granted).toContain('inference-profile/in.openai.gpt-5.6-terra');
+      expect(granted).not.toMatch(/bedrock:\*:|"\*"/);
+      expect(() => app.synth()).toThrow(/destination Regions of the 'in\.' geography are not sourced.*destinationRegions: \['<region>', \.\.\.\]/);
+    });
+
+    test('grants the declared destination Regions only, under the profile condition', () => {
+      const { app, stack, role } = stackIn('ap-south-1');
+      BedrockModel.of('in.openai.gpt-5.6-terra', { custom: { destinationRegions: ['ap-south-1', 'ap-south-2'] } }).grantInvoke(role);
+      expect(() => app.synth()).not.toThrow();
+      const conditioned = invokeStatements(stack).find((s: any) => s.Condition);
+      const fm = (r: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${r}::foundation-model/openai.gpt-5.6-terra`]] });
+      expect(conditioned.Resource).toEqual([fm('ap-south-1'), fm('ap-south-2')]);
+    });
+  });
+
+  describe('application inference profiles', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3';
+
+    test('over a system profile: the application profile, the system profile and the model in the profile geography', () => {
+      const { app, stack, role } = stackIn('us-east-1');
+      const model = BedrockModel.of(arn, { custom: { sourceModelId: 'us.anthropic.claude-sonnet-4-6' } });
+      expect(model.foundationModelId).toBe('anthropic.claude-sonnet-4-6');
+      model.grantInvoke(role);
+      expect(() => app.synth()).not.toThrow();
+      const statements = invokeStatements(stack);
+      const systemArn = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-6';
+      expect(statements[0].Resource).toEqual([arn, systemArn]);
+      expect(statements[1].Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': [arn, systemArn] } });
+      const fm = (r: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-6`]] });
+      expect(statements[1].Resource).toEqual(['us-east-1', 'us-east-2', 'us-west-2'].map(fm));
+      expect(JSON.stringify(statements)).not.toMatch(/foundation-model\/us\./);
+      expect(model.runtimeConfig().price).toMatchObject({ inputPer1M: 3.3 });
+    });
+
+    test('over a foundation model: the model in the application profile Region (not the stack Region)', () => {
+      const { stack, role } = stackIn('us-east-1');
+      const tokyo = 'arn:aws:bedrock:ap-northeast-1:123456789012:application-inference-profile/a1b2c3';
+      BedrockModel.of(tokyo, { custom: { sourceModelId: 'anthropic.claude-haiku-4-5-20251001-v1:0' } }).grantInvoke(role);
+      const statements = invokeStatements(stack);
+      expect(statements[0].Resource).toBe(tokyo);
+      expect(statements[1].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:ap-northeast-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0']] });
+      expect(statements[1].Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': tokyo } });
+    });
+  });
+
+  test('fails synthesis for a Region-less foundation-model ARN, which on-demand calls would not match', () => {
+    const { app, role } = stackIn('us-east-1');
+    BedrockModel.of('arn:aws:bedrock:::foundation-model/amazon.nova-pro-v1:0').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/foundation-model ARN without a Region.*write the model ID 'amazon\.nova-pro-v1:0'/);
+  });
 });

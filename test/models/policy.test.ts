@@ -1,3 +1,4 @@
+import { ModelCatalog } from '../../lib/catalog/catalog';
 import { evaluateModelId, ModelFinding } from '../../lib/models/policy';
 
 const now = new Date('2026-11-25T00:00:00Z');
@@ -53,6 +54,20 @@ const BAD: Array<[string, string, string | undefined, RegExp]> = [
   ['cohere.command-r-plus-v1:0', 'EndOfLife', 'us-east-1', /reached end of life on 2026-08-19/],
   ['anthropic.claude-opus-5-5', 'RegionNotSourced', 'us-east-1', /^(?!.*use 'us\.).*no sourced Regions for this model \(it is absent from the AWS Regional availability snapshot.*custom: \{ regions: \['us-east-1'\] \}/],
   ['arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3', 'HiddenModel', 'us-east-1', /application-inference-profile ARN, which hides the model.*sourceModelId/],
+  // geographic profiles whose source Regions are not sourced (profile IDs only from LiteLLM / the AWS toolkit)
+  ['us.anthropic.claude-3-opus-20240229-v1:0', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-3-opus-20240229-v1:0' \(the profile ID is sourced from sourceCatalog:LITELLM_2025_09 only\).*retired.*custom: \{ regions: \['us-east-1'\] \}/],
+  ['eu.anthropic.claude-3-opus-20240229-v1:0', 'RegionNotSourced', 'eu-west-1', /no sourced geographic-profile source Regions.*custom: \{ regions: \['eu-west-1'\] \}/],
+  ['us.anthropic.claude-opus-5-5', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-opus-5-5'.*LITELLM_E1D16F5/],
+  ['eu.anthropic.claude-opus-5-5', 'RegionNotSourced', 'eu-central-1', /no sourced geographic-profile source Regions/],
+  ['jp.anthropic.claude-opus-5-5', 'RegionNotSourced', 'ap-northeast-1', /no sourced geographic-profile source Regions/],
+  ['au.anthropic.claude-opus-5-5', 'RegionNotSourced', 'ap-southeast-2', /no sourced geographic-profile source Regions/],
+  ['us.anthropic.claude-fable-5-1', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-fable-5-1'/],
+  ['eu.anthropic.claude-fable-5-1', 'RegionNotSourced', 'eu-west-1', /no sourced geographic-profile source Regions/],
+  ['global.anthropic.claude-opus-5-5', 'RegionNotSourced', 'us-east-1', /no sourced global-profile source Regions/],
+  // the profile prefix is kept in suggestions, and only where that profile ID is sourced
+  ['us.anthropic.claude-haiku-4-5-20251001-v1', 'RevisionDropped', 'us-east-1', /Write 'us\.anthropic\.claude-haiku-4-5-20251001-v1:0'\.$/],
+  ['arn:aws:bedrock:::foundation-model/amazon.nova-pro-v1:0', 'RegionlessArn', 'us-east-1', /foundation-model ARN without a Region.*write the model ID 'amazon\.nova-pro-v1:0'.*'arn:aws:bedrock:us-east-1::foundation-model\/amazon\.nova-pro-v1:0'/],
+  ['anthropic.claude-3-5-sonnet-latest-v2:0', 'Alias', 'us-east-1', /is an alias \('-latest' inside the ID\)/],
 ];
 
 describe('model-ID policy', () => {
@@ -148,5 +163,121 @@ describe('model-ID policy', () => {
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ level: 'warning', code: 'RegionUnknown' });
     expect(f[0].message).toMatch(/offered in us-east-1, us-west-2, eu-central-1, ap-northeast-1/);
+  });
+
+  describe('unsourced availability and lifecycle', () => {
+    const catalog = ModelCatalog.default();
+    const suggested = (message: string) => [...message.matchAll(/'((?:[a-z-]+\.)?[a-z0-9-]+\.[a-z0-9.:-]+)'/g)].map((m) => m[1])
+      .filter((x) => catalog.get(x) || catalog.get(x.slice(x.indexOf('.') + 1)));
+
+    test('a bare ID without sourced Regions suggests no profile whose own Regions are not sourced', () => {
+      const [f] = errorsOf('anthropic.claude-opus-5-5', 'us-east-1');
+      expect(f.code).toBe('RegionNotSourced');
+      expect(f.message).not.toMatch(/'(us|eu|jp|au|global)\.anthropic\.claude-opus-5-5'/);
+    });
+
+    test.each([
+      ['anthropic.claude-opus-5-5', 'us-east-1', 0],
+      ['anthropic.claude-sonnet-4-6', 'us-east-1', 2],
+      ['anthropic.claude-haiku-4-5-20251001-v1:0', 'us-west-1', 1],
+      ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'us-east-1', 3],
+      ['anthropic.claude-3-haiku-20240307-v1:0', 'us-east-1', 1],
+      ['anthropic.claude-opus', 'us-east-1', 4],
+      ['amazon.nova-pro-v1:0:300k', 'us-east-1', 1],
+    ])('every ID suggested for %s in %s is itself accepted there (at least %d suggested)', (id, region, min) => {
+      const errors = errorsOf(id, region);
+      expect(errors).toHaveLength(1);
+      // the suggestions follow 'use', 'write', 'e.g.' or 'include'; the model's own ID named in the message is not one
+      const tail = errors[0].message.replace(/^[^]*?(From \S+ use |write |e\.g\. |include )/, '');
+      const ids = suggested(tail).filter((x) => x !== id);
+      expect(ids.length).toBeGreaterThanOrEqual(min);
+      for (const s of ids) expect([s, errorsOf(s, region).map((x) => x.message)]).toEqual([s, []]);
+    });
+
+    test('a model with no sourced lifecycle declared custom (verified Regions) warns that its lifecycle was not checked', () => {
+      const f = evaluateModelId('us.anthropic.claude-fable-5-1', { region: 'us-east-1', now, custom: { regions: ['us-east-1'] } });
+      expect(f).toHaveLength(1);
+      expect(f[0]).toMatchObject({ level: 'warning', code: 'LifecycleNotSourced' });
+      expect(f[0].message).toMatch(/no sourced lifecycle for 'anthropic\.claude-fable-5-1'.*retired/);
+    });
+
+    test('an env-agnostic stack with a model offered on demand nowhere fails and names the profiles that work', () => {
+      const f = evaluateModelId('anthropic.claude-opus-4-5-20251101-v1:0', { region: undefined, now });
+      expect(f.map((x) => x.code)).toEqual(['NotInRegion']);
+      expect(f[0].message).toMatch(/not offered on demand in any Region.*'us\.anthropic\.claude-opus-4-5-20251101-v1:0' \(from us-east-1, us-east-2, us-west-2\).*'global\.anthropic\.claude-opus-4-5-20251101-v1:0'/);
+    });
+
+    test('an env-agnostic stack with a profile whose Regions are not sourced fails', () => {
+      const f = evaluateModelId('us.anthropic.claude-3-opus-20240229-v1:0', { region: undefined, now });
+      expect(f.map((x) => x.code)).toEqual(['RegionNotSourced']);
+      expect(f[0].message).toMatch(/neither synth nor a deploy-time Rule can check.*custom: \{ regions:/);
+    });
+  });
+
+  describe('geography from sourced data', () => {
+    test('a us. profile from ca-central-1 (a sourced geo source Region in no geography list) warns ProfileDataGap', () => {
+      const f = evaluateModelId('us.anthropic.claude-haiku-4-5-20251001-v1:0', { region: 'ca-central-1', now });
+      expect(f).toHaveLength(1);
+      expect(f[0]).toMatchObject({ level: 'warning', code: 'ProfileDataGap' });
+      expect(f[0].message).toMatch(/ca-central-1 is a sourced geographic source Region.*missing from the 'us\.' geography/);
+    });
+
+    test('a profile from a Region the model lists no geographic source for fails', () => {
+      // ca-west-1: a global source Region of Haiku 4.5, not a geographic one
+      const f = errorsOf('us.anthropic.claude-haiku-4-5-20251001-v1:0', 'ca-west-1');
+      expect(f.map((x) => x.code)).toEqual(['ProfileGeography']);
+      expect(f[0].message).toMatch(/lists no geographic cross-Region inference .* from ca-west-1.*From ca-west-1 use 'global\.anthropic\.claude-haiku-4-5-20251001-v1:0'/);
+    });
+  });
+
+  describe('suggestions', () => {
+    test('newest first by the version in the name: opus 5 and 4.8 before 4.5 and 4', () => {
+      const [f] = errorsOf('anthropic.claude-opus', 'us-east-1');
+      const m = f.message;
+      expect(m).toMatch(/\(newest active first\)/);
+      expect(m.indexOf('claude-opus-5')).toBeGreaterThan(0);
+      expect(m.indexOf('claude-opus-5')).toBeLessThan(m.indexOf('claude-opus-4-7'));
+      expect(m).not.toMatch(/claude-opus-4-5|claude-opus-4-2025/);
+    });
+
+    test.each([['meta.llama3-2'], ['anthropic.claude-3-5-sonnet-latest']])('%s: no "(newest active first)" when none is active', (id) => {
+      const [f] = errorsOf(id, 'us-east-1');
+      expect(f.message).not.toMatch(/newest active first/);
+      expect(f.message).toMatch(/none of them is active and callable from us-east-1/);
+    });
+
+    test('an end-of-life model suggests alternatives in a form callable from the Region', () => {
+      const [f] = errorsOf('anthropic.claude-3-haiku-20240307-v1:0', 'us-east-1');
+      const ids = [...f.message.replace(/^.*include /, '').matchAll(/'([^']+)'/g)].map((x) => x[1]);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect([id, errorsOf(id, 'us-east-1')]).toEqual([id, []]);
+    });
+
+    test('never invents a profile ID: no jp. profile of claude-v2:1 is sourced', () => {
+      const [f] = errorsOf('jp.anthropic.claude-v2:1:200k', 'ap-northeast-1');
+      expect(f.message).not.toMatch(/'jp\.anthropic\.claude-v2:1'/);
+    });
+  });
+
+  describe('custom does not accept malformed forms of catalog IDs', () => {
+    const custom = { regions: ['us-east-1'] };
+    test.each([
+      ['Anthropic.claude-sonnet-4-6', 'UnknownModel', /case-sensitive; write 'anthropic\.claude-sonnet-4-6'/],
+      ['anthropic.claude-3-5-sonnet-latest-v2:0', 'Alias', /alias \('-latest' inside the ID\)/],
+      ['anthropic.claude-haiku-4-5-20251001-v1:0:999k', 'ProvisionedOnly', /Provisioned-Throughput model ID \(context variant ':999k'\).*write 'anthropic\.claude-haiku-4-5-20251001-v1:0'/],
+    ])('%s with custom fails (%s)', (id, code, message) => {
+      const f = errorsOf(id, 'us-east-1', { custom });
+      expect(f.map((x) => x.code)).toEqual([code]);
+      expect(f[0].message).toMatch(message);
+    });
+  });
+
+  test('an application profile over a system profile is checked through that profile; an ARN as source model fails', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3';
+    expect(evaluateModelId(arn, { region: 'us-east-1', now, custom: { sourceModelId: 'us.anthropic.claude-sonnet-4-6' } })).toEqual([]);
+    const wrongGeo = errorsOf(arn, 'us-east-1', { custom: { sourceModelId: 'eu.anthropic.claude-sonnet-4-6' } });
+    expect(wrongGeo.map((f) => f.code)).toEqual(['ProfileGeography']);
+    const bad = errorsOf(arn, 'us-east-1', { custom: { sourceModelId: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' } });
+    expect(bad[0].message).toMatch(/custom\.sourceModelId 'arn:aws:bedrock:us-east-1::foundation-model\/amazon\.nova-pro-v1:0' .* must be a foundation-model ID .* not an ARN/);
   });
 });
