@@ -1,5 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { BedrockChecks } from '../../lib/nag';
 import { EOL, GOOD_PROFILE, LEGACY_FM, NOW_ISO, run, synthCleanAssembly, synthSampleAssembly, tmpDir } from './cli-util';
 
 let assembly: string;
@@ -42,6 +45,31 @@ describe('cdk-bedrock-check on a cloud assembly', () => {
     const eol = report.findings.find((x: any) => x.acknowledgementId === `Bedrock-ModelEndOfLife[${EOL}]`);
     expect(eol.acknowledged).toEqual({ reason: 'removed in release 42', at: 'Api/OldModel' });
     expect(report.summary).toEqual({ errors: 1, warnings: 2, acknowledged: 1, failing: 1 });
+  });
+
+  test('an App-level acknowledgement is invisible in cdk.out: the pack passes, the CLI reports it and says why', () => {
+    const dir = path.join(tmpDir(), 'cdk.out');
+    const app = new App({ outdir: dir, context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+    new ssm.StringParameter(new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } }), 'Old', { stringValue: EOL });
+    Validations.of(app).acknowledge({ id: `Bedrock-ModelEndOfLife[${EOL}]`, reason: 'retired with release 42' });
+    Validations.of(app).addPlugins(new BedrockChecks());
+    app.synth();
+    const r = run([dir, '--now', NOW_ISO]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`ERROR   Bedrock-ModelEndOfLife[${EOL}]`);
+    expect(r.stdout).toContain('Note: acknowledgements made on the App or a Stage are not written to cdk.out, so this check cannot see '
+      + 'them (the BedrockChecks pack can); acknowledge on the stack or a construct below it.');
+  });
+
+  test('the App/Stage note is not printed for plain templates or when nothing is open', () => {
+    const file = path.join(tmpDir(), 'old.template.json');
+    fs.writeFileSync(file, JSON.stringify({ Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: EOL } } } }));
+    const plain = run([file, '--region', 'us-east-1', '--now', NOW_ISO]);
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).not.toContain('acknowledgements made on the App');
+    const dir = path.join(tmpDir(), 'cdk.out');
+    synthCleanAssembly(dir);
+    expect(run([dir, '--now', NOW_ISO]).stdout).not.toContain('acknowledgements made on the App');
   });
 
   test('judges lifecycle at --now', () => {

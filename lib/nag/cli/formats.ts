@@ -73,6 +73,10 @@ function where(f: ReportFinding): string {
   return `${f.logicalId} (${f.resourceType})${f.constructPath ? ` at ${f.constructPath}` : ''}`;
 }
 
+/** Printed under findings of a CDK assembly: CDK writes only construct-level acknowledgements to cdk.out. */
+export const APP_STAGE_ACK_NOTE = 'Note: acknowledgements made on the App or a Stage are not written to cdk.out, so this check cannot see '
+  + 'them (the BedrockChecks pack can); acknowledge on the stack or a construct below it.';
+
 export function renderText(report: Report, opts: RenderOptions): string {
   const lines: string[] = [];
   const c = counts(report);
@@ -99,6 +103,10 @@ export function renderText(report: Report, opts: RenderOptions): string {
       ? `${c.failing} finding(s) at or above '${report.failOn}': failing. Fix them, or acknowledge each with `
         + "Validations.of(scope).acknowledge({ id: '<ID shown above>', reason: '...' }) in the CDK app."
       : 'Passed.'));
+  const assemblyStacks = new Set(report.stacks.filter((s) => s.fromAssembly).map((s) => `${s.name}\u0000${s.templateFile}`));
+  if (report.findings.some((f) => !f.acknowledged && assemblyStacks.has(`${f.stack}\u0000${f.templateFile}`))) {
+    lines.push(APP_STAGE_ACK_NOTE);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -42,6 +42,8 @@ export interface StackInput {
   readonly constructPaths: ReadonlyMap<string, string>;
   readonly acknowledgements: readonly Acknowledgement[];
   readonly nested: boolean;
+  /** From a CDK cloud assembly (acknowledgements made on the App or a Stage are not in it). */
+  readonly fromAssembly: boolean;
 }
 
 export interface LoadOptions {
@@ -144,6 +146,7 @@ function plainTemplate(file: string, options: LoadOptions): StackInput {
     constructPaths: pathsFromTemplate(template),
     acknowledgements: [],
     nested: false,
+    fromAssembly: false,
   };
 }
 
@@ -291,6 +294,7 @@ function loadStackArtifact(dir: string, artifactId: string, art: ManifestArtifac
       constructPaths: pathsFor(tplPath, template),
       acknowledgements,
       nested,
+      fromAssembly: true,
     });
     return template;
   };

@@ -26,6 +26,8 @@ export interface StackSummary {
   readonly regionSource: StackInput['regionSource'];
   readonly resources: number;
   readonly nested: boolean;
+  /** From a CDK cloud assembly. */
+  readonly fromAssembly: boolean;
 }
 
 export interface Report {
@@ -128,6 +130,7 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
       regionSource: s.regionSource,
       resources: Object.keys(resources).length,
       nested: s.nested,
+      fromAssembly: s.fromAssembly,
     });
     const raw = checkTemplate(s.template, { region: s.region, account: s.account, stackName: s.name, now, rules: ALL_RULES });
     const lines = raw.length > 0 ? resourceLines(s.templateText, s.format) : new Map<string, number>();
