@@ -55,8 +55,9 @@ export interface IKnowledgeBase extends IResource {
   grantRetrieve(grantee: iam.IGrantable): iam.Grant;
   /**
    * Grants what a RetrieveAndGenerate call with `model` needs: `bedrock:RetrieveAndGenerate` (no resource type, so
-   * `Resource: *`, acknowledged for cdk-nag on the grantee), `bedrock:Retrieve` on this Knowledge Base and the model's
-   * invoke grant.
+   * `Resource: *`, in its own policy `BedrockRetrieveAndGeneratePolicy` attached to the grantee's role, user or group,
+   * whose cdk-nag finding is acknowledged on that policy only), `bedrock:Retrieve` on this Knowledge Base and the
+   * model's invoke grant.
    */
   grantRetrieveAndGenerate(grantee: iam.IGrantable, model: BedrockModel): iam.Grant;
   /** Grants `bedrock:StartIngestionJob` and `bedrock:GetIngestionJob` on this Knowledge Base. */
@@ -199,19 +200,19 @@ abstract class KnowledgeBaseBase extends Resource implements IKnowledgeBase {
   }
 
   public grantRetrieveAndGenerate(grantee: iam.IGrantable, model: BedrockModel): iam.Grant {
-    const rag = iam.Grant.addToPrincipal({
-      grantee,
-      actions: KB_RETRIEVE_AND_GENERATE_ACTIONS,
-      resourceArns: ['*'],
-    });
-    const target = grantTarget(grantee);
-    if (target) {
-      Validations.of(target).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'bedrock:RetrieveAndGenerate has no resource type in the IAM Service Authorization Reference, so it can '
-          + 'only be granted on "*"; access is still limited by bedrock:Retrieve on the one Knowledge Base ARN and '
-          + 'invoke permission on the one generation model, both granted alongside.',
-      });
+    // bedrock:RetrieveAndGenerate has no resource type, so it can only be granted on "*". The statement goes into a
+    // policy of its own, attached to the grantee's identity, so that the cdk-nag acknowledgement covers exactly
+    // that statement: not the identity's other policies (an unrelated "*" on the same role is still reported), and
+    // wherever the identity lives (a function's explicit role is outside the function's construct subtree).
+    const identity = grantIdentity(grantee);
+    let rag: iam.Grant;
+    if (identity) {
+      const policy = retrieveAndGeneratePolicy(identity);
+      rag = iam.Grant.addToPrincipal({ grantee: policy, actions: KB_RETRIEVE_AND_GENERATE_ACTIONS, resourceArns: ['*'] });
+    } else {
+      // No identity construct to attach a policy to (e.g. an imported function without a role): add it to the
+      // principal the usual way and acknowledge nothing, so a resulting finding stays visible.
+      rag = iam.Grant.addToPrincipal({ grantee, actions: KB_RETRIEVE_AND_GENERATE_ACTIONS, resourceArns: ['*'] });
     }
     return rag.combine(this.grantRetrieve(grantee)).combine(model.grantInvoke(grantee));
   }
@@ -560,10 +561,33 @@ function checkContentDeployment(scope: IConstruct, deployment: s3deploy.BucketDe
   }
 }
 
-function grantTarget(grantee: iam.IGrantable): IConstruct | undefined {
-  if (Construct.isConstruct(grantee)) return grantee;
+/** The role, user or group construct behind a grantee (a Function's role, the role itself, ...), if any. */
+function grantIdentity(grantee: iam.IGrantable): iam.IIdentity | undefined {
   const principal = grantee.grantPrincipal as unknown;
-  return Construct.isConstruct(principal) ? principal : undefined;
+  if (!Construct.isConstruct(principal)) return undefined;
+  return typeof (principal as Partial<iam.IIdentity>).attachInlinePolicy === 'function'
+    ? principal as unknown as iam.IIdentity : undefined;
+}
+
+const RAG_POLICY_ID = 'BedrockRetrieveAndGeneratePolicy';
+
+/**
+ * The identity's RetrieveAndGenerate policy (one per identity, shared by every Knowledge Base granting to it), with
+ * the one cdk-nag acknowledgement its `Resource: *` statement needs.
+ */
+function retrieveAndGeneratePolicy(identity: iam.IIdentity): iam.Policy {
+  const existing = identity.node.tryFindChild(RAG_POLICY_ID);
+  if (existing instanceof iam.Policy) return existing;
+  const policy = new iam.Policy(identity, RAG_POLICY_ID);
+  identity.attachInlinePolicy(policy);
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'bedrock:RetrieveAndGenerate has no resource type in the IAM Service Authorization Reference, so it can '
+      + 'only be granted on "*"; this policy holds only that statement, and access is still limited by '
+      + 'bedrock:Retrieve on the one Knowledge Base ARN and invoke permission on the one generation model, both '
+      + 'granted alongside.',
+  });
+  return policy;
 }
 
 /** How cdk-nag prints a resource string in a finding ID (tokens become `<LogicalId.Attr>`). */
