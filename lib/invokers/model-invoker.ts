@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { checkInferenceParameters } from '../config/inference-parameters';
 import { IPinnedModelConfig } from '../config/pinned-model-config';
 import { BedrockModel } from '../models/bedrock-model';
 import { InferenceParameters } from '../models/runtime-config';
@@ -74,6 +75,12 @@ export class ModelInvoker extends Construct {
     if (props.urlAuthType !== undefined && !props.streaming) {
       throw new BedrockValidationError('UrlWithoutStreaming', `${what}: urlAuthType is set but streaming is off; set streaming: true `
         + 'to get a Function URL, or remove urlAuthType.', this);
+    }
+    if (props.model && props.inferenceParameters) {
+      // Checked against the Converse ranges and the model's sourced limits (maxTokens, temperature/topP exclusivity),
+      // as PinnedModelConfig checks its own; reported at synth, where a run-time failure of every call would be late.
+      const problems = checkInferenceParameters(this, `${what}: inferenceParameters`, props.model, props.inferenceParameters);
+      if (problems.length > 0) this.node.addValidation({ validate: () => problems });
     }
     const fn = createInvokerFunction(this, 'text-invoker', props, props.streaming ? 'index.streamHandler' : 'index.handler');
     bindModel(fn, props, props.inferenceParameters ? { inferenceParameters: props.inferenceParameters } : {});

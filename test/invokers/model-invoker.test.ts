@@ -52,13 +52,34 @@ describe('ModelInvoker with a model', () => {
     new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
     const statements = policyStatements(Template.fromStack(stack));
     const bedrock = statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'));
-    expect(bedrock.every((s) => JSON.stringify(s.Action).includes('bedrock:InvokeModel'))).toBe(true);
+    expect(bedrock).toHaveLength(2);
+    for (const s of bedrock) expect(s.Action).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
     expect(statements.flatMap((s) => [].concat(s.Resource))).not.toContain('*');
+    const arn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, resource]] });
+    const profileArn = arn(`:bedrock:us-east-1:123456789012:inference-profile/${HAIKU}`);
     const profile = bedrock.find((s) => !s.Condition);
-    expect(JSON.stringify(profile.Resource)).toContain(`inference-profile/${HAIKU}`);
+    expect(profile.Resource).toEqual(profileArn);
     const fm = bedrock.find((s) => s.Condition);
-    expect(JSON.stringify(fm.Resource)).toContain(`foundation-model/${HAIKU_FM}`);
-    expect(JSON.stringify(fm.Condition)).toContain('bedrock:InferenceProfileArn');
+    expect(fm.Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': profileArn } });
+    const fmArns = [].concat(fm.Resource);
+    expect(fmArns.length).toBeGreaterThan(0);
+    for (const r of fmArns) expect(JSON.stringify(r)).toMatch(new RegExp(`:bedrock:[a-z0-9-]+::foundation-model/${HAIKU_FM.replace(/[.:]/g, '\\$&')}"`));
+    expect(fmArns).toContainEqual(arn(`:bedrock:us-east-1::foundation-model/${HAIKU_FM}`));
+  });
+
+  test('inferenceParameters outside the model\'s sourced limits fail synth, naming each problem', () => {
+    const { app, stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), inferenceParameters: { maxTokens: 999999, temperature: 5, topP: 0.5 } });
+    let message = '';
+    try { app.synth(); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/ModelInvoker Stack\/Chat: inferenceParameters\.maxTokens is 999999, above the maximum output of 'us\.anthropic\.claude-haiku-4-5-20251001-v1:0' \(64000 tokens/);
+    expect(message).toMatch(/ModelInvoker Stack\/Chat: inferenceParameters\.temperature is 5; Converse accepts 0 to 1/);
+  });
+
+  test('inferenceParameters within the limits synthesize', () => {
+    const { app, stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), inferenceParameters: { maxTokens: 64000, temperature: 0.5 } });
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('the role has no managed policy: it may write only to its own log group', () => {
@@ -152,19 +173,38 @@ describe('ModelInvoker props validation', () => {
 });
 
 describe('streaming Function URL', () => {
-  test('RESPONSE_STREAM, AWS_IAM by default, streamHandler entry, grantInvokeUrl', () => {
+  function callerActions(t: Template): string[] {
+    const callerPolicy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => JSON.stringify(p.Properties.Roles).includes('Caller')) as any;
+    return callerPolicy.Properties.PolicyDocument.Statement.flatMap((s: any) => [].concat(s.Action)).sort();
+  }
+
+  test('RESPONSE_STREAM, AWS_IAM by default, streamHandler entry', () => {
     const { stack } = setup();
     const chat = new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), streaming: true });
-    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
-    chat.grantInvokeUrl(caller);
-    chat.grantInvoke(caller);
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
     t.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.streamHandler' });
-    const callerPolicy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => JSON.stringify(p.Properties.Roles).includes('Caller')) as any;
-    const actions = callerPolicy.Properties.PolicyDocument.Statement.flatMap((s: any) => [].concat(s.Action));
-    expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction']));
     expect(chat.functionUrl).toBeDefined();
+  });
+
+  test('grantInvokeUrl alone grants what calling the Function URL needs, on this function', () => {
+    const { stack } = setup();
+    const chat = new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), streaming: true });
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = chat.grantInvokeUrl(caller);
+    expect(grant.success).toBe(true);
+    const t = Template.fromStack(stack);
+    expect(callerActions(t)).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    const fnId = Object.keys(t.findResources('AWS::Lambda::Function'))[0];
+    const callerPolicy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => JSON.stringify(p.Properties.Roles).includes('Caller')) as any;
+    for (const s of callerPolicy.Properties.PolicyDocument.Statement) expect(JSON.stringify(s.Resource)).toContain(fnId);
+  });
+
+  test('grantInvoke alone grants lambda:InvokeFunction only (no Function URL)', () => {
+    const { stack } = setup();
+    const chat = new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), streaming: true });
+    chat.grantInvoke(new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() }));
+    expect(callerActions(Template.fromStack(stack))).toEqual(['lambda:InvokeFunction']);
   });
 
   test('auth type NONE when asked', () => {

@@ -9,6 +9,9 @@ import { BedrockValidationError } from '../../private/errors';
 import { handlerCode } from '../../private/assets';
 import { DEFAULT_TIMEOUT, InvokerOptions } from '../invoker-options';
 
+/** What `logs.LogGroup.grantWrite` grants: writing streams and events of the one log group. */
+const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
 const sharedCode = new WeakMap<Stack, Map<string, lambda.Code>>();
 
 /**
@@ -44,7 +47,10 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Invoker ${scope.node.path}: writes its own log group, invokes its model`,
   });
-  logGroup.grantWrite(role);
+  // The statement logGroup.grantWrite(role) adds, built directly: grantWrite goes through Grant.addToPrincipalOrResource
+  // (resource-policy and cross-account checks that cannot apply to a role of the same construct), which measurably adds
+  // to the per-invoker synth time (scripts/bench-handlers.mjs, item 5). Same template.
+  iam.Grant.addToPrincipal({ grantee: role, actions: LOG_WRITE_ACTIONS, resourceArns: [logGroup.logGroupArn] });
   return new lambda.Function(scope, 'Function', {
     role,
     runtime: lambda.Runtime.NODEJS_24_X,
@@ -104,11 +110,26 @@ export function resolveModelSource(scope: Construct, what: string, props: ModelS
  */
 export function bindModel(fn: lambda.Function, props: ModelSourceProps, extra: Record<string, unknown> = {}): void {
   if (props.model) {
-    fn.addEnvironment('MODEL_CONFIG', JSON.stringify({ ...props.model.runtimeConfig(), ...extra }));
+    fn.addEnvironment('MODEL_CONFIG', modelConfigJson(props.model, extra));
     props.model.grantInvoke(fn); // also attaches the model's synth validation to the function
   } else {
     props.config!.bindToFunction(fn, props.role!); // env, read grant, and (for a config defined here) invoke + validation
   }
+}
+
+const configJson = new WeakMap<BedrockModel, Map<string, string>>();
+
+/**
+ * The `MODEL_CONFIG` JSON of a model with `extra` fields, computed once per model and extra: N invokers of one model
+ * share one catalog lookup (`runtimeConfig()`) and one serialization instead of repeating them per function.
+ */
+function modelConfigJson(model: BedrockModel, extra: Record<string, unknown>): string {
+  let byExtra = configJson.get(model);
+  if (!byExtra) { byExtra = new Map(); configJson.set(model, byExtra); }
+  const key = JSON.stringify(extra);
+  let json = byExtra.get(key);
+  if (json === undefined) { json = JSON.stringify({ ...model.runtimeConfig(), ...extra }); byExtra.set(key, json); }
+  return json;
 }
 
 /** Validates the model's output modality at synth: error when sourced and wrong, warning when not sourced. */
