@@ -60,7 +60,10 @@ export interface ChunkingCheckContext {
   readonly modelMaxInputTokens?: number;
   /** The embeddings model ID (for messages). */
   readonly modelId: string;
-  /** Per-vector metadata byte budget of the vector store for the chunk text; undefined = no such limit. */
+  /**
+   * Per-vector byte budget of the store's non-filterable metadata, which holds the chunk text (shared with other
+   * non-filterable keys); undefined = no such limit.
+   */
   readonly textMetadataByteBudget?: number;
   /** Name of the store for messages. */
   readonly storeName: string;
@@ -74,10 +77,20 @@ export interface ChunkingFinding {
 }
 
 /**
- * Bytes of UTF-8 assumed per token when estimating the size of a chunk's text. This is an estimate, not a sourced
- * fact: English text averages about 4 characters per token, and multi-byte scripts can be larger per token.
+ * Characters per token of English text with the Titan Text Embeddings tokenizer: "~4.7" (AWS Titan Embeddings page,
+ * zh_cn copy; lib/catalog/data/bedrock-api-shapes.md, sourceCatalog AWS_DOC_TITAN_EMBED). Sourced, but an average.
  */
-export const ESTIMATED_BYTES_PER_TOKEN = 4;
+export const ENGLISH_CHARS_PER_TOKEN = 4.7;
+
+/**
+ * Bytes of UTF-8 per token assumed when judging whether a chunk's text could exceed a per-vector metadata budget.
+ * **An estimate, not a sourced ratio.** English averages ~4.7 characters per token (ENGLISH_CHARS_PER_TOKEN), i.e.
+ * ~4.7 bytes of ASCII; UTF-8 takes 2 bytes for accented Latin, Greek or Cyrillic letters and 3 for CJK characters
+ * (RFC 3629), so a token of such text, or of text mixing it with English, can be several bytes more. 6 bytes per
+ * token is the plausible high value used here, so that the warning fires where real content could exceed the budget;
+ * ordinary English chunks stay about a fifth below the estimate.
+ */
+export const ESTIMATED_BYTES_PER_TOKEN = 6;
 
 /**
  * How the data source splits documents before embedding. Use the static factories.
@@ -137,13 +150,17 @@ export abstract class Chunking {
     if (Token.isUnresolved(tokens) || ctx.textMetadataByteBudget === undefined) return [];
     const estimate = tokens * ESTIMATED_BYTES_PER_TOKEN;
     if (estimate <= ctx.textMetadataByteBudget) return [];
+    const safe = Math.floor(ctx.textMetadataByteBudget / ESTIMATED_BYTES_PER_TOKEN);
     return [{
       level: 'warning',
       code: 'ChunkMayExceedVectorMetadata',
-      message: `chunking: ${prop} is ${tokens} tokens (about ${estimate} bytes at an estimated `
-        + `${ESTIMATED_BYTES_PER_TOKEN} bytes per token); ${ctx.storeName} stores each chunk's text as vector `
-        + `metadata limited to ${ctx.textMetadataByteBudget} bytes per vector, so ingestion of large chunks can `
-        + `fail. Lower ${prop} or use another vector store.`,
+      message: `chunking: ${prop} is ${tokens} tokens, which can be about ${estimate} bytes of text (an estimate of `
+        + `${ESTIMATED_BYTES_PER_TOKEN} bytes per token: English averages ~${ENGLISH_CHARS_PER_TOKEN} characters per `
+        + 'token, and non-ASCII characters take 2–4 bytes in UTF-8). '
+        + `${ctx.storeName} stores each chunk's text as non-filterable vector metadata, which has at most `
+        + `${ctx.textMetadataByteBudget} bytes per vector, shared with Bedrock's AMAZON_BEDROCK_METADATA and any `
+        + `additional non-filterable keys, so ingestion of large chunks can fail. Lower ${prop} to about ${safe} or `
+        + 'less, or use another vector store.',
     }];
   }
 }
@@ -264,8 +281,9 @@ class NoChunking extends Chunking {
       level: 'warning',
       code: 'ChunkMayExceedVectorMetadata',
       message: `chunking: Chunking.none() stores each whole file as one chunk, but ${ctx.storeName} keeps each `
-        + `chunk's text as vector metadata limited to ${ctx.textMetadataByteBudget} bytes per vector, so files `
-        + `larger than that fail to ingest. Pre-split your files below that size or use Chunking.fixedSize().`,
+        + `chunk's text as non-filterable vector metadata, which has at most ${ctx.textMetadataByteBudget} bytes per `
+        + 'vector (shared with Bedrock\'s AMAZON_BEDROCK_METADATA), so larger files fail to ingest. Pre-split your '
+        + 'files below that size or use Chunking.fixedSize().',
     }];
   }
 }

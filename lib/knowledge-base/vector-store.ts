@@ -276,8 +276,11 @@ class S3VectorsStore extends VectorStore {
       },
       dependables: [index],
       storeArn: index.attrIndexArn,
-      // The chunk text is non-filterable metadata: the whole 40 KB budget minus the 2 KB filterable share that
-      // Bedrock's own filterable keys and the user's sidecar metadata can use.
+      // The chunk text (AMAZON_BEDROCK_TEXT) is non-filterable metadata. Total metadata per vector is at most 40 KB
+      // and filterable metadata (Bedrock's filterable keys, the user's sidecar metadata) up to 2 KB of it
+      // (AWS_DOC_S3V_LIMITS), so the non-filterable keys have at least 40 KB - 2 KB = 38,912 bytes. The text shares
+      // that with AMAZON_BEDROCK_METADATA and any additional non-filterable keys, whose sizes are not sourced: an
+      // upper bound for the text, checked against an estimated bytes-per-token ratio (chunking.ts).
       textMetadataByteBudget: S3_VECTORS_MAX_METADATA_BYTES - S3_VECTORS_MAX_FILTERABLE_METADATA_BYTES,
       storeName: 'Amazon S3 Vectors',
     };

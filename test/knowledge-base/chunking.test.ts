@@ -21,9 +21,13 @@ describe('Chunking', () => {
   });
 
   test('valid configurations have no findings', () => {
-    expect(Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 99 })._check(ctx)).toEqual([]);
-    expect(Chunking.hierarchical({ parentMaxTokens: 8192, childMaxTokens: 8192, overlapTokens: 1 })._check(ctx)).toEqual([]);
+    expect(Chunking.fixedSize({ maxTokens: 6000, overlapPercentage: 99 })._check(ctx)).toEqual([]);
+    expect(Chunking.hierarchical({ parentMaxTokens: 1500, childMaxTokens: 300, overlapTokens: 1 })._check(ctx)).toEqual([]);
     expect(Chunking.semantic({ maxTokens: 1, bufferSize: 0, breakpointPercentileThreshold: 50 })._check(ctx)).toEqual([]);
+    // At the model's limit with no metadata budget (OpenSearch): nothing either.
+    const noBudget = { ...ctx, textMetadataByteBudget: undefined };
+    expect(Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 99 })._check(noBudget)).toEqual([]);
+    expect(Chunking.hierarchical({ parentMaxTokens: 8192, childMaxTokens: 8192, overlapTokens: 1 })._check(noBudget)).toEqual([]);
   });
 
   test.each([
@@ -47,15 +51,32 @@ describe('Chunking', () => {
     expect(findings.map((f) => f.message).join('\n')).toMatch(/hierarchical.childMaxTokens is 600 tokens, above the input limit .*\(512 tokens\)/);
   });
 
-  test('warns when a chunk\'s text may exceed the store\'s per-vector metadata budget', () => {
-    const tight = { ...ctx, textMetadataByteBudget: 1000 };
-    const findings = Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 })._check(tight);
-    expect(findings).toEqual([expect.objectContaining({
-      level: 'warning',
-      message: expect.stringMatching(/fixedSize.maxTokens is 300 tokens \(about 1200 bytes at an estimated 4 bytes per token\); Amazon S3 Vectors stores each chunk's text as vector metadata limited to 1000 bytes/),
-    })]);
-    expect(Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 })._check({ ...ctx, textMetadataByteBudget: undefined })).toEqual([]);
-    expect(Chunking.none()._check({ ...ctx, textMetadataByteBudget: undefined })).toEqual([]);
+  describe('S3 Vectors non-filterable metadata budget (40 KB total - 2 KB filterable = 38,912 bytes)', () => {
+    const warnings = (c: Chunking) => c._check(ctx).filter((f) => f.level === 'warning');
+
+    test('warns for chunks at the model limit: 8,192 tokens can be ~49 KB of text, above 38,912 bytes', () => {
+      expect(warnings(Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 20 }))).toEqual([{
+        level: 'warning',
+        code: 'ChunkMayExceedVectorMetadata',
+        message: expect.stringMatching(/^chunking: fixedSize.maxTokens is 8192 tokens, which can be about 49152 bytes of text \(an estimate of 6 bytes per token: English averages ~4.7 characters per token, and non-ASCII characters take 2–4 bytes in UTF-8\)\. Amazon S3 Vectors stores each chunk's text as non-filterable vector metadata, which has at most 38912 bytes per vector, shared with Bedrock's AMAZON_BEDROCK_METADATA .*Lower fixedSize.maxTokens to about 6485 or less/),
+      }]);
+      expect(warnings(Chunking.semantic({ maxTokens: 8192, bufferSize: 0, breakpointPercentileThreshold: 95 }))).toHaveLength(1);
+      // Hierarchical: the parent text is what is stored with each child.
+      expect(warnings(Chunking.hierarchical({ parentMaxTokens: 8192, childMaxTokens: 300, overlapTokens: 60 })).map((f) => f.message).join())
+        .toMatch(/hierarchical.parentMaxTokens is 8192 tokens/);
+    });
+
+    test('the boundary is the budget divided by the estimated 6 bytes per token (6,485 tokens)', () => {
+      expect(warnings(Chunking.fixedSize({ maxTokens: 6485, overlapPercentage: 20 }))).toEqual([]);
+      expect(warnings(Chunking.fixedSize({ maxTokens: 6486, overlapPercentage: 20 }))).toHaveLength(1);
+      expect(warnings(Chunking.DEFAULT)).toEqual([]);
+    });
+
+    test('no budget, no warning; Chunking.none() always warns when there is one', () => {
+      expect(Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 20 })._check({ ...ctx, textMetadataByteBudget: undefined })).toEqual([]);
+      expect(Chunking.none()._check({ ...ctx, textMetadataByteBudget: undefined })).toEqual([]);
+      expect(Chunking.none()._check(ctx)).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringMatching(/at most 38912 bytes per vector/) })]);
+    });
   });
 
   test('without a sourced model limit only the API bounds apply', () => {

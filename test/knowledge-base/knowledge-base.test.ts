@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import { Chunking, KnowledgeBase, KnowledgeBaseProps } from '../../lib/knowledge-base';
+import { Chunking, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BedrockModel } from '../../lib/models';
 
@@ -270,6 +270,15 @@ describe('KnowledgeBase', () => {
     test('throws for out-of-range chunking parameters', () => {
       expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 0 }) } }))
         .toThrow(/chunking: fixedSize.overlapPercentage must be an integer from 1 to 99 \(Bedrock API reference FixedSizeChunkingConfiguration\); got 0/);
+    });
+
+    test('warns through the real S3 Vectors budget when chunks may not fit its non-filterable metadata; not for OpenSearch', () => {
+      const big = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } });
+      Annotations.fromStack(big.stack).hasWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens is 8192 tokens.*Amazon S3 Vectors.*at most 38912 bytes per vector'));
+      const ok = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 6485, overlapPercentage: 10 }) } });
+      Annotations.fromStack(ok.stack).hasNoWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens'));
+      const oss = kb({ vectorStore: VectorStore.openSearchServerless(), dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } });
+      Annotations.fromStack(oss.stack).hasNoWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens'));
     });
 
     test('warns when whole files (Chunking.none) must fit S3 Vectors metadata', () => {
