@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,16 +30,26 @@ describe('sample app', () => {
     expect(errors).toEqual([]);
   });
 
-  test('synthesizes with both packs registered as validation plugins, and cdk-bedrock-check passes its cdk.out', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sample-cdk-out-'));
-    const app = sampleApp(outdir);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(), new BedrockChecks());
-    expect(() => app.synth()).not.toThrow();
-    let out = '';
-    const code = main([outdir, '--now', NOW_ISO], { stdout: (s) => { out += s; }, stderr: (s) => { out += s; }, cwd: outdir });
-    expect(out).toMatch(/0 error\(s\)/);
-    expect(code).toBe(0);
-  });
+  test('the real app (compiled bin/app.ts) synthesizes with both packs registered, and cdk-bedrock-check passes its cdk.out', () => {
+    // dist/ is built by `npm test` before jest runs. The app registers AwsSolutionsChecks and BedrockChecks as
+    // validation plugins, so exit 0 also means both packs pass at synth.
+    const appJs = path.join(__dirname, '..', '..', 'dist', 'bin', 'app.js');
+    expect(fs.existsSync(appJs)).toBe(true);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sample-app-out-'));
+    try {
+      const r = spawnSync(process.execPath, [appJs], {
+        encoding: 'utf8',
+        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ 'cdk-bedrock-foundation:now': NOW_ISO }) },
+      });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/Error/) });
+      expect(fs.existsSync(path.join(outdir, 'BedrockFoundationSample.template.json'))).toBe(true);
+      let out = '';
+      const code = main([outdir, '--now', NOW_ISO], { stdout: (s) => { out += s; }, stderr: (s) => { out += s; }, cwd: outdir });
+      expect({ code, out }).toEqual({ code: 0, out: expect.stringMatching(/Checked \d+ template\(s\)[\s\S]*0 error\(s\)/) });
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('every acknowledgement names a specific reason', () => {
     const app = sampleApp();

@@ -1,6 +1,7 @@
 /**
  * Proves the published package works for a consumer: `npm pack`, install the tarball into a fresh project next to
- * aws-cdk-lib and constructs (no cdk-nag), and synthesize a stack that imports the constructs. Needs the build
+ * aws-cdk-lib and constructs (no cdk-nag), synthesize a stack that imports the constructs and check it with the bin;
+ * then add cdk-nag and import the `cdk-bedrock-foundation/nag` subpath. Needs the build
  * output (`npm test` builds first) and the npm registry or cache for aws-cdk-lib/constructs.
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -94,12 +95,41 @@ describe('npm pack', () => {
     expect(r.stderr).toMatch(/'anthropic\.claude-3-5-sonnet-latest' is an alias/);
   });
 
-  test('the cdk-bedrock-check bin runs from the installed package without cdk-nag', () => {
+  test('the cdk-bedrock-check bin runs from the installed package without cdk-nag and passes the clean consumer cdk.out', () => {
     const consumer = path.join(work, 'consumer');
+    expect(fs.existsSync(path.join(consumer, 'node_modules', 'cdk-nag'))).toBe(false);
     const bin = path.join(consumer, 'node_modules', '.bin', 'cdk-bedrock-check');
     expect(fs.existsSync(bin)).toBe(true);
     const r = spawnSync(bin, ['cdk.out', '--now', '2026-11-25'], { cwd: consumer, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toMatch(/2026-11-25/);
-    expect([0, 1]).toContain(r.status);
+    expect({ status: r.status, report: r.stdout + r.stderr }).toEqual({ status: 0, report: expect.stringMatching(/0 error\(s\), 0 warning\(s\)/) });
   });
+
+  test('with cdk-nag installed, the consumer imports BedrockChecks from cdk-bedrock-foundation/nag and it reports findings', () => {
+    const consumer = path.join(work, 'consumer');
+    execFileSync('npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps',
+      `cdk-nag@${pkg.devDependencies['cdk-nag']}`], { cwd: consumer, stdio: 'pipe' });
+    fs.writeFileSync(path.join(consumer, 'nag.js'), `
+      const { App, Stack } = require('aws-cdk-lib');
+      const ssm = require('aws-cdk-lib/aws-ssm');
+      const nag = require('cdk-bedrock-foundation/nag');
+      const app = new App({ context: { 'cdk-bedrock-foundation:now': '2026-11-25' } });
+      const stack = new Stack(app, 'Nag', { env: { region: 'us-east-1' } });
+      new ssm.StringParameter(stack, 'Alias', { stringValue: 'anthropic.claude-3-5-sonnet-latest' });
+      new ssm.StringParameter(stack, 'Pinned', { stringValue: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' });
+      const report = new nag.BedrockChecks().validateScope(app);
+      console.log(JSON.stringify({
+        rules: nag.ALL_RULES.map((r) => r.id),
+        resolved: require.resolve('cdk-bedrock-foundation/nag'),
+        violations: report.violations.map((v) => v.ruleName),
+      }));
+    `);
+    const r = spawnSync(process.execPath, ['nag.js'], { cwd: consumer, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out.resolved).toBe(path.join(consumer, 'node_modules', 'cdk-bedrock-foundation', 'dist', 'lib', 'nag', 'index.js'));
+    expect(out.rules).toContain('Bedrock-ModelIdPinned');
+    expect(out.violations).toEqual(['Bedrock-ModelIdPinned[anthropic.claude-3-5-sonnet-latest]']);
+  }, 120_000);
 });
