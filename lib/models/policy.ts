@@ -16,7 +16,7 @@ export type FindingLevel = 'error' | 'warning';
 /** Stable codes of the policy's findings. */
 export type ModelFindingCode = 'Syntax' | 'Alias' | 'Unversioned' | 'RevisionDropped' | 'UnknownModel' | 'ProvisionedOnly'
   | 'NotInRegion' | 'ProfileGeography' | 'ProfileUnknown' | 'RegionNotSourced' | 'ProfileDataGap' | 'EndOfLife' | 'Legacy'
-  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'RegionlessArn';
+  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn';
 
 export interface ModelFinding {
   readonly level: FindingLevel;
@@ -216,6 +216,12 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
     push('warning', 'Legacy', `${cap(label)} is legacy${life.legacyDate ? ` since ${life.legacyDate}` : ''}${lifeWhere(life, region)}`
       + `${life.eolDate ? ` and reaches end of life on ${life.eolDate}` : ''}, after which requests fail (judged at ${isoDate(options.now)}). `
       + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
+  } else if (life.state === 'ACTIVE' && life.conflicts.length > 0 && !(life.regions && region && !life.regions.includes(region))) {
+    // Reference README: report the primary value and mention the conflict rather than guessing.
+    push('warning', 'LifecycleConflict', `${cap(label)} is active${region ? ` in ${region}` : ''} per its primary source `
+      + `(${life.source ?? 'catalog'}), but a secondary source disagrees: ${life.conflicts.join('; ')}. Accepted on the primary `
+      + `source (judged at ${isoDate(options.now)}); check the AWS model lifecycle page before relying on it. `
+      + successorText(record, life, catalog, options.now, region));
   } else if (life.state === 'UNKNOWN' && !findings.some((f) => f.level === 'error')) {
     // Reached only when availability was declared (custom.regions): the lifecycle still cannot be judged.
     push('warning', 'LifecycleNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced lifecycle for `

@@ -194,7 +194,13 @@ describe('model-ID policy', () => {
       for (const s of ids) expect([s, errorsOf(s, region).map((x) => x.message)]).toEqual([s, []]);
     });
 
-    test('a model with no sourced lifecycle declared custom (verified Regions) warns that its lifecycle was not checked', () => {
+    test('an active model that a secondary lifecycle source calls end-of-life warns with both sources (primary value kept)', () => {
+    const f = evaluateModelId('us.amazon.nova-premier-v1:0', { region: 'us-east-1', now });
+    expect(f.map((x) => [x.level, x.code])).toEqual([['warning', 'LifecycleConflict']]);
+    expect(f[0].message).toMatch(/is active in us-east-1 per its primary source .*secondary source disagrees: EOL 2026-09-14/);
+  });
+
+  test('a model with no sourced lifecycle declared custom (verified Regions) warns that its lifecycle was not checked', () => {
       const f = evaluateModelId('us.anthropic.claude-fable-5-1', { region: 'us-east-1', now, custom: { regions: ['us-east-1'] } });
       expect(f).toHaveLength(1);
       expect(f[0]).toMatchObject({ level: 'warning', code: 'LifecycleNotSourced' });
