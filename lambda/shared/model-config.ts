@@ -5,22 +5,29 @@
  * String parameter named by env `MODEL_CONFIG_PARAMETER` (the `<prefix>/<role>/config` companion written by
  * PinnedModelConfig).
  *
- * The SSM parameter is read ONCE per execution environment: Powertools parameters caches it for
- * CONFIG_MAX_AGE_SECONDS (24 h; Powertools' own default would be 5 s). That is safe because the construct that wires
- * a function to the configuration also puts `MODEL_CONFIG_HASH` (sha256 of the JSON) in the function's
- * environment: a deploy that changes the configuration changes the environment, which makes Lambda start new
- * execution environments that read the new value, while IAM moves to the new model ARN in the same deploy.
- * Editing the parameter by hand is drift and is only seen by environments started after the edit.
+ * The SSM parameter is read ONCE per execution environment (`ssm:GetParameter`, the only call: PinnedModelConfig's
+ * bindToFunction grants exactly that on the `/config` parameter) and cached for CONFIG_MAX_AGE_SECONDS (24 h). That is
+ * safe because the construct that wires a function to the configuration also puts `MODEL_CONFIG_HASH` (sha256 of the
+ * JSON) in the function's environment: a deploy that changes the configuration changes the environment, which makes
+ * Lambda start new execution environments that read the new value, while IAM moves to the new model ARN in the same
+ * deploy. Editing the parameter by hand is drift: it is only seen by environments started after the edit, and the
+ * helper logs a warning naming the parameter when the JSON's sha256 differs from `MODEL_CONFIG_HASH`.
+ *
+ * Bounded time: the SSM client has a connection timeout and a request timeout (env `MODEL_CONFIG_CONNECT_TIMEOUT_MS`,
+ * default 1000; `MODEL_CONFIG_REQUEST_TIMEOUT_MS`, default 3000), and `getModelConfig({ abortSignal })` lets the
+ * caller abort the read (e.g. at its own deadline).
  */
+import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import { InvokerError } from './errors';
-import { clientOptions } from './sdk';
+import { logger } from './observability';
+import { clientOptions, envInt } from './sdk';
 import { describeIssue, issuePath } from './validation';
 
-/** 24 hours, in seconds (Powertools `maxAge` unit). */
+/** 24 hours, in seconds. */
 export const CONFIG_MAX_AGE_SECONDS = 24 * 60 * 60;
 
 export const INVOCATION_FORMS = ['in-region', 'geo-profile', 'global-profile', 'application-profile', 'provisioned'] as const;
@@ -73,7 +80,8 @@ export function parseModelConfig(raw: string, origin: string): RuntimeModelConfi
       `Model configuration in ${origin} is not valid JSON (${(e as Error).message}); value starts with ${JSON.stringify(raw.slice(0, 40))}. Redeploy the stack that owns it (editing it by hand is drift).`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new InvokerError('ConfigError', 500, `Model configuration in ${origin} must be a JSON object, got ${JSON.stringify(raw.slice(0, 40))}.`);
+    throw new InvokerError('ConfigError', 500, `Model configuration in ${origin} must be a JSON object (what PinnedModelConfig writes), got `
+      + `${JSON.stringify(raw.slice(0, 40))}. Redeploy the stack that owns it (editing it by hand is drift).`);
   }
   const version = (json as { schemaVersion?: unknown }).schemaVersion;
   if (version !== 1) {
@@ -92,25 +100,41 @@ export function parseModelConfig(raw: string, origin: string): RuntimeModelConfi
   return result.data;
 }
 
-let provider: SSMProvider | undefined;
+let client: SSMClient | undefined;
 let envCache: { raw: string; config: RuntimeModelConfig } | undefined;
-let ssmCache: { name: string; raw: string; config: RuntimeModelConfig } | undefined;
+let ssmCache: { name: string; raw: string; config: RuntimeModelConfig; fetchedAt: number } | undefined;
+let driftWarned: string | undefined;
 
-function ssmProvider(): SSMProvider {
+const connectTimeoutMs = () => envInt('MODEL_CONFIG_CONNECT_TIMEOUT_MS', 1000);
+const requestTimeoutMs = () => envInt('MODEL_CONFIG_REQUEST_TIMEOUT_MS', 3000);
+
+function ssmClient(): SSMClient {
   // An explicit http.Agent: NodeHttpHandler otherwise loads node:http with a dynamic import() the first time it
   // talks to an http:// endpoint (only ever a loopback test endpoint), which a jest VM context cannot run.
   // In Lambda the SSM endpoint is https and this agent is never used.
-  provider ??= new SSMProvider({
-    awsSdkV3Client: new SSMClient({ ...clientOptions(), requestHandler: { httpAgent: new Agent({ keepAlive: true }) } }),
+  client ??= new SSMClient({
+    ...clientOptions(),
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new Agent({ keepAlive: true }),
+      connectionTimeout: connectTimeoutMs(),
+      requestTimeout: requestTimeoutMs(),
+      throwOnRequestTimeout: true,
+    }),
   });
-  return provider;
+  return client;
+}
+
+/** Options of `getModelConfig`. */
+export interface GetModelConfigOptions {
+  /** Aborts the SSM read (the configuration is then not cached and the next call reads again). */
+  readonly abortSignal?: AbortSignal;
 }
 
 /**
- * Returns the configuration, reading SSM at most once per execution environment (cached by Powertools for
- * CONFIG_MAX_AGE_SECONDS). A failed read is not cached, so the next invocation tries again.
+ * Returns the configuration, reading SSM at most once per execution environment (cached for CONFIG_MAX_AGE_SECONDS).
+ * A failed or aborted read is not cached, so the next invocation tries again.
  */
-export async function getModelConfig(): Promise<RuntimeModelConfig> {
+export async function getModelConfig(options: GetModelConfigOptions = {}): Promise<RuntimeModelConfig> {
   const inline = process.env.MODEL_CONFIG;
   if (inline !== undefined && inline !== '') {
     if (envCache?.raw !== inline) envCache = { raw: inline, config: parseModelConfig(inline, 'environment variable MODEL_CONFIG') };
@@ -121,22 +145,37 @@ export async function getModelConfig(): Promise<RuntimeModelConfig> {
     throw new InvokerError('ConfigError', 500,
       'No model configuration: set environment variable MODEL_CONFIG (JSON) or MODEL_CONFIG_PARAMETER (SSM parameter name). The invoker constructs set one of them.');
   }
+  if (ssmCache?.name === name && Date.now() - ssmCache.fetchedAt < CONFIG_MAX_AGE_SECONDS * 1000) return ssmCache.config;
+  if (options.abortSignal?.aborted) throw ssmError(Object.assign(new Error('aborted before the read started'), { name: 'AbortError' }), name);
   let raw: string | undefined;
   try {
-    raw = await ssmProvider().get(name, { maxAge: CONFIG_MAX_AGE_SECONDS });
+    const out = await ssmClient().send(new GetParameterCommand({ Name: name }), { abortSignal: options.abortSignal });
+    raw = out.Parameter?.Value;
   } catch (e) {
     throw ssmError(e, name);
   }
   if (raw === undefined) throw ssmError({ name: 'ParameterNotFound' }, name);
-  if (ssmCache?.name !== name || ssmCache.raw !== raw) {
-    ssmCache = { name, raw, config: parseModelConfig(raw, `SSM parameter ${name}`) };
-  }
-  return ssmCache.config;
+  const config = parseModelConfig(raw, `SSM parameter ${name}`);
+  warnOnDrift(name, raw);
+  ssmCache = { name, raw, config, fetchedAt: Date.now() };
+  return config;
+}
+
+/** Logs (once per value) when the parameter's JSON is not what the deploy wrote: someone edited it by hand. */
+function warnOnDrift(name: string, raw: string): void {
+  const expected = process.env.MODEL_CONFIG_HASH;
+  if (!expected) return; // an imported configuration: this app could not know the hash
+  const actual = createHash('sha256').update(raw).digest('hex');
+  if (actual === expected || driftWarned === `${name}\n${actual}`) return;
+  driftWarned = `${name}\n${actual}`;
+  logger.warn(`Model configuration drift: SSM parameter ${name} does not hold what the stack deployed (sha256 ${actual}, `
+    + `MODEL_CONFIG_HASH ${expected}); it was probably edited by hand. Using the parameter's value; redeploy the stack that owns it `
+    + '(PinnedModelConfig) to restore the reviewed configuration, or make the change there.', { parameter: name, sha256: actual, expectedSha256: expected });
 }
 
 function ssmError(e: unknown, name: string): InvokerError {
   const err = e as { name?: string; message?: string; cause?: { name?: string; message?: string }; $metadata?: { attempts?: number } };
-  // Powertools wraps SDK errors in GetParameterError with the SDK error as `cause`.
+  // Some errors carry the underlying one as `cause` (e.g. a wrapped SDK error); report the innermost.
   const inner = err.cause && typeof err.cause === 'object' ? err.cause : err;
   const code = inner.name ?? err.name ?? 'Error';
   const attempts = (inner as typeof err).$metadata?.attempts;
@@ -152,11 +191,20 @@ function ssmError(e: unknown, name: string): InvokerError {
     return new InvokerError('Throttled', 429,
       `SSM throttled reading parameter ${name}${attempts ? ` after ${attempts} attempts` : ''}; the next invocation retries.`, { cause: e, attempts });
   }
+  if (code === 'TimeoutError' || code === 'AbortError' || code === 'RequestTimeout') {
+    return new InvokerError('ConfigTimeout', 504,
+      `Reading SSM parameter ${name} did not complete (${code}${inner.message ? `: ${inner.message}` : ''}; request timeout `
+      + `${requestTimeoutMs()} ms); the next invocation retries. If it persists, check that the function can reach the SSM endpoint (in a VPC: `
+      + 'an interface endpoint for ssm or a NAT gateway).', { cause: e, attempts });
+  }
   return new InvokerError('ConfigError', 500,
-    `Reading SSM parameter ${name} failed (${code}${inner.message ? `: ${inner.message}` : ''}).`, { cause: e });
+    `Reading SSM parameter ${name} failed (${code}${inner.message ? `: ${inner.message}` : ''}); the next invocation retries. If it persists, `
+    + 'check that the parameter exists in this account and Region, that the function may call ssm:GetParameter on it '
+    + '(PinnedModelConfig.bindToFunction) and that the SSM endpoint is reachable.', { cause: e, attempts });
 }
 
 /** Test hook: forget the cached configuration (a new execution environment). */
 export function resetModelConfigCache(): void {
-  provider = undefined; envCache = undefined; ssmCache = undefined;
+  client?.destroy();
+  client = undefined; envCache = undefined; ssmCache = undefined; driftWarned = undefined;
 }

@@ -12,6 +12,8 @@ import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
 import { HAIKU_CONFIG } from './fixtures';
+import { createHash } from 'node:crypto';
+import { getModelConfig, resetModelConfigCache } from '../../lambda/shared/model-config';
 
 const PARAM = '/bedrock/models/chat/config';
 let ssm: FakeSsm;
@@ -132,4 +134,76 @@ test('accepts the JSON PinnedModelConfig writes (the construct side of the contr
   expect(bedrock.calls('converse')[0].body.inferenceConfig).toEqual({ maxTokens: 300, topP: 0.8 });
   const price = written.price!;
   expect(res.estimatedCostUsd).toBeCloseTo((res.usage.inputTokens * price.inputPer1M + res.usage.outputTokens * price.outputPer1M!) / 1e6, 12);
+});
+
+describe('drift: the parameter does not hold what the stack deployed', () => {
+  const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
+  const driftWarnings = () => out.records().filter((r) => r.level === 'WARN' && /Model configuration drift/.test(String(r.message)));
+
+  test('no warning when the JSON matches MODEL_CONFIG_HASH', async () => {
+    const raw = JSON.stringify(HAIKU_CONFIG);
+    ssm.parameters.set(PARAM, raw);
+    const r = setEnv({ MODEL_CONFIG_HASH: sha256(raw) });
+    try {
+      await loadBundledHandler('text-invoker').handler({ prompt: 'x' }, lambdaContext());
+      expect(driftWarnings()).toEqual([]);
+    } finally { r(); }
+  });
+
+  test('a hand-edited parameter logs one warning naming it, and the invocation still succeeds', async () => {
+    const deployed = JSON.stringify(HAIKU_CONFIG);
+    const edited = JSON.stringify({ ...HAIKU_CONFIG, inferenceParameters: { maxTokens: 5 } });
+    ssm.parameters.set(PARAM, edited);
+    const r = setEnv({ MODEL_CONFIG_HASH: sha256(deployed) });
+    try {
+      const container = loadBundledHandler('text-invoker');
+      await expect(container.handler({ prompt: 'x' }, lambdaContext())).resolves.toMatchObject({ modelId: HAIKU_CONFIG.modelId });
+      await container.handler({ prompt: 'y' }, lambdaContext());
+      const warnings = driftWarnings();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].message).toMatch(new RegExp(`SSM parameter ${PARAM} does not hold what the stack deployed \\(sha256 ${sha256(edited)}, MODEL_CONFIG_HASH ${sha256(deployed)}\\); it was probably edited by hand.*redeploy the stack that owns it`));
+      expect(warnings[0]).toMatchObject({ parameter: PARAM });
+    } finally { r(); }
+  });
+});
+
+describe('bounded SSM read', () => {
+  test('a slow SSM answer times out (request timeout) and is reported, and the next invocation reads again', async () => {
+    ssm.parameters.set(PARAM, JSON.stringify(HAIKU_CONFIG));
+    ssm.delayNext(1500, 1500);
+    const r = setEnv({ MODEL_CONFIG_REQUEST_TIMEOUT_MS: '200', BEDROCK_MAX_ATTEMPTS: '1' });
+    try {
+      const container = loadBundledHandler('text-invoker');
+      const started = Date.now();
+      await expect(container.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+        name: 'ConfigTimeout',
+        message: expect.stringMatching(new RegExp(`Reading SSM parameter ${PARAM} did not complete \\(TimeoutError: .*request timeout 200 ms\\); the next invocation retries`)),
+      });
+      expect(Date.now() - started).toBeLessThan(1400);
+      await expect(container.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({ name: 'ConfigTimeout' });
+      ssm.delayNext(0);
+      await expect(container.handler({ prompt: 'x' }, lambdaContext())).resolves.toMatchObject({ modelId: HAIKU_CONFIG.modelId });
+    } finally { r(); }
+  });
+
+  test('getModelConfig({ abortSignal }) lets the caller abort the read', async () => {
+    ssm.parameters.set(PARAM, JSON.stringify(HAIKU_CONFIG));
+    ssm.delayNext(2000);
+    resetModelConfigCache();
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const started = Date.now();
+      await expect(getModelConfig({ abortSignal: controller.signal })).rejects.toMatchObject({
+        name: 'ConfigTimeout', message: expect.stringMatching(new RegExp(`Reading SSM parameter ${PARAM} did not complete \\(AbortError`)),
+      });
+      expect(Date.now() - started).toBeLessThan(1500);
+      // Not cached: the next read succeeds.
+      await expect(getModelConfig()).resolves.toMatchObject({ modelId: HAIKU_CONFIG.modelId });
+      const aborted = new AbortController();
+      aborted.abort();
+      resetModelConfigCache();
+      await expect(getModelConfig({ abortSignal: aborted.signal })).rejects.toMatchObject({ name: 'ConfigTimeout' });
+    } finally { resetModelConfigCache(); }
+  });
 });

@@ -2,7 +2,7 @@
  * Fake AWS Systems Manager Parameter Store (awsJson1_1 over HTTP/1.1: @aws-sdk/client-ssm uses NodeHttpHandler) on
  * 127.0.0.1 for the real SSM client. Point it at the fake with AWS_ENDPOINT_URL_SSM=fake.url.
  * Supports `AmazonSSM.GetParameter` (X-Amz-Target), counts calls, and scripts errors
- * (`{"__type": "ParameterNotFound"}`, `ThrottlingException`, ...).
+ * (`{"__type": "ParameterNotFound"}`, `ThrottlingException`, ...) and slow answers (`delayNext`, to provoke client timeouts).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,7 @@ export class FakeSsm {
   /** Every request: target and parsed body. */
   public readonly requests: { target: string; body: any }[] = [];
   private readonly errors: SsmError[] = [];
+  private readonly delays: number[] = [];
   private readonly server: http.Server;
   private port = 0;
 
@@ -29,7 +30,11 @@ export class FakeSsm {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(String(req.headers['x-amz-target'] ?? ''), Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => {
+        const delay = this.delays.shift() ?? 0;
+        const run = () => { if (!res.destroyed) this.handle(String(req.headers['x-amz-target'] ?? ''), Buffer.concat(chunks).toString('utf8'), res); };
+        if (delay > 0) setTimeout(run, delay).unref(); else run();
+      });
     });
   }
 
@@ -46,9 +51,16 @@ export class FakeSsm {
     return this;
   }
 
+  /** The next answers are sent after these delays (ms), in order. */
+  delayNext(...delaysMs: number[]): this {
+    this.delays.push(...delaysMs);
+    return this;
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.errors.length = 0;
+    this.delays.length = 0;
     this.parameters.clear();
   }
 
