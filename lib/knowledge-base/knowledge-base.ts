@@ -471,8 +471,20 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       errors.push(`embeddingModel: '${id}' supports only ${kb.vectorTypes.join(', ')} vectors in a Knowledge Base; `
         + 'this construct stores FLOAT32 vectors.');
     }
-    const supported = model.custom?.embeddingDimensions ?? (kb?.supported ? kb.dimensions ?? undefined : undefined)
-      ?? model.embeddingDimensions;
+    // Sourced dimensions win: `custom` only fills facts the catalog lacks, it never overrides them.
+    const sourced = (kb?.supported ? kb.dimensions ?? undefined : undefined) ?? model.record?.embedding?.dimensions
+      ?? undefined;
+    const custom = model.custom?.embeddingDimensions;
+    if (sourced && sourced.length > 0 && custom) {
+      const contradicting = custom.filter((d) => !Token.isUnresolved(d) && !sourced.includes(d));
+      if (contradicting.length > 0) {
+        errors.push(`embeddingModel: custom.embeddingDimensions [${custom.join(', ')}] of '${id}' contradicts its `
+          + `sourced Knowledge Base dimensions (${sourced.join(', ')}): ${contradicting.join(', ')} is not among them. `
+          + 'custom only declares facts the catalog lacks; drop custom.embeddingDimensions and use one of the sourced '
+          + 'dimensions, or a model that has the dimension you need.');
+      }
+    }
+    const supported = (sourced && sourced.length > 0 ? sourced : undefined) ?? custom;
     if (!supported || supported.length === 0) {
       if (dimensionsProp === undefined) {
         errors.push(`dimensions: the vector dimensions of '${id}' are not sourced; pass dimensions and declare them with `

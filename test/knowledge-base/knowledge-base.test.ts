@@ -240,6 +240,16 @@ describe('KnowledgeBase', () => {
         .toThrow(/dimensions: 1536 is not a dimension 'amazon.titan-embed-text-v2:0' supports in a Knowledge Base \(supported: 256, 512, 1024\)/);
     });
 
+    test('throws when custom embeddingDimensions contradict the sourced ones (sourced facts win)', () => {
+      const overridden = BedrockModel.of('amazon.titan-embed-text-v2:0', { custom: { embeddingDimensions: [1536] } });
+      expect(() => kb({ embeddingModel: overridden, dimensions: 1536 }))
+        .toThrow(/embeddingModel: custom.embeddingDimensions \[1536\] of 'amazon.titan-embed-text-v2:0' contradicts its sourced Knowledge Base dimensions \(256, 512, 1024\): 1536 is not among them. custom only declares facts the catalog lacks/);
+      expect(() => kb({ embeddingModel: overridden })).toThrow(/contradicts its sourced Knowledge Base dimensions/);
+      // Repeating (part of) the sourced facts is harmless; the sourced list still decides.
+      const repeated = kb({ embeddingModel: BedrockModel.of('amazon.titan-embed-text-v2:0', { custom: { embeddingDimensions: [512] } }), dimensions: 1024 });
+      expect(repeated.knowledgeBase.dimensions).toBe(1024);
+    });
+
     test('throws when the model is not a Knowledge Base embeddings model in the stack\'s Region', () => {
       expect(() => kb({ embeddingModel: BedrockModel.of('amazon.titan-embed-text-v2:0') }, 'ap-southeast-1'))
         .toThrow(/embeddingModel: .*'amazon.titan-embed-text-v2:0'.*ap-southeast-1/);
