@@ -137,7 +137,10 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
         + `, not ${source.arn ? 'an ARN' : `a ${source.kind} ID`}.`);
       return findings;
     }
-    const src = evaluateModelId(custom.sourceModelId, { ...options, region, custom: { ...custom, sourceModelId: undefined } });
+    // Only declared facts other than sourceModelId make the source model "custom" (else a typo would be accepted).
+    const { sourceModelId: _source, ...facts } = custom;
+    const declared = Object.values(facts).some((v) => v !== undefined) ? facts : undefined;
+    const src = evaluateModelId(custom.sourceModelId, { ...options, region, custom: declared });
     return [...findings, ...src.map((f) => ({ ...f, modelId: id, message: `${f.message} (the model behind '${id}')` }))];
   }
   const fmId = parsed.foundationModelId!;

@@ -283,6 +283,9 @@ describe('model-ID policy', () => {
     expect(evaluateModelId(arn, { region: 'us-east-1', now, custom: { sourceModelId: 'us.anthropic.claude-sonnet-4-6' } })).toEqual([]);
     const wrongGeo = errorsOf(arn, 'us-east-1', { custom: { sourceModelId: 'eu.anthropic.claude-sonnet-4-6' } });
     expect(wrongGeo.map((f) => f.code)).toEqual(['ProfileGeography']);
+    // sourceModelId alone does not make its model "custom": a typo or an unsourced profile of the source model fails
+    expect(errorsOf(arn, 'us-east-1', { custom: { sourceModelId: 'anthropic.claude-sonet-4-6' } }).map((f) => f.code)).toEqual(['UnknownModel']);
+    expect(errorsOf(arn, 'ap-northeast-1', { custom: { sourceModelId: 'apac.anthropic.claude-sonnet-4-6' } }).map((f) => f.code)).toEqual(['ProfileUnknown']);
     const bad = errorsOf(arn, 'us-east-1', { custom: { sourceModelId: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' } });
     expect(bad[0].message).toMatch(/custom\.sourceModelId 'arn:aws:bedrock:us-east-1::foundation-model\/amazon\.nova-pro-v1:0' .* must be a foundation-model ID .* not an ARN/);
   });
