@@ -119,7 +119,7 @@ describe('ModelInvoker with a model', () => {
 });
 
 describe('ModelInvoker with a PinnedModelConfig role', () => {
-  test('reads the SSM companion: parameter name and hash in the environment, GetParameter on exactly its parameters', () => {
+  test('reads the SSM companion: parameter name and hash in the environment, GetParameter on exactly that parameter', () => {
     const { stack } = setup();
     const config = new PinnedModelConfig(stack, 'Models', { models: { chat: BedrockModel.of(HAIKU), embed: BedrockModel.of(EMBED) } });
     new ModelInvoker(stack, 'Chat', { config, role: 'chat' });
@@ -130,8 +130,11 @@ describe('ModelInvoker with a PinnedModelConfig role', () => {
     expect(env).not.toHaveProperty('MODEL_CONFIG');
     const statements = policyStatements(t);
     const ssm = statements.filter((s) => JSON.stringify(s.Action).includes('ssm:'));
-    expect(JSON.stringify(ssm)).toContain('parameter/bedrock/models/chat/config');
-    expect(JSON.stringify(ssm)).not.toContain('embed');
+    // Exactly ssm:GetParameter on the role's JSON companion (the only parameter the handler reads).
+    expect(ssm).toEqual([{
+      Action: 'ssm:GetParameter', Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:123456789012:parameter/bedrock/models/chat/config']] },
+    }]);
     expect(JSON.stringify(statements)).toContain(`inference-profile/${HAIKU}`);
     expect(JSON.stringify(statements)).not.toContain(EMBED);
   });
