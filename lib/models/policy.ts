@@ -170,8 +170,14 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
       push('error', problem.code, `${lead} ${problem.message}`);
       return findings;
     }
-    // Declared custom: only the declared Regions can be checked.
-    if (region && custom.regions && !custom.regions.includes(region)) {
+    // Declared custom: only the declared Regions can be checked, so they must be declared.
+    if (!custom.regions) {
+      push('error', 'RegionNotSourced', `${lead} is not in the model catalog (generated ${catalog.generatedAt}) and is declared custom `
+        + `without Regions, so where it can be called${region ? ` (e.g. from ${region})` : ''} cannot be checked. Declare the Regions you `
+        + `verified: BedrockModel.of('${parsed.input}', { custom: { regions: ['${region ?? '<region>'}', ...] } }).`);
+      return findings;
+    }
+    if (region && !custom.regions.includes(region)) {
       push('error', 'NotInRegion', `${cap(label)} is declared custom with regions [${custom.regions.join(', ')}], which do not include `
         + `the stack's Region ${region}; deploy to one of those Regions or add ${region} to custom.regions if the model is offered there.`);
     }

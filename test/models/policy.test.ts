@@ -134,6 +134,9 @@ describe('model-ID policy', () => {
   test('an unknown ID declared custom is accepted, within its declared Regions', () => {
     const custom = { regions: ['us-east-1'] };
     expect(evaluateModelId('anthropic.claude-opus-9-0', { region: 'us-east-1', now, custom })).toEqual([]);
+    const noRegions = errorsOf('anthropic.claude-opus-9-0', 'us-east-1', { custom: { contextWindow: 200_000 } });
+    expect(noRegions.map((f) => f.code)).toEqual(['RegionNotSourced']);
+    expect(noRegions[0].message).toMatch(/declared custom without Regions.*custom: \{ regions: \['us-east-1', \.\.\.\] \}/);
     const wrong = evaluateModelId('anthropic.claude-opus-9-0', { region: 'eu-west-1', now, custom });
     expect(wrong[0]).toMatchObject({ code: 'NotInRegion' });
     expect(wrong[0].message).toMatch(/declared custom with regions \[us-east-1\], which do not include the stack's Region eu-west-1/);
