@@ -296,7 +296,12 @@ export class BedrockModel {
           + `BedrockModel.of('${this.modelId}', { custom: { ${this.custom?.sourceModelId ? `sourceModelId: '${this.custom.sourceModelId}', ` : ''}`
           + "destinationRegions: ['<region>', ...] } }).";
         if (!scope) throw new Error(message);
-        scope.node.addValidation({ validate: () => [message] });
+        const seen = validated.get(scope) ?? new Set<string>();
+        if (!seen.has(`${this.key}|destinations`)) {
+          seen.add(`${this.key}|destinations`);
+          validated.set(scope, seen);
+          scope.node.addValidation({ validate: () => [message] });
+        }
       }
     }
     if (Token.isUnresolved(callRegion)) out.push(callRegion);
