@@ -515,8 +515,9 @@ export function newestActive(catalog: ModelCatalog, now: Date, region: string | 
 /** "e.g. 'a', 'b' (newest active first)", with an honest label when none of them is active and callable. */
 function suggestionList(list: Suggestion[], region: string | undefined): string {
   const ids = list.slice(0, 4).map((x) => `'${x.id}'`).join(', ');
+  const where = region ? ` from ${region}` : '';
   const label = list[0].rank === 0 ? 'newest active first'
-    : `none of them is active and callable${region ? ` from ${region}` : ''}; newest first`;
+    : list.length === 1 ? `not active and callable${where}` : `none of them is active and callable${where}; newest first`;
   return `${ids} (${label})`;
 }
 
