@@ -4,8 +4,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 /** Options shared by every invoker construct. */
 export interface InvokerOptions {
   /**
-   * Function timeout. The handler gives Bedrock the remaining time minus 0.5 s (the SDK's retries included) and
-   * reports a Timeout error naming the model when it runs out.
+   * Function timeout. The handler gives the configuration read and the Bedrock call (the SDK's retries included) the
+   * remaining time minus 0.5 s and reports a Timeout error naming the SSM parameter or the model when it runs out.
    * @default Duration.seconds(60)
    */
   readonly timeout?: Duration;
@@ -16,8 +16,9 @@ export interface InvokerOptions {
   readonly memorySize?: number;
   /**
    * Total attempts per Bedrock call, first try included, made by the SDK's own retry strategy (exponential backoff
-   * with full jitter from 250 ms, capped at 8 s and by the remaining time) for throttling, service-unavailable,
-   * model-not-ready and 5xx errors.
+   * with full jitter from 250 ms, capped at 8 s) for throttling, service-unavailable, model-not-ready and 5xx errors.
+   * A retry is made only if its backoff plus 0.5 s for the attempt fits in the remaining time; otherwise the last
+   * error is reported (Throttled / UpstreamError with the attempt count).
    * @default 4
    */
   readonly maxAttempts?: number;
