@@ -92,7 +92,8 @@ export interface OpenSearchServerlessStoreOptions {
    */
   readonly collectionName?: string;
   /**
-   * Name of the vector index.
+   * Name of the vector index (OpenSearch index naming rules: lowercase, not beginning with `_` or `-`, no spaces,
+   * commas or any of `: " * + / \ | ? # > <`).
    * @default bedrock-knowledge-base-default-index
    */
   readonly indexName?: string;
@@ -196,7 +197,7 @@ class S3VectorsStore extends VectorStore {
 
   private get nonFilterableKeys(): string[] {
     const extra = this.options.additionalNonFilterableMetadataKeys ?? [];
-    return [...S3_VECTORS_BEDROCK_KEYS, ...extra.filter((k) => !S3_VECTORS_BEDROCK_KEYS.includes(k))];
+    return [...new Set([...S3_VECTORS_BEDROCK_KEYS, ...extra])];
   }
 
   public _checkOptions(): string[] {
@@ -212,8 +213,17 @@ class S3VectorsStore extends VectorStore {
         + `most ${S3_VECTORS_MAX_NON_FILTERABLE_KEYS} per index, and 2 are taken by the Bedrock keys. Pass at most `
         + `${S3_VECTORS_MAX_NON_FILTERABLE_KEYS - S3_VECTORS_BEDROCK_KEYS.length} additionalNonFilterableMetadataKeys.`);
     }
+    const seen = new Set<string>();
     for (const k of this.options.additionalNonFilterableMetadataKeys ?? []) {
       if (Token.isUnresolved(k)) continue;
+      if (S3_VECTORS_BEDROCK_KEYS.includes(k)) continue; // always added; listing it again is harmless
+      if (seen.has(k)) {
+        errors.push(`vectorStore: additionalNonFilterableMetadataKeys lists '${k}' more than once; the index takes `
+          + 'each key once (a duplicate fails at deploy and would count twice against the 10-key limit). Remove the '
+          + 'duplicate.');
+        continue;
+      }
+      seen.add(k);
       if (k.length < 1 || k.length > 63) {
         errors.push(`vectorStore: non-filterable metadata key '${k}' is ${k.length} characters; S3 Vectors keys must be `
           + '1–63 characters. Shorten it.');
@@ -241,7 +251,13 @@ class S3VectorsStore extends VectorStore {
         + `1–${S3_VECTORS_MAX_DIMENSION}; choose a dimension the embeddings model supports within that range.`, scope);
     }
     const region = Stack.of(scope).region;
-    if (!Token.isUnresolved(region) && !S3_VECTORS_SOURCED_REGIONS.includes(region)) {
+    if (Token.isUnresolved(region)) {
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:s3VectorsRegionUnknown',
+        'vectorStore: the stack has no Region (env.region is not set), so whether Amazon S3 Vectors is available '
+        + `where it deploys cannot be checked (sourced Regions: ${S3_VECTORS_SOURCED_REGIONS.join(', ')}; S3 Vectors `
+        + 'is GA in 14 Regions whose full list is not sourced). Set env.region on the stack, or check the AWS '
+        + '"S3 Vectors Regions and quotas" page before deploying.');
+    } else if (!S3_VECTORS_SOURCED_REGIONS.includes(region)) {
       Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:s3VectorsRegionNotSourced',
         `vectorStore: no source this library has confirms Amazon S3 Vectors in ${region} (sourced: `
         + `${S3_VECTORS_SOURCED_REGIONS.join(', ')}; S3 Vectors is GA in 14 Regions whose full list is not sourced). `
@@ -317,6 +333,12 @@ class OpenSearchServerlessStore extends VectorStore {
       errors.push(`vectorStore: collectionName '${name}' is invalid; use 3–32 characters of lowercase letters, digits `
         + 'and hyphens, starting with a letter.');
     }
+    errors.push(...checkOssIndexName(this.options.indexName));
+    errors.push(...checkOssFieldNames({
+      vectorField: this.options.vectorField ?? OSS_DEFAULTS.vectorField,
+      textField: this.options.textField ?? OSS_DEFAULTS.textField,
+      metadataField: this.options.metadataField ?? OSS_DEFAULTS.metadataField,
+    }));
     for (const [prop, value, min, max] of [
       ['hnswM', this.options.hnswM, 2, 100],
       ['efConstruction', this.options.efConstruction, 2, 4096],
@@ -448,6 +470,53 @@ class OpenSearchServerlessStore extends VectorStore {
       storeName: 'Amazon OpenSearch Serverless',
     };
   }
+}
+
+/*
+ * OpenSearch index naming restrictions (Amazon OpenSearch Service developer guide, "Indexing data" → "Naming
+ * restrictions for indexes", https://docs.aws.amazon.com/opensearch-service/latest/developerguide/indexing.html; the
+ * OpenSearch "Create index" API page says the same): all letters lowercase; cannot begin with `_` or `-`; cannot
+ * contain spaces, commas, `:`, `"`, `*`, `+`, `/`, `\`, `|`, `?`, `#`, `>` or `<`.
+ */
+const OSS_INDEX_FORBIDDEN = /[\s,:"*+/\\|?#><]/;
+
+function checkOssIndexName(name: string | undefined): string[] {
+  if (name === undefined || Token.isUnresolved(name)) return [];
+  const problems: string[] = [];
+  if (name.length === 0) problems.push('it is empty');
+  if (name !== name.toLowerCase()) problems.push('it has uppercase letters');
+  if (/^[_-]/.test(name)) problems.push(`it begins with '${name[0]}'`);
+  const bad = [...new Set([...name].filter((c) => OSS_INDEX_FORBIDDEN.test(c)))];
+  if (bad.length > 0) problems.push(`it contains ${bad.map((c) => (c === ' ' ? 'a space' : `'${c}'`)).join(', ')}`);
+  if (problems.length === 0) return [];
+  const suggestion = name.toLowerCase().replace(/[\s,:"*+/\\|?#><]+/g, '-').replace(/^[_-]+/, '');
+  return [`vectorStore: indexName '${name}' is not a valid OpenSearch index name (${problems.join('; ')}). Index `
+    + 'names are lowercase, do not begin with \'_\' or \'-\', and contain no spaces, commas or any of : " * + / \\ '
+    + `| ? # > <${suggestion ? ` — e.g. '${suggestion}'` : ''}.`];
+}
+
+/** Field names of the mapping: non-empty, not blank, and three different fields (one JSON mapping object). */
+function checkOssFieldNames(fields: Record<string, string>): string[] {
+  const errors: string[] = [];
+  for (const [prop, value] of Object.entries(fields)) {
+    if (Token.isUnresolved(value)) continue;
+    if (value.trim().length === 0) {
+      errors.push(`vectorStore: ${prop} '${value}' is empty; OpenSearch rejects an empty field name. Give a field `
+        + 'name, or omit the option for the default.');
+    } else if (value !== value.trim()) {
+      errors.push(`vectorStore: ${prop} '${value}' has leading or trailing white space; write '${value.trim()}'.`);
+    }
+  }
+  const entries = Object.entries(fields).filter(([, v]) => !Token.isUnresolved(v) && v.trim().length > 0);
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i + 1; j < entries.length; j++) {
+      if (entries[i][1] === entries[j][1]) {
+        errors.push(`vectorStore: ${entries[i][0]} and ${entries[j][0]} are both '${entries[i][1]}'; the vector, text `
+          + 'and metadata fields must be different fields of the index mapping.');
+      }
+    }
+  }
+  return errors;
 }
 
 /** Inputs of the vector index body. @internal */

@@ -54,6 +54,27 @@ describe('VectorStore.s3Vectors', () => {
       .toThrow(/indexName '-idx' is invalid/);
   });
 
+  test('throws for a duplicated non-filterable key (no silent double count against the 10-key limit)', () => {
+    expect(() => build({ vectorStore: VectorStore.s3Vectors({ additionalNonFilterableMetadataKeys: ['source_url', 'page', 'source_url'] }) }))
+      .toThrow(/vectorStore: additionalNonFilterableMetadataKeys lists 'source_url' more than once.*Remove the duplicate/);
+    // The Bedrock keys are always there; naming one again does not duplicate it in the index.
+    const { template } = build({ vectorStore: VectorStore.s3Vectors({ additionalNonFilterableMetadataKeys: ['AMAZON_BEDROCK_TEXT', 'page'] }) });
+    template.hasResourceProperties('AWS::S3Vectors::Index', { MetadataConfiguration: { NonFilterableMetadataKeys: ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA', 'page'] } });
+    // Eight distinct extra keys fit (10 with the two Bedrock keys).
+    const eight = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    expect(() => build({ vectorStore: VectorStore.s3Vectors({ additionalNonFilterableMetadataKeys: [...eight, 'k0'] }) }))
+      .toThrow(/lists 'k0' more than once/);
+    expect(() => build({ vectorStore: VectorStore.s3Vectors({ additionalNonFilterableMetadataKeys: eight }) })).not.toThrow();
+  });
+
+  test('warns when the stack has no Region (availability cannot be checked)', () => {
+    const app = new App({ context: { 'cdk-bedrock-foundation:now': '2026-11-25' } });
+    const stack = new Stack(app, 'NoRegion');
+    // The embeddings model's own Region checks are not in question here; only the store's warning is.
+    new KnowledgeBase(stack, 'Kb');
+    Annotations.fromStack(stack).hasWarning('/NoRegion/Kb', Match.stringLikeRegexp('the stack has no Region \\(env.region is not set\\), so whether Amazon S3 Vectors is available'));
+  });
+
   test('throws for the inner-product metric, which S3 Vectors does not offer', () => {
     expect(() => build({ vectorStore: VectorStore.s3Vectors({ distanceMetric: DistanceMetric.INNER_PRODUCT }) }))
       .toThrow(/distanceMetric 'innerproduct' is not supported by S3 Vectors \(cosine or euclidean\)/);
@@ -89,15 +110,27 @@ describe('VectorStore.openSearchServerless', () => {
     const policies = template.findResources('AWS::OpenSearchServerless::AccessPolicy');
     const policy = Object.values(policies)[0].Properties;
     expect(policy.Type).toBe('data');
-    const text = JSON.stringify(policy.Policy);
-    const principals = (policy.Policy['Fn::Join'][1] as unknown[]).filter((p) => typeof p === 'object');
-    expect(principals).toEqual([
-      { 'Fn::GetAtt': [expect.stringMatching(/^KbRole[0-9A-F]+$/), 'Arn'] },
-      { 'Fn::GetAtt': [expect.stringMatching(/^CdkBedrockFoundationOssIndexHandlerRole[0-9A-F]+$/), 'Arn'] },
+    // The policy is one JSON string joined around the two role ARNs: put placeholders in for them and parse it.
+    const parts = policy.Policy['Fn::Join'][1] as unknown[];
+    const json = parts.map((p) => (typeof p === 'string' ? p
+      : `<${String((p as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).replace(/[0-9A-F]{8}$/, '')}.Arn>`)).join('');
+    expect(JSON.parse(json)).toEqual([
+      {
+        Description: 'Bedrock Knowledge Base service role',
+        Rules: [
+          { ResourceType: 'collection', Resource: ['collection/docs-kb'], Permission: ['aoss:DescribeCollectionItems', 'aoss:CreateCollectionItems', 'aoss:UpdateCollectionItems'] },
+          { ResourceType: 'index', Resource: ['index/docs-kb/*'], Permission: ['aoss:DescribeIndex', 'aoss:ReadDocument', 'aoss:WriteDocument', 'aoss:UpdateIndex'] },
+        ],
+        Principal: ['<KbRole.Arn>'],
+      },
+      {
+        Description: 'Vector index custom resource',
+        Rules: [
+          { ResourceType: 'index', Resource: ['index/docs-kb/*'], Permission: ['aoss:CreateIndex', 'aoss:DescribeIndex', 'aoss:UpdateIndex', 'aoss:DeleteIndex'] },
+        ],
+        Principal: ['<CdkBedrockFoundationOssIndexHandlerRole.Arn>'],
+      },
     ]);
-    expect(text).toContain('aoss:CreateIndex');
-    expect(text).toContain('aoss:WriteDocument');
-    expect(text).not.toContain('aoss:*');
   });
 
   test('the vector index body derives from the dimensions: faiss, hnsw, l2, explicit parameters', () => {
@@ -135,16 +168,27 @@ describe('VectorStore.openSearchServerless', () => {
       },
       DependsOn: Match.arrayWith([Match.stringLikeRegexp('^KbVectorIndex')]),
     });
-    expect(kb.vectorStoreArn).toBeDefined();
+    expect(kb.stack.resolve(kb.vectorStoreArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^KbCollection[0-9A-F]{8}$/), 'Arn'] });
   });
 
-  test('the Knowledge Base role gets aoss:APIAccessAll on its collection only', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^KbRole') }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([{ Sid: 'OpenSearchServerlessAccess', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KbCollection'), 'Arn'] } }]),
-      },
-    });
+  test('the Knowledge Base role has exactly: the model, the documents and aoss:APIAccessAll on its collection', () => {
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^KbRole') }] } });
+    expect(Object.keys(policies)).toHaveLength(1);
+    expect(Object.values(policies)[0].Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'InvokeEmbeddingModel', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0']] } },
+      { Sid: 'ListDocumentsBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KbDataBucket/), 'Arn'] } },
+      { Sid: 'ReadDocuments', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^KbDataBucket/), 'Arn'] }, '/*']] } },
+      { Sid: 'OpenSearchServerlessAccess', Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KbCollection[0-9A-F]{8}$/), 'Arn'] } },
+    ]);
+  });
+
+  test('the index manager role may call the collection API of this collection only (plus its log group)', () => {
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CdkBedrockFoundationOssIndexHandlerRole') }] } });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter((st: any) => String(st.Action).startsWith('aoss:'))).toEqual([
+      { Effect: 'Allow', Action: 'aoss:APIAccessAll', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^KbCollection[0-9A-F]{8}$/), 'Arn'] } },
+    ]);
+    expect(statements.filter((st: any) => !String(st.Action).startsWith('aoss:') && !String(st.Action).startsWith('logs:'))).toEqual([]);
   });
 
   test('the index handler is our prebuilt nodejs24.x arm64 bundle with a log group', () => {
@@ -163,6 +207,27 @@ describe('VectorStore.openSearchServerless', () => {
     expect(vector.dimension).toBe(1024);
     expect(body.settings.index['knn.algo_param.ef_search']).toBe(128);
     t.hasResourceProperties('AWS::OpenSearchServerless::Collection', { StandbyReplicas: 'DISABLED', Name: Match.stringLikeRegexp('^kb-[0-9a-f]{12}$') });
+  });
+
+  test('throws for index names OpenSearch rejects, citing its naming rules', () => {
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ indexName: 'My Index' }) }))
+      .toThrow(/vectorStore: indexName 'My Index' is not a valid OpenSearch index name \(it has uppercase letters; it contains a space\)\. Index names are lowercase, do not begin with '_' or '-'.* — e.g. 'my-index'/);
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ indexName: '' }) }))
+      .toThrow(/indexName '' is not a valid OpenSearch index name \(it is empty\)/);
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ indexName: '_docs' }) }))
+      .toThrow(/indexName '_docs' is not a valid OpenSearch index name \(it begins with '_'\)/);
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ indexName: 'docs#1,a' }) }))
+      .toThrow(/indexName 'docs#1,a' is not a valid OpenSearch index name \(it contains '#', ','\)/);
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ indexName: 'docs.v2-index_1' }) })).not.toThrow();
+  });
+
+  test('throws for empty, padded or shared field names', () => {
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ vectorField: '' }) }))
+      .toThrow(/vectorStore: vectorField '' is empty; OpenSearch rejects an empty field name/);
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ textField: ' text' }) }))
+      .toThrow(/vectorStore: textField ' text' has leading or trailing white space; write 'text'/);
+    expect(() => build({ vectorStore: VectorStore.openSearchServerless({ vectorField: 'AMAZON_BEDROCK_TEXT_CHUNK' }) }))
+      .toThrow(/vectorStore: vectorField and textField are both 'AMAZON_BEDROCK_TEXT_CHUNK'; the vector, text and metadata fields must be different/);
   });
 
   test('throws for cosine, a bad collection name and out-of-range HNSW parameters', () => {

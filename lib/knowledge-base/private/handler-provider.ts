@@ -117,9 +117,13 @@ export class SharedHandlerProvider extends Construct {
           + 'expose X-Ray tracing for it, and its executions are logged (level ALL) to a log group with retention.',
       }, {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'The provider framework\'s waiter state machine role needs the CloudWatch Logs log-delivery actions '
-          + '(logs:CreateLogDelivery, logs:PutResourcePolicy, logs:DescribeLogGroups ...) to log its executions; these '
-          + 'actions have no resource type and can only be granted on "*".',
+        reason: 'aws-cdk-lib adds one fixed statement on "*" to the provider framework\'s waiter state machine role so '
+          + 'that Step Functions can log its executions: the CloudWatch Logs log-delivery actions '
+          + '(logs:CreateLogDelivery/GetLogDelivery/UpdateLogDelivery/DeleteLogDelivery/ListLogDeliveries, '
+          + 'logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups), which the Step Functions '
+          + 'logging setup grants on "*", and, in the same statement, logs:CreateLogStream and logs:PutLogEvents, which '
+          + 'do have a log-group resource type. aws-cdk-lib offers no way to scope that statement short of replacing the '
+          + 'framework\'s state machine; the executions log to the one framework log group.',
       });
     }
   }
