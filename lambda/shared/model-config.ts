@@ -6,7 +6,8 @@
  * PinnedModelConfig).
  *
  * The SSM parameter is read ONCE per execution environment (`ssm:GetParameter`, the only call: PinnedModelConfig's
- * bindToFunction grants exactly that on the `/config` parameter) and cached for CONFIG_MAX_AGE_SECONDS (24 h). That is
+ * bindToFunction grants exactly that on the `/config` parameter): Powertools parameters caches it for
+ * CONFIG_MAX_AGE_SECONDS (24 h; Powertools' own default would be 5 s). That is
  * safe because the construct that wires a function to the configuration also puts `MODEL_CONFIG_HASH` (sha256 of the
  * JSON) in the function's environment: a deploy that changes the configuration changes the environment, which makes
  * Lambda start new execution environments that read the new value, while IAM moves to the new model ARN in the same
@@ -15,11 +16,13 @@
  *
  * Bounded time: the SSM client has a connection timeout and a request timeout (env `MODEL_CONFIG_CONNECT_TIMEOUT_MS`,
  * default 1000; `MODEL_CONFIG_REQUEST_TIMEOUT_MS`, default 3000), and `getModelConfig({ abortSignal })` lets the
- * caller abort the read (e.g. at its own deadline).
+ * caller stop waiting for the read (e.g. at its own deadline; Powertools takes no AbortSignal, so the request itself
+ * is still bounded by the request timeout, and a value it returns later is cached for the next invocation).
  */
 import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import { InvokerError } from './errors';
@@ -27,7 +30,7 @@ import { logger } from './observability';
 import { clientOptions, envInt } from './sdk';
 import { describeIssue, issuePath } from './validation';
 
-/** 24 hours, in seconds. */
+/** 24 hours, in seconds (Powertools `maxAge` unit). */
 export const CONFIG_MAX_AGE_SECONDS = 24 * 60 * 60;
 
 export const INVOCATION_FORMS = ['in-region', 'geo-profile', 'global-profile', 'application-profile', 'provisioned'] as const;
@@ -100,19 +103,21 @@ export function parseModelConfig(raw: string, origin: string): RuntimeModelConfi
   return result.data;
 }
 
-let client: SSMClient | undefined;
+let provider: SSMProvider | undefined;
+let sdkClient: SSMClient | undefined;
 let envCache: { raw: string; config: RuntimeModelConfig } | undefined;
-let ssmCache: { name: string; raw: string; config: RuntimeModelConfig; fetchedAt: number } | undefined;
+let ssmCache: { name: string; raw: string; config: RuntimeModelConfig } | undefined;
 let driftWarned: string | undefined;
 
 const connectTimeoutMs = () => envInt('MODEL_CONFIG_CONNECT_TIMEOUT_MS', 1000);
 const requestTimeoutMs = () => envInt('MODEL_CONFIG_REQUEST_TIMEOUT_MS', 3000);
 
-function ssmClient(): SSMClient {
+function ssmProvider(): SSMProvider {
   // An explicit http.Agent: NodeHttpHandler otherwise loads node:http with a dynamic import() the first time it
   // talks to an http:// endpoint (only ever a loopback test endpoint), which a jest VM context cannot run.
   // In Lambda the SSM endpoint is https and this agent is never used.
-  client ??= new SSMClient({
+  if (provider) return provider;
+  sdkClient = new SSMClient({
     ...clientOptions(),
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true }),
@@ -121,18 +126,32 @@ function ssmClient(): SSMClient {
       throwOnRequestTimeout: true,
     }),
   });
-  return client;
+  provider = new SSMProvider({ awsSdkV3Client: sdkClient });
+  return provider;
+}
+
+/** Settles with `p`, or rejects with an AbortError as soon as `signal` aborts (p's later outcome is ignored). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  const abortError = () => Object.assign(new Error(signal.reason instanceof Error ? signal.reason.message : 'the caller aborted the read'), { name: 'AbortError' });
+  if (signal.aborted) { p.catch(() => undefined); return Promise.reject(abortError()); }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => { p.catch(() => undefined); reject(abortError()); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
 }
 
 /** Options of `getModelConfig`. */
 export interface GetModelConfigOptions {
-  /** Aborts the SSM read (the configuration is then not cached and the next call reads again). */
+  /** Stops waiting for the SSM read when it aborts: `getModelConfig` then rejects with a `ConfigTimeout` error. */
   readonly abortSignal?: AbortSignal;
 }
 
 /**
- * Returns the configuration, reading SSM at most once per execution environment (cached for CONFIG_MAX_AGE_SECONDS).
- * A failed or aborted read is not cached, so the next invocation tries again.
+ * Returns the configuration, reading SSM at most once per execution environment (cached by Powertools for
+ * CONFIG_MAX_AGE_SECONDS). A failed read is not cached, so the next invocation tries again.
  */
 export async function getModelConfig(options: GetModelConfigOptions = {}): Promise<RuntimeModelConfig> {
   const inline = process.env.MODEL_CONFIG;
@@ -145,20 +164,18 @@ export async function getModelConfig(options: GetModelConfigOptions = {}): Promi
     throw new InvokerError('ConfigError', 500,
       'No model configuration: set environment variable MODEL_CONFIG (JSON) or MODEL_CONFIG_PARAMETER (SSM parameter name). The invoker constructs set one of them.');
   }
-  if (ssmCache?.name === name && Date.now() - ssmCache.fetchedAt < CONFIG_MAX_AGE_SECONDS * 1000) return ssmCache.config;
-  if (options.abortSignal?.aborted) throw ssmError(Object.assign(new Error('aborted before the read started'), { name: 'AbortError' }), name);
   let raw: string | undefined;
   try {
-    const out = await ssmClient().send(new GetParameterCommand({ Name: name }), { abortSignal: options.abortSignal });
-    raw = out.Parameter?.Value;
+    raw = await untilAborted(ssmProvider().get(name, { maxAge: CONFIG_MAX_AGE_SECONDS }), options.abortSignal);
   } catch (e) {
     throw ssmError(e, name);
   }
   if (raw === undefined) throw ssmError({ name: 'ParameterNotFound' }, name);
-  const config = parseModelConfig(raw, `SSM parameter ${name}`);
-  warnOnDrift(name, raw);
-  ssmCache = { name, raw, config, fetchedAt: Date.now() };
-  return config;
+  if (ssmCache?.name !== name || ssmCache.raw !== raw) {
+    ssmCache = { name, raw, config: parseModelConfig(raw, `SSM parameter ${name}`) };
+    warnOnDrift(name, raw);
+  }
+  return ssmCache.config;
 }
 
 /** Logs (once per value) when the parameter's JSON is not what the deploy wrote: someone edited it by hand. */
@@ -175,7 +192,7 @@ function warnOnDrift(name: string, raw: string): void {
 
 function ssmError(e: unknown, name: string): InvokerError {
   const err = e as { name?: string; message?: string; cause?: { name?: string; message?: string }; $metadata?: { attempts?: number } };
-  // Some errors carry the underlying one as `cause` (e.g. a wrapped SDK error); report the innermost.
+  // Powertools wraps SDK errors in GetParameterError with the SDK error as `cause`.
   const inner = err.cause && typeof err.cause === 'object' ? err.cause : err;
   const code = inner.name ?? err.name ?? 'Error';
   const attempts = (inner as typeof err).$metadata?.attempts;
@@ -205,6 +222,6 @@ function ssmError(e: unknown, name: string): InvokerError {
 
 /** Test hook: forget the cached configuration (a new execution environment). */
 export function resetModelConfigCache(): void {
-  client?.destroy();
-  client = undefined; envCache = undefined; ssmCache = undefined; driftWarned = undefined;
+  sdkClient?.destroy();
+  sdkClient = undefined; provider = undefined; envCache = undefined; ssmCache = undefined; driftWarned = undefined;
 }
