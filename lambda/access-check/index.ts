@@ -489,7 +489,7 @@ const MAX_MODELS_CHARS = 600;
 export function fitLines(header: string, items: readonly string[], footer: string, max: number,
   more = 'the full report is in the access-check handler\'s log group'): string {
   const out: string[] = header ? [header] : [];
-  let used = header.length + footer.length + 120;
+  let used = header.length + footer.length + more.length + 60;
   let i = 0;
   for (; i < items.length; i++) {
     const item = items[i].length > 900 ? `${items[i].slice(0, 897)}...` : items[i];
