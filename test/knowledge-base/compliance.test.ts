@@ -103,6 +103,16 @@ describe('KnowledgeBase compliance', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test('a content deployment into the bucket the construct creates (addContentDeployment) is nag-clean and cycle-free', () => {
+    const { app, stack, kb } = appWith({ syncOnDeploy: { waitForCompletion: true } });
+    const deployment = new s3deploy.BucketDeployment(stack, 'Upload', { destinationBucket: kb.dataBucket, sources: [s3deploy.Source.data('a.txt', 'hello')] });
+    kb.addContentDeployment(deployment);
+    const remaining = nagViolations(app).filter((v) => !v.includes('/Upload/') && !v.includes('/Custom::CDKBucketDeployment'));
+    expect(remaining).toEqual([]);
+    // With findings as errors, a dependency cycle would throw here (see the negative control above).
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('every acknowledgement the constructs add carries its own specific reason', () => {
     const { app, stack } = appWith({ vectorStore: VectorStore.openSearchServerless(), syncOnDeploy: { waitForCompletion: true } });
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
