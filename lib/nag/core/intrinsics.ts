@@ -96,6 +96,8 @@ function product<T>(slots: T[][]): T[][] {
     if (total <= MAX_VARIANTS) total *= slot.length;
     if (slot.length > longest) longest = slot.length;
   }
+  // Most values have no Fn::If at all: one combination, built without copying prefixes.
+  if (total === 1) return [slots.map((slot) => slot[0])];
   if (total > MAX_VARIANTS) {
     const out: T[][] = [];
     for (let k = 0; k < longest; k++) out.push(slots.map((slot) => (k < slot.length ? slot[k] : slot[0])));
