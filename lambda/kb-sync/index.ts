@@ -9,11 +9,17 @@
  *   a job** (Data.Status = ALREADY_RUNNING, logged): the running job reads the data source's current content (or can
  *   be re-run), and failing here would fail the update, or worse the rollback Update CloudFormation sends after a
  *   failed update (the stack would end in UPDATE_ROLLBACK_FAILED).
+ *   Rollback: CloudFormation marks nothing in the Update it sends while rolling back, so on an Update the handler asks
+ *   DescribeStacks (this stack only) whether the stack is UPDATE_ROLLBACK_IN_PROGRESS when it matters: before waiting
+ *   (wait mode: the job is started but not waited for, so a failed or slow ingestion cannot fail the rollback) and
+ *   when StartIngestionJob fails for another reason (the failure is logged and the rollback continues). If
+ *   DescribeStacks fails, the handler behaves as outside a rollback.
  * - `isComplete` (cr.Provider isCompleteHandler, only for waitForCompletion): polls GetIngestionJob; COMPLETE ends
  *   the wait, FAILED/STOPPED fail the deployment with the job's failure reasons. The provider's totalTimeout bounds
  *   the whole wait. When onEvent started no job (ALREADY_RUNNING) there is nothing to wait for: complete at once.
  */
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 
 interface SyncProps {
   readonly KnowledgeBaseId: string;
@@ -25,6 +31,7 @@ interface SyncProps {
 interface SyncEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
   readonly RequestId?: string;
+  readonly StackId?: string;
   readonly PhysicalResourceId?: string;
   readonly ResourceProperties: SyncProps;
   /** isComplete only: what onEvent returned. */
@@ -40,6 +47,28 @@ let client: BedrockAgentClient | undefined;
 const agent = () => (client ??= new BedrockAgentClient({ maxAttempts: 4 }));
 
 const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ msg, ...extra }));
+
+let cfnClient: CloudFormationClient | undefined;
+const cloudFormation = () => (cfnClient ??= new CloudFormationClient({ maxAttempts: 3 }));
+
+/**
+ * Whether CloudFormation is rolling back an update of this stack (so this Update restores the old properties).
+ * Never throws: when DescribeStacks fails the answer is "no" and the handler behaves as outside a rollback.
+ */
+async function rollingBack(event: SyncEvent): Promise<boolean> {
+  if (event.RequestType !== 'Update' || !event.StackId) return false;
+  try {
+    const out = await cloudFormation().send(new DescribeStacksCommand({ StackName: event.StackId }));
+    const status = out.Stacks?.[0]?.StackStatus;
+    log('stack status', { stackId: event.StackId, status });
+    return status === 'UPDATE_ROLLBACK_IN_PROGRESS';
+  } catch (e) {
+    log('DescribeStacks failed; treating the Update as a normal update', {
+      stackId: event.StackId, error: `${(e as Error).name}: ${(e as Error).message}`,
+    });
+    return false;
+  }
+}
 
 export async function handler(event: SyncEvent): Promise<Record<string, unknown>> {
   return process.env.HANDLER_KIND === 'isComplete' ? isComplete(event) : onEvent(event);
@@ -69,6 +98,19 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
       const job = res.ingestionJob;
       if (!job?.ingestionJobId) throw new Error('StartIngestionJob returned no ingestionJobId.');
       log('ingestion job started', { knowledgeBaseId, dataSourceId, ingestionJobId: job.ingestionJobId, status: job.status });
+      if (event.ResourceProperties.WaitForCompletion === 'true' && await rollingBack(event)) {
+        // Do not make the rollback wait for (and depend on) the ingestion: it runs on in the background.
+        log('rollback in progress: not waiting for the ingestion job', { ingestionJobId: job.ingestionJobId });
+        return {
+          PhysicalResourceId: physicalResourceId,
+          Data: {
+            IngestionJobId: job.ingestionJobId,
+            Status: 'STARTED_NOT_WAITED',
+            Note: `Ingestion job ${job.ingestionJobId} was started during a stack rollback and is not waited for, so `
+              + 'the rollback cannot fail on it; check its outcome with GetIngestionJob.',
+          },
+        };
+      }
       return {
         PhysicalResourceId: physicalResourceId,
         Data: { IngestionJobId: job.ingestionJobId, Status: job.status ?? '' },
@@ -97,6 +139,20 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
           Data: { IngestionJobId: '', Status: 'ALREADY_RUNNING', Note: note },
         };
       }
+      if (await rollingBack(event)) {
+        log('StartIngestionJob failed during a stack rollback; not failing the rollback', {
+          knowledgeBaseId, dataSourceId, error: `${name}: ${(e as Error).message}`,
+        });
+        return {
+          PhysicalResourceId: physicalResourceId,
+          Data: {
+            IngestionJobId: '',
+            Status: 'NOT_STARTED',
+            Note: `StartIngestionJob failed during a stack rollback (${name}: ${(e as Error).message.slice(0, 500)}); `
+              + 'the rollback continues. Start a job once the stack is stable.',
+          },
+        };
+      }
       throw e;
     }
   }
@@ -104,8 +160,8 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
 
 async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
   if (event.RequestType === 'Delete') return { IsComplete: true };
-  if (event.Data?.Status === 'ALREADY_RUNNING') {
-    log('no job was started (another one is running); nothing to wait for', { note: event.Data.Note });
+  if (event.Data?.Status && ['ALREADY_RUNNING', 'STARTED_NOT_WAITED', 'NOT_STARTED'].includes(event.Data.Status)) {
+    log('nothing to wait for', { status: event.Data.Status, note: event.Data.Note });
     return { IsComplete: true, Data: event.Data };
   }
   const { KnowledgeBaseId: knowledgeBaseId, DataSourceId: dataSourceId } = event.ResourceProperties;

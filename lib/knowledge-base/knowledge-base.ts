@@ -10,7 +10,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Chunking, ChunkingFinding } from './chunking';
 import {
   KB_EMBEDDING_INVOKE_ACTIONS, KB_INGESTION_ACTIONS, KB_RETRIEVE_ACTIONS, KB_RETRIEVE_AND_GENERATE_ACTIONS,
-  S3_GET_OBJECT_ACTIONS, S3_LIST_ACTIONS,
+  S3_GET_OBJECT_ACTIONS, S3_LIST_ACTIONS, SYNC_STACK_STATUS_ACTIONS,
 } from './perms';
 import { sharedHandlerProvider } from './private/handler-provider';
 import { VectorStore } from './vector-store';
@@ -537,6 +537,12 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       isComplete: wait ? { queryInterval, totalTimeout } : undefined,
     });
     const grant = this.grantStartIngestion(provider.handlerRole);
+    // The handler tells a rollback Update from a normal one by the stack's status (this stack only), so that a sync
+    // never fails a rollback.
+    provider.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: SYNC_STACK_STATUS_ACTIONS,
+      resources: [Stack.of(this).stackId],
+    }));
     // CloudFormation cannot change a custom resource's ServiceToken in place, so each provider (mode, timeout,
     // interval) gets its own logical ID: switching modes creates a new sync resource and deletes the old one.
     const sync = new CustomResource(this, `Sync${mode}`, {

@@ -490,11 +490,14 @@ describe('KnowledgeBase', () => {
       expect(sync.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbDataSource/), ...uploadIds]));
       // Return-at-once mode: a provider without a waiter state machine.
       template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-      // The handler may start/poll jobs of this Knowledge Base only.
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('^CdkBedrockFoundationKbSyncHandlerRole') }],
-        PolicyDocument: { Statement: Match.arrayWith([{ Action: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Kb'), 'KnowledgeBaseArn'] } }]) },
-      });
+      // The handler may start/poll jobs of this Knowledge Base only, and read this stack's status (rollback detection).
+      const handlerPolicies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^CdkBedrockFoundationKbSyncHandlerRole') }] } });
+      expect(Object.keys(handlerPolicies)).toHaveLength(1);
+      const handlerStatements = Object.values(handlerPolicies)[0].Properties.PolicyDocument.Statement;
+      expect(handlerStatements.filter((st: any) => !String(st.Action).startsWith('logs:'))).toEqual([
+        { Action: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Kb[0-9A-F]{8}$/), 'KnowledgeBaseArn'] } },
+        { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+      ]);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Environment: { Variables: { HANDLER_KIND: 'onEvent' } },
       });

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { FakeBedrockAgent } from '../utils/fake-bedrock-agent';
+import { FakeCloudFormation } from '../utils/fake-cloudformation';
 import { fakeAwsEnv } from '../utils/bundled-handler';
 
 // The bundled SDK does `await import('node:http')` for http:// endpoints, which jest's module sandbox rejects without
@@ -28,16 +29,21 @@ function setEnv(vars: Record<string, string | undefined>): () => void {
 }
 
 let fake: FakeBedrockAgent;
+let cfn: FakeCloudFormation;
 let restore: () => void;
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Kb/1b2c3d4e-0000-4000-8000-000000000000';
 
 const props = { ServiceToken: 'x', KnowledgeBaseId: 'KB12345678', DataSourceId: 'DS12345678', WaitForCompletion: 'true', ContentHash: 'abc' };
 const requestId = '6f1c2b9e-7a44-4a3e-9a0c-3d2b1e5f7a10-extra';
 
-beforeAll(async () => { fake = await FakeBedrockAgent.start(); });
-afterAll(async () => { await fake.close(); });
+beforeAll(async () => { fake = await FakeBedrockAgent.start(); cfn = await FakeCloudFormation.start(); });
+afterAll(async () => { await fake.close(); await cfn.close(); });
 beforeEach(() => {
   fake.reset();
-  restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, HANDLER_KIND: 'onEvent', KB_SYNC_RETRY_BASE_MS: '5', KB_SYNC_CONFLICT_WAIT_MS: '2000' });
+  cfn.stacks.clear();
+  cfn.requests.length = 0;
+  cfn.stacks.set(STACK_ID, 'UPDATE_IN_PROGRESS');
+  restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url, HANDLER_KIND: 'onEvent', KB_SYNC_RETRY_BASE_MS: '5', KB_SYNC_CONFLICT_WAIT_MS: '2000' });
   jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
 });
 afterEach(() => { restore(); jest.restoreAllMocks(); });
@@ -111,6 +117,58 @@ describe('kb-sync handler: onEvent', () => {
     const { handler } = loadBundledHandler('kb-sync');
     await expect(handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: { ...props, DataSourceId: '' } }))
       .rejects.toThrow(/KnowledgeBaseId \('KB12345678'\) and DataSourceId \(''\) are required/);
+  });
+
+  describe('during a stack rollback (DescribeStacks: UPDATE_ROLLBACK_IN_PROGRESS)', () => {
+    const update = { RequestType: 'Update', RequestId: `${requestId}-rb`, StackId: STACK_ID, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: props, OldResourceProperties: { ...props, ContentHash: 'new' } };
+
+    test('wait mode starts the job but does not wait for it, so the rollback cannot fail on it', async () => {
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      const { handler } = loadBundledHandler('kb-sync');
+      const res = await handler(update);
+      expect(res).toEqual({
+        PhysicalResourceId: 'KB12345678/DS12345678',
+        Data: { IngestionJobId: 'JOB1', Status: 'STARTED_NOT_WAITED', Note: expect.stringMatching(/^Ingestion job JOB1 was started during a stack rollback and is not waited for/) },
+      });
+      expect(cfn.requests).toEqual([expect.objectContaining({ action: 'DescribeStacks', params: expect.objectContaining({ StackName: STACK_ID }), signed: true })]);
+      // Even a job that will fail does not fail the rollback: isComplete does not poll it.
+      fake.statuses('JOB1', 'FAILED');
+      const restoreKind = setEnv({ HANDLER_KIND: 'isComplete' });
+      await expect(handler({ ...update, Data: res.Data })).resolves.toEqual({ IsComplete: true, Data: res.Data });
+      restoreKind();
+      expect(fake.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
+    });
+
+    test('outside a rollback wait mode waits as usual (and Create never asks CloudFormation)', async () => {
+      const { handler } = loadBundledHandler('kb-sync');
+      await expect(handler({ ...update, RequestType: 'Create' })).resolves.toMatchObject({ Data: { IngestionJobId: 'JOB1', Status: 'STARTING' } });
+      expect(cfn.requests).toHaveLength(0);
+      fake.finish('JOB1');
+      await expect(handler(update)).resolves.toEqual({ PhysicalResourceId: 'KB12345678/DS12345678', Data: { IngestionJobId: 'JOB2', Status: 'STARTING' } });
+      expect(cfn.requests).toHaveLength(1);
+    });
+
+    test('another StartIngestionJob error does not fail the rollback, but fails a normal update', async () => {
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      const { handler } = loadBundledHandler('kb-sync');
+      fake.failStartNext(400, 'ValidationException', 'The data source is being updated');
+      await expect(handler(update)).resolves.toEqual({
+        PhysicalResourceId: 'KB12345678/DS12345678',
+        Data: { IngestionJobId: '', Status: 'NOT_STARTED', Note: 'StartIngestionJob failed during a stack rollback (ValidationException: The data source is being updated); the rollback continues. Start a job once the stack is stable.' },
+      });
+      cfn.stacks.set(STACK_ID, 'UPDATE_IN_PROGRESS');
+      fake.failStartNext(400, 'ValidationException', 'The data source is being updated');
+      await expect(handler(update)).rejects.toThrow(/The data source is being updated/);
+    });
+
+    test('when DescribeStacks fails, the handler behaves as outside a rollback (the error still fails)', async () => {
+      cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+      cfn.failNext({ status: 403, code: 'AccessDenied', message: 'not authorized to perform cloudformation:DescribeStacks' });
+      fake.failStartNext(400, 'ValidationException', 'bad request');
+      const { handler } = loadBundledHandler('kb-sync');
+      await expect(handler(update)).rejects.toThrow(/bad request/);
+      expect(cfn.requests).toHaveLength(1);
+    });
   });
 
   test('Delete does nothing and succeeds', async () => {

@@ -8,7 +8,8 @@
  * another job of the same data source is STARTING or IN_PROGRESS (a job stays STARTING until GetIngestionJob reports
  * a terminal status for it, or `finish(id)` is called).
  * Scripting: `conflictNext(n)` answers the next n StartIngestionJob calls with ConflictException (a job is running),
- * `statuses(id, ...)` sets the successive statuses GetIngestionJob reports for a job.
+ * `failStartNext(status, type, message)` fails the next StartIngestionJob with that error, `statuses(id, ...)` sets the
+ * successive statuses GetIngestionJob reports for a job.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,7 @@ export class FakeBedrockAgent {
   /** The status each job last had (STARTING at creation, then what GetIngestionJob last reported). */
   private readonly current = new Map<string, string>();
   private conflicts = 0;
+  private readonly startErrors: Array<{ status: number; type: string; message: string }> = [];
   private counter = 0;
   private readonly server: http.Server;
   private port = 0;
@@ -52,6 +54,9 @@ export class FakeBedrockAgent {
   get url(): string { return `http://127.0.0.1:${this.port}`; }
 
   conflictNext(n: number): this { this.conflicts += n; return this; }
+
+  /** The next StartIngestionJob call fails with this error (after any scripted conflicts). */
+  failStartNext(status: number, type: string, message: string): this { this.startErrors.push({ status, type, message }); return this; }
 
   /** Successive statuses GetIngestionJob returns for `jobId` (the last one repeats). */
   statuses(jobId: string, ...statuses: string[]): this { this.statusScript.set(jobId, statuses); return this; }
@@ -77,6 +82,7 @@ export class FakeBedrockAgent {
     this.failureReasons.clear();
     this.current.clear();
     this.conflicts = 0;
+    this.startErrors.length = 0;
     this.counter = 0;
   }
 
@@ -106,6 +112,11 @@ export class FakeBedrockAgent {
     const start = /^\/knowledgebases\/([^/]+)\/datasources\/([^/]+)\/ingestionjobs\/$/.exec(path);
     const get = /^\/knowledgebases\/([^/]+)\/datasources\/([^/]+)\/ingestionjobs\/([^/]+)$/.exec(path);
     if (req.method === 'PUT' && start) {
+      const scripted = this.conflicts === 0 ? this.startErrors.shift() : undefined;
+      if (scripted) {
+        send(scripted.status, { message: scripted.message }, scripted.type);
+        return;
+      }
       const running = this.runningJob(start[1], start[2]);
       if (this.conflicts > 0 || running) {
         if (!running) this.conflicts--;
