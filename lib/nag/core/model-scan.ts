@@ -74,11 +74,16 @@ export const MODEL_CODE_RULES: Readonly<Record<string, string>> = {
   ProfileDataGap: 'ModelRegionUnverified',
   EndOfLife: 'ModelEndOfLife',
   Legacy: 'ModelLegacy',
+  // Lifecycle warnings that are not "legacy" but are about the model's lifecycle all the same: reported (and
+  // acknowledged) with the legacy rule, keyed by the foundation-model ID like the other lifecycle findings.
+  LifecycleConflict: 'ModelLegacy',
+  LifecycleNotSourced: 'ModelLegacy',
+  RegionlessArn: 'ModelRegion',
 };
 
 /** Codes that depend on the Region the model is called from. */
 const REGION_CODES = new Set(['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionUnknown', 'ProfileDataGap']);
-const LIFECYCLE_CODES = new Set(['EndOfLife', 'Legacy']);
+const LIFECYCLE_CODES = new Set(['EndOfLife', 'Legacy', 'LifecycleConflict', 'LifecycleNotSourced']);
 
 /** JSON keys whose string values are model identifiers (the runtime model configuration uses `modelId`). */
 const MODEL_KEY = /^(modelId|modelArn|embeddingModelId|embeddingModelArn|model)$/i;

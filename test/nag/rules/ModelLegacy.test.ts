@@ -14,6 +14,15 @@ describe('Bedrock-ModelLegacy: models are not legacy', () => {
     expect(v.description).toMatch(/legacy/);
   });
 
+  test('Noncompliance 2: a lifecycle conflict between sources is a warning of this rule, keyed by the foundation-model ID', () => {
+    const { app, stack } = testStack();
+    new ssm.StringParameter(stack, 'P', { stringValue: 'us.amazon.nova-premier-v1:0' });
+    expect(packViolations(app, RULE)).toEqual([`${RULE}[amazon.nova-premier-v1:0]`]);
+    const v = new BedrockChecks().validateScope(app).violations.find((x) => x.ruleName.startsWith(RULE))!;
+    expect(v.severity).toBe('warning');
+    expect(v.description).toMatch(/secondary source disagrees/);
+  });
+
   test('Compliance', () => {
     const { app, stack } = testStack();
     new ssm.StringParameter(stack, 'P', { stringValue: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' });
