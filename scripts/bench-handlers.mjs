@@ -10,6 +10,7 @@
 // Every missed target prints a `MISSED:` line (and a summary at the end) and makes the script exit 1.
 // Everything is bounded and loopback-only (127.0.0.1 fakes, fake credentials; never AWS).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
@@ -186,7 +187,8 @@ async function childInvoke() {
   const url = (s) => `http://127.0.0.1:${s.address().port}`;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url(h2), AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: url(h2), AWS_ENDPOINT_URL_SSM: url(ssm),
-    MODEL_CONFIG_PARAMETER: '/bench/chat/config', MODEL_CONFIG_HASH: 'bench', POWERTOOLS_SERVICE_NAME: 'bench',
+    // The hash bindToFunction deploys (sha256 of the parameter's JSON): the read is not reported as drift.
+    MODEL_CONFIG_PARAMETER: '/bench/chat/config', MODEL_CONFIG_HASH: createHash('sha256').update(JSON.stringify(config)).digest('hex'), POWERTOOLS_SERVICE_NAME: 'bench',
   });
   const realWrite = process.stdout.write.bind(process.stdout);
   process.stdout.write = () => true; // logs and EMF are produced (their cost is measured) but not printed

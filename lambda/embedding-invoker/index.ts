@@ -207,7 +207,7 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
   const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
-    const config = await withinDeadline(getModelConfig(), deadline, () => configTimeout(deadline.budgetMs));
+    const config = await withinDeadline(getModelConfig({ abortSignal: deadline.signal }), deadline, () => configTimeout(deadline.budgetMs));
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const p = plan(req, config);

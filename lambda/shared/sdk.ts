@@ -99,12 +99,14 @@ export function deadlineFor(context: ContextLike | undefined): Deadline {
 
 /**
  * Awaits `work`, but no longer than the deadline: when the deadline's signal fires first, rejects with
- * `onTimeout()` (the work itself is left to settle in the background; its result is ignored).
+ * `onTimeout()` (the work itself is left to settle in the background; its result is ignored). A rejection of `work`
+ * once the deadline has passed (e.g. because it was given the same signal) is reported as `onTimeout()` too.
  */
 export async function withinDeadline<T>(work: Promise<T>, deadline: Deadline, onTimeout: () => Error): Promise<T> {
   const signal = deadline.signal;
   if (!signal) return work;
-  if (signal.aborted) throw onTimeout();
+  work = work.catch((e: unknown) => { throw signal.aborted ? onTimeout() : e; });
+  if (signal.aborted) { work.catch(() => undefined); throw onTimeout(); }
   let onAbort: () => void = () => undefined;
   const timedOut = new Promise<never>((_, reject) => {
     onAbort = () => reject(onTimeout());

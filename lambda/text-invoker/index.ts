@@ -112,7 +112,7 @@ function usageOf(u: TokenUsage | undefined): TextResponse['usage'] {
 
 /** The run-time configuration, read within the invocation's deadline (an SSM endpoint that never answers fails in time). */
 function readConfig(deadline: Deadline): Promise<RuntimeModelConfig> {
-  return withinDeadline(getModelConfig(), deadline, () => configTimeout(deadline.budgetMs));
+  return withinDeadline(getModelConfig({ abortSignal: deadline.signal }), deadline, () => configTimeout(deadline.budgetMs));
 }
 
 /** Direct invocation: `{ prompt | messages, system?, inferenceConfig?, correlationId? }` → TextResponse. */
