@@ -5,7 +5,7 @@
 //   3. per-invocation overhead of the handler vs the SDK called directly, same loopback fake (p50, p99), for the text,
 //      embedding and RAG (RetrieveAndGenerate) handlers                                target p50 <= 1 ms
 //   4. SSM GetParameter calls per container over 100 invocations                    must be 1
-//   5. synth of an app with 20 ModelInvokers vs 1, each a whole node process (median of 5, interleaved)
+//   5. synth of an app with 20 ModelInvokers vs 1, each a whole node process (median of 9, interleaved)
 //                                                                                     target ratio <= 1.2
 // Every missed target prints a `MISSED:` line (and a summary at the end) and makes the script exit 1.
 // Everything is bounded and loopback-only (127.0.0.1 fakes, fake credentials; never AWS).
@@ -114,7 +114,7 @@ async function main() {
       + `${verdict(res.ssm.calls === 1, `SSM GetParameter calls per container: ${res.ssm.calls} (must be 1)`)}`);
   }
 
-  console.log('5. synth: app with 20 ModelInvokers vs 1, whole node process each (median of 5, interleaved; target ratio <= 1.2)');
+  console.log('5. synth: app with 20 ModelInvokers vs 1, whole node process each (median of 9, interleaved; target ratio <= 1.2)');
   const app1 = join(root, 'scripts', 'bench-apps', 'app-1-invoker.mjs');
   const app20 = join(root, 'scripts', 'bench-apps', 'app-20-invokers.mjs');
   if (!existsSync(join(root, 'dist', 'lib', 'invokers', 'model-invoker.js')) || !existsSync(join(root, 'dist', 'lib', 'catalog', 'data', 'bedrock-models.json'))) {
@@ -126,7 +126,8 @@ async function main() {
   for (const [label, extra] of [['default (aws-cdk-lib built-in CloudFormation validation on)', {}], ['CDK_VALIDATION=false (construct cost only)', { CDK_VALIDATION: 'false' }]]) {
     const e = cleanEnv(extra);
     const one = []; const twenty = [];
-    for (let i = 0; i < 5; i++) { one.push(timeProcess([app1], e)); twenty.push(timeProcess([app20], e)); }
+    // 9 runs: with 5, run-to-run noise (about +-0.05 on the ratio on a quiet 2-CPU machine) flipped the verdict.
+    for (let i = 0; i < 9; i++) { one.push(timeProcess([app1], e)); twenty.push(timeProcess([app20], e)); }
     const ratio = median(twenty) / median(one);
     console.log(`   ${label}: 1 invoker ${ms(median(one))}, 20 invokers ${ms(median(twenty))}, ratio ${ratio.toFixed(2)}  `
       + `${verdict(ratio <= 1.2, `synth ratio 20 vs 1 invokers, ${label}: ${ratio.toFixed(2)} (target <= 1.2)`)}`);
