@@ -236,10 +236,10 @@ describe('model configuration from an SSM endpoint that never answers', () => {
     await new Promise<void>((res) => hung.close(() => res()));
   });
 
-  test('fails within the deadline with a Timeout naming the parameter', async () => {
+  test('fails within the deadline with a ConfigTimeout naming the parameter', async () => {
     const started = Date.now();
     await expect(mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1000 }))).rejects.toMatchObject({
-      name: 'Timeout', message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/embed\/config did not finish/),
+      name: 'ConfigTimeout', message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/embed\/config did not finish/),
     });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(metric('Errors')).toBe(1);

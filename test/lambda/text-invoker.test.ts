@@ -228,10 +228,10 @@ describe('model configuration from an SSM endpoint that never answers', () => {
     await new Promise<void>((r) => hung.close(() => r()));
   });
 
-  test('the read is bounded by the deadline: a Timeout naming the parameter, an Errors metric, no Bedrock call', async () => {
+  test('the read is bounded by the deadline: a ConfigTimeout naming the parameter, an Errors metric, no Bedrock call', async () => {
     const started = Date.now();
     await expect(ssmMod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({
-      name: 'Timeout',
+      name: 'ConfigTimeout',
       message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/chat\/config did not finish within the function's remaining time \(\d+ ms\)/),
     });
     expect(Date.now() - started).toBeLessThan(1200);
@@ -243,7 +243,7 @@ describe('model configuration from an SSM endpoint that never answers', () => {
     const stream = new StreamCapture();
     await ssmMod.streamHandler({ body: JSON.stringify({ prompt: 'x' }), requestContext: { http: { method: 'POST' } } }, stream, lambdaContext({ remainingMs: 1000 }));
     expect(stream.statusCode).toBe(504);
-    expect(JSON.parse(stream.bodyText).error).toMatchObject({ code: 'Timeout', message: expect.stringMatching(/SSM parameter \/bedrock\/models\/chat\/config/) });
+    expect(JSON.parse(stream.bodyText).error).toMatchObject({ code: 'ConfigTimeout', message: expect.stringMatching(/SSM parameter \/bedrock\/models\/chat\/config/) });
   });
 });
 
