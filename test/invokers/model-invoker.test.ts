@@ -153,6 +153,15 @@ describe('ModelInvoker with a PinnedModelConfig role', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Chat', Match.stringLikeRegexp("imported configuration role 'chat'.*TEXT output was not checked"));
     expect(fnEnv(Template.fromStack(stack)).MODEL_CONFIG_PARAMETER).toBe('/shared/models/chat/config');
   });
+
+  test('an imported configuration declared with its models has the modality checked', () => {
+    const { app, stack } = setup();
+    const config = PinnedModelConfig.fromParameterPrefix(stack, 'Imported', '/shared/models', ['chat'], {
+      models: { chat: BedrockModel.of(EMBED) },
+    });
+    new ModelInvoker(stack, 'Chat', { config, role: 'chat' });
+    expect(() => app.synth()).toThrow(/outputs EMBEDDING, not TEXT/);
+  });
 });
 
 describe('ModelInvoker props validation', () => {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { IPinnedModelConfig, PinnedModelConfig } from '../../config/pinned-model-config';
+import { IPinnedModelConfig } from '../../config/pinned-model-config';
 import { BedrockModel } from '../../models/bedrock-model';
 import { BedrockValidationError } from '../../private/errors';
 import { handlerCode } from '../../private/assets';
@@ -78,7 +78,7 @@ export interface ModelSourceProps {
 
 /**
  * Checks that exactly one of `model` or `config` + `role` is given; returns the model when it is known in this app
- * (given directly, or a role of a PinnedModelConfig defined here).
+ * (given directly, a role of a PinnedModelConfig defined here, or an imported role declared with its model).
  */
 export function resolveModelSource(scope: Construct, what: string, props: ModelSourceProps): BedrockModel | undefined {
   const hasModel = props.model !== undefined;
@@ -99,7 +99,7 @@ export function resolveModelSource(scope: Construct, what: string, props: ModelS
     if (!config.roles.includes(props.role)) {
       throw new BedrockValidationError('UnknownRole', `${what}: role '${props.role}' is not in the configuration (roles: ${config.roles.join(', ')}).`, scope);
     }
-    return config instanceof PinnedModelConfig ? config.model(props.role) : undefined;
+    return config.tryGetModel(props.role);
   }
   return props.model;
 }
@@ -137,7 +137,8 @@ export function checkOutputModality(scope: Construct, what: string, model: Bedro
   hint: string, source: ModelSourceProps): void {
   if (!model) {
     Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:invoker:modalityUnchecked', `${what} reads the imported configuration `
-      + `role '${source.role}'; this app cannot see its model, so its ${needed} output was not checked at synth.`);
+      + `role '${source.role}'; this app cannot see its model, so its ${needed} output was not checked at synth. Pass the model `
+      + `to PinnedModelConfig.fromParameterPrefix(..., { models: { ${source.role}: BedrockModel.of('...') } }) to check it and grant invoke.`);
     return;
   }
   const out = model.outputModalities;
