@@ -29,9 +29,10 @@
  */
 import { createHash } from 'node:crypto';
 import { BedrockClient, GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { stackRollbackStatus } from '../shared/stack-status';
 
 /** One model as the construct passes it (ResourceProperties.Models[]). */
 export interface ModelToCheck {
@@ -315,31 +316,26 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
-/** Stack statuses in which CloudFormation is rolling back an update (and re-sends Updates with the old properties). */
-const ROLLBACK_STATUSES = ['UPDATE_ROLLBACK_IN_PROGRESS'];
-
 /**
  * Asks CloudFormation whether the stack is rolling back an update. Bounded by `deadline` with the same retry policy
  * as the Bedrock calls. Never throws: a failure is returned as `error` (and the caller keeps failing).
  */
 async function isRollingBack(stackId: string | undefined, config: Record<string, unknown>, s: Settings, deadline: number):
   Promise<{ rollingBack: boolean; status?: string; error?: string }> {
-  if (!stackId) return { rollingBack: false, error: 'the event carries no StackId' };
   const remaining = deadline - Date.now();
-  if (remaining <= 0) return { rollingBack: false, error: 'no time left before the check\'s deadline' };
+  if (stackId && remaining <= 0) return { rollingBack: false, error: 'no time left before the check\'s deadline' };
   const cfn = new CloudFormationClient({ ...config, retryStrategy: new BoundedRetryStrategy(s, deadline) });
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`deadline reached after ${remaining} ms`)), remaining);
+  const timer = setTimeout(() => abort.abort(new Error(`deadline reached after ${remaining} ms`)), Math.max(remaining, 0));
   try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: stackId }), { abortSignal: abort.signal });
-    const status = out.Stacks?.[0]?.StackStatus;
-    log('INFO', 'stack status', { stackId, status });
-    if (!status) return { rollingBack: false, error: 'the response named no stack status' };
-    return { rollingBack: ROLLBACK_STATUSES.includes(status), status };
-  } catch (error) {
-    const e = errorSummary(error);
+    const answer = await stackRollbackStatus(cfn, stackId, abort.signal);
+    if (answer.error === undefined) {
+      log('INFO', 'stack status', { stackId, status: answer.status });
+      return { rollingBack: answer.rollingBack, status: answer.status };
+    }
+    const e = errorSummary(answer.error);
     log('WARN', 'DescribeStacks failed', { stackId, error: e });
-    return { rollingBack: false, error: `${e.name}: ${e.message}${e.status ? ` (HTTP ${e.status})` : ''}${e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}` };
+    return { rollingBack: false, error: `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}${e.status ? ` (HTTP ${e.status})` : ''}${e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}` };
   } finally {
     clearTimeout(timer);
     cfn.destroy();

@@ -19,7 +19,8 @@
  *   the whole wait. When onEvent started no job (ALREADY_RUNNING) there is nothing to wait for: complete at once.
  */
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { stackRollbackStatus } from '../shared/stack-status';
 
 interface SyncProps {
   readonly KnowledgeBaseId: string;
@@ -57,17 +58,14 @@ const cloudFormation = () => (cfnClient ??= new CloudFormationClient({ maxAttemp
  */
 async function rollingBack(event: SyncEvent): Promise<boolean> {
   if (event.RequestType !== 'Update' || !event.StackId) return false;
-  try {
-    const out = await cloudFormation().send(new DescribeStacksCommand({ StackName: event.StackId }));
-    const status = out.Stacks?.[0]?.StackStatus;
-    log('stack status', { stackId: event.StackId, status });
-    return status === 'UPDATE_ROLLBACK_IN_PROGRESS';
-  } catch (e) {
-    log('DescribeStacks failed; treating the Update as a normal update', {
-      stackId: event.StackId, error: `${(e as Error).name}: ${(e as Error).message}`,
-    });
-    return false;
+  const answer = await stackRollbackStatus(cloudFormation(), event.StackId);
+  if (answer.error === undefined) {
+    log('stack status', { stackId: event.StackId, status: answer.status });
+  } else {
+    const e = answer.error as Error;
+    log('DescribeStacks failed; treating the Update as a normal update', { stackId: event.StackId, error: `${e?.name}: ${e?.message}` });
   }
+  return answer.rollingBack;
 }
 
 export async function handler(event: SyncEvent): Promise<Record<string, unknown>> {
