@@ -99,8 +99,8 @@ export function fromSdkError(error: unknown, modelId: string, operation: string,
     case 'TimeoutError':
       return new InvokerError('Timeout', 504, `Bedrock ${operation} for model ${modelId} timed out${tries}${detail}.`, details);
     default:
-      if (name === 'SyntaxError'
-        || (error !== null && typeof error === 'object' && '$responseBodyText' in error && (status === undefined || status < 300))) {
+      if ((name === 'SyntaxError' || (error !== null && typeof error === 'object' && '$responseBodyText' in error))
+        && (status === undefined || status < 300)) {
         // The SDK's deserializer failed on a successful reply (it keeps the body text as $responseBodyText): not JSON,
         // truncated. Unmodelled error replies (4xx/5xx) keep their status-based codes below.
         const firstLine = (e.message ?? '').split('\n')[0];

@@ -145,6 +145,14 @@ describe('text-invoker handler (Converse)', () => {
     expect(metric('Errors')).toBe(1);
   });
 
+  test('a 5xx reply whose body is not JSON (an HTML error page) is an UpstreamError after the retries, not a malformed response', async () => {
+    for (let i = 0; i < 4; i++) fake.enqueue('converse', { kind: 'raw', status: 503, body: '<html><body>Service Unavailable</body></html>' });
+    await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
+      name: 'UpstreamError', modelId, message: expect.stringMatching(/^Bedrock failed Converse for model us\.anthropic\.claude-haiku-4-5-20251001-v1:0.*503/),
+    });
+    expect(metric('Errors')).toBe(1);
+  });
+
   test('a 200 reply without output.message is a MalformedModelResponse, not an empty success', async () => {
     fake.enqueue('converse', { kind: 'json', body: { stopReason: 'end_turn' } });
     await expect(mod.handler({ prompt: 'x' }, lambdaContext())).rejects.toMatchObject({
