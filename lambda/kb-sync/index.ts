@@ -20,6 +20,7 @@
  */
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { stackRollbackStatus } from '../shared/stack-status';
 
 interface SyncProps {
@@ -44,13 +45,21 @@ const envMs = (name: string, fallback: number) => {
   return Number.isFinite(v) && v >= 0 && process.env[name] !== '' && process.env[name] !== undefined ? v : fallback;
 };
 
+// Bounded requests: a stalled connection must not run the handler into its Lambda timeout (which would fail the
+// deployment, or a rollback, without a clear reason).
+const requestHandler = () => new NodeHttpHandler({
+  connectionTimeout: envMs('KB_SYNC_CONNECT_TIMEOUT_MS', 3_000),
+  requestTimeout: envMs('KB_SYNC_REQUEST_TIMEOUT_MS', 10_000),
+  throwOnRequestTimeout: true,
+});
+
 let client: BedrockAgentClient | undefined;
-const agent = () => (client ??= new BedrockAgentClient({ maxAttempts: 4 }));
+const agent = () => (client ??= new BedrockAgentClient({ maxAttempts: 4, requestHandler: requestHandler() }));
 
 const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ msg, ...extra }));
 
 let cfnClient: CloudFormationClient | undefined;
-const cloudFormation = () => (cfnClient ??= new CloudFormationClient({ maxAttempts: 3 }));
+const cloudFormation = () => (cfnClient ??= new CloudFormationClient({ maxAttempts: 3, requestHandler: requestHandler() }));
 
 /**
  * Whether CloudFormation is rolling back an update of this stack (so this Update restores the old properties).
@@ -121,15 +130,14 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
         delay = Math.min(delay * 2, 30_000);
         continue;
       }
-      if (name === 'ConflictException') {
-        // Never block an update or a rollback on a job that is already running: it ingests the data source as it is
-        // now (or, if it read the content before this deployment changed it, a later sync or a manual
-        // StartIngestionJob picks the change up).
+      const rollback = await rollingBack(event);
+      if (name === 'ConflictException' && rollback) {
+        // Never block a rollback on a job that is already running: it ingests the data source as it is now.
         const note = `Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was `
-          + `still running after ${attempt} attempts; no new job was started. The running job ingests the data `
-          + 'source\'s current content; if it started before this deployment changed the content, start a job again '
-          + 'once it has finished (StartIngestionJob, or change syncOnDeploy.contentHash).';
-        log('sync skipped: an ingestion job is already running', {
+          + `still running after ${attempt} attempts during the stack's rollback; no new job was started, and the rollback `
+          + 'continues. Once the stack is stable, start a job if the content changed (StartIngestionJob, or change '
+          + 'syncOnDeploy.contentHash).';
+        log('sync skipped during a rollback: an ingestion job is already running', {
           knowledgeBaseId, dataSourceId, requestType: event.RequestType, attempts: attempt, error: (e as Error).message,
         });
         return {
@@ -137,7 +145,7 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
           Data: { IngestionJobId: '', Status: 'ALREADY_RUNNING', Note: note },
         };
       }
-      if (await rollingBack(event)) {
+      if (rollback) {
         log('StartIngestionJob failed during a stack rollback; not failing the rollback', {
           knowledgeBaseId, dataSourceId, error: `${name}: ${(e as Error).message}`,
         });
@@ -150,6 +158,12 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
               + 'the rollback continues. Start a job once the stack is stable.',
           },
         };
+      }
+      if (name === 'ConflictException') {
+        throw new Error(`Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was still `
+          + `running after ${attempt} attempts, so this deployment could not start one for its content. Wait until that job `
+          + 'has finished (GetIngestionJob, or the Bedrock console), then deploy again. '
+          + `(${(e as Error).message})`);
       }
       throw e;
     }

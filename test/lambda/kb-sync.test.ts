@@ -77,28 +77,42 @@ describe('kb-sync handler: onEvent', () => {
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(3);
   });
 
-  test('an Update while a job of the data source is still running (e.g. the rollback Update) succeeds without a new job, saying so', async () => {
+  test('an Update while another job of the data source is still running fails after the bounded wait, saying what to do', async () => {
+    setEnv({ KB_SYNC_CONFLICT_WAIT_MS: '30' });
+    const { handler } = loadBundledHandler('kb-sync');
+    await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
+    expect(fake.runningJob('KB12345678', 'DS12345678')).toBe('JOB1');
+    const update = { RequestType: 'Update', RequestId: `${requestId}-2`, StackId: STACK_ID, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: { ...props, ContentHash: 'new' }, OldResourceProperties: props };
+    await expect(handler(update)).rejects.toThrow(
+      /Another ingestion job of data source DS12345678 \(Knowledge Base KB12345678\) was still running after \d+ attempts, so this deployment could not start one for its content\. Wait until that job has finished.*then deploy again/);
+    expect([...fake.jobs.keys()]).toEqual(['JOB1']);
+    // The stack was asked whether this is a rollback (it is not), and only then did the Update fail.
+    expect(cfn.requests.length).toBeGreaterThan(0);
+  });
+
+  test('the rollback Update while a job of the data source is still running succeeds without a new job, saying so', async () => {
     setEnv({ KB_SYNC_CONFLICT_WAIT_MS: '30' });
     const logs = jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
     const { handler } = loadBundledHandler('kb-sync');
     // The deployment's job is still running when CloudFormation rolls back and sends an Update with the old properties.
     await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
     expect(fake.runningJob('KB12345678', 'DS12345678')).toBe('JOB1');
-    const rollback = { RequestType: 'Update', RequestId: `${requestId}-rb`, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: props, OldResourceProperties: { ...props, ContentHash: 'new' } };
+    cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
+    const rollback = { RequestType: 'Update', RequestId: `${requestId}-rb`, StackId: STACK_ID, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: props, OldResourceProperties: { ...props, ContentHash: 'new' } };
     const res = await handler(rollback);
     expect(res).toEqual({
       PhysicalResourceId: 'KB12345678/DS12345678',
       Data: {
         IngestionJobId: '',
         Status: 'ALREADY_RUNNING',
-        Note: expect.stringMatching(/^Another ingestion job of data source DS12345678 \(Knowledge Base KB12345678\) was still running after \d+ attempts; no new job was started\./),
+        Note: expect.stringMatching(/^Another ingestion job of data source DS12345678 \(Knowledge Base KB12345678\) was still running after \d+ attempts during the stack's rollback; no new job was started, and the rollback continues\./),
       },
     });
     // It did try (several times, all refused by the fake's one-job-per-data-source rule) and started nothing.
     expect(fake.requests.filter((r) => r.method === 'PUT').length).toBeGreaterThan(2);
     expect([...fake.jobs.keys()]).toEqual(['JOB1']);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toContainEqual(expect.objectContaining({ msg: 'sync skipped: an ingestion job is already running', requestType: 'Update', knowledgeBaseId: 'KB12345678' }));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'sync skipped during a rollback: an ingestion job is already running', requestType: 'Update', knowledgeBaseId: 'KB12345678' }));
 
     // In wait mode the waiter has nothing to wait for: complete at once, no GetIngestionJob call.
     const restoreKind = setEnv({ HANDLER_KIND: 'isComplete' });
@@ -109,6 +123,7 @@ describe('kb-sync handler: onEvent', () => {
 
     // Once the running job has finished, the next Update starts a job again.
     fake.finish('JOB1');
+    cfn.stacks.set(STACK_ID, 'UPDATE_IN_PROGRESS');
     const next = await handler({ ...rollback, RequestId: `${requestId}-3` });
     expect(next.Data).toEqual({ IngestionJobId: 'JOB2', Status: 'STARTING' });
   });
