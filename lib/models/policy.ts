@@ -292,6 +292,20 @@ function inNoGeography(catalog: ModelCatalog, region: string): boolean {
 }
 
 /**
+ * Whether a data-gap Region (a sourced geographic source Region of the model that is in no geography's destination
+ * list) can be taken to belong to the `prefix.` profile: the model has that one geographic profile only (so its geo
+ * source Regions are that profile's), or the Region's name is in that geography (`us-*` for `us.`, `us-gov-*` for
+ * `us-gov.`, `eu-*` for `eu.`). The name test only narrows what a data gap accepts; it never accepts a Region the
+ * data places in another geography.
+ */
+function gapRegionFits(record: ModelRecord, prefix: string, region: string): boolean {
+  const geoPrefixes = Object.keys(record.inferenceProfiles?.profileIds ?? {}).filter((p) => p !== 'global');
+  if (geoPrefixes.length === 1 && geoPrefixes[0] === prefix) return true;
+  const named = region.startsWith('us-gov-') ? 'us-gov' : region.startsWith('us-') ? 'us' : region.startsWith('eu-') ? 'eu' : undefined;
+  return named === prefix;
+}
+
+/**
  * Regions where the model (or profile) can be invoked from, as sourced; undefined when the catalog sources none.
  * For a geographic profile: its sourced source Regions that are in the geography's sourced destination list, or in
  * no geography's list (a data gap, accepted with a warning).
@@ -307,7 +321,7 @@ export function regionsOf(record: ModelRecord | undefined, parsed: ParsedModelId
     if (!sources) return undefined;
     const geo = catalog.geographyRegions(prefix);
     if (!geo) return sources;
-    return sources.filter((r) => geo.includes(r) || inNoGeography(catalog, r));
+    return sources.filter((r) => geo.includes(r) || (inNoGeography(catalog, r) && gapRegionFits(record, prefix, r)));
   }
   return record.onDemandRegions ?? undefined;
 }
@@ -372,6 +386,14 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
     push('warning', 'ProfileDataGap', `${cap(label)}: ${region} is a sourced geographic source Region of '${fmId}', but the destination `
       + `Regions of the '${prefix}.' geography are not sourced, so whether this profile serves ${region} could not be checked `
       + `(data gap in the catalog, generated ${catalog.generatedAt}); accepted.`);
+    return;
+  }
+  if (inNoGeography(catalog, region) && !gapRegionFits(record, prefix, region)) {
+    const geoPrefixes = Object.keys(record.inferenceProfiles?.profileIds ?? {}).filter((p) => p !== 'global');
+    push('error', 'ProfileGeography', `${cap(label)}: ${region} is a sourced geographic source Region of '${fmId}', but it is in no `
+      + `geography's sourced destination list and the model has several geographic profiles (${geoPrefixes.map((p) => `'${p}.'`).join(', ')}), `
+      + `so the catalog cannot tell whether the '${prefix}.' profile serves ${region}. ${suggestForms(record, catalog, region, parsed.input)}`
+      + `If you verified that it can be called from ${region}, declare it: BedrockModel.of('${parsed.input}', { custom: { regions: ['${region}'] } }).`);
     return;
   }
   if (inNoGeography(catalog, region)) {

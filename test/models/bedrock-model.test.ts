@@ -175,11 +175,20 @@ describe('BedrockModel', () => {
     expect(stack.node.children.some((c) => c.node.id.startsWith('BedrockModelRegion'))).toBe(false);
   });
 
-  test('a us. profile from ca-central-1 (sourced geo source Region, in no geography list) synthesizes with a ProfileDataGap warning', () => {
-    const { app, stack, role } = stackIn('ca-central-1');
+  test('a us. profile from us-west-1 (sourced geo source Region, in no geography list, a us- Region) synthesizes with a ProfileDataGap warning', () => {
+    const { app, stack, role } = stackIn('us-west-1');
     BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(role);
     expect(() => app.synth()).not.toThrow();
-    Annotations.fromStack(stack).hasWarning('/Stack/Role', Match.stringLikeRegexp('ca-central-1 is a sourced geographic source Region'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Role', Match.stringLikeRegexp('us-west-1 is a sourced geographic source Region'));
+  });
+
+  test('a us. profile from ca-central-1 (which of the model\'s geo profiles serves it is not sourced) fails synthesis unless declared', () => {
+    const { app, role } = stackIn('ca-central-1');
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(role);
+    expect(() => app.synth()).toThrow(/cannot tell whether the 'us\.' profile serves ca-central-1/);
+    const declared = stackIn('ca-central-1');
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0', { custom: { regions: ['ca-central-1'] } }).grantInvoke(declared.role);
+    expect(() => declared.app.synth()).not.toThrow();
   });
 
   describe('in. profiles (destination Regions not sourced)', () => {

@@ -224,11 +224,21 @@ describe('model-ID policy', () => {
   });
 
   describe('geography from sourced data', () => {
-    test('a us. profile from ca-central-1 (a sourced geo source Region in no geography list) warns ProfileDataGap', () => {
+    test('a us. profile from ca-central-1 (a geo source Region in no geography list, several geo profiles) fails, saying how to declare it', () => {
+      // Which of Haiku 4.5's us./eu./apac./jp./au. profiles serves ca-central-1 is not sourced: no guess either way.
       const f = evaluateModelId('us.anthropic.claude-haiku-4-5-20251001-v1:0', { region: 'ca-central-1', now });
       expect(f).toHaveLength(1);
-      expect(f[0]).toMatchObject({ level: 'warning', code: 'ProfileDataGap' });
-      expect(f[0].message).toMatch(/ca-central-1 is a sourced geographic source Region.*missing from the 'us\.' geography/);
+      expect(f[0]).toMatchObject({ level: 'error', code: 'ProfileGeography' });
+      expect(f[0].message).toMatch(/ca-central-1 is a sourced geographic source Region.*several geographic profiles.*cannot tell whether the 'us\.' profile serves ca-central-1.*custom: \{ regions: \['ca-central-1'\] \}/);
+      expect(evaluateModelId('us.anthropic.claude-haiku-4-5-20251001-v1:0', { region: 'ca-central-1', now, custom: { regions: ['ca-central-1'] } })
+        .filter((x) => x.level === 'error')).toEqual([]);
+    });
+
+    test('a data-gap Region is accepted only for the profile its geography can be: eu./apac. from us-west-1 fail, us. warns', () => {
+      const code = (id: string) => evaluateModelId(id, { region: 'us-west-1', now }).map((x) => `${x.level}:${x.code}`);
+      expect(code('eu.amazon.nova-lite-v1:0')).toEqual(['error:ProfileGeography']);
+      expect(code('apac.amazon.nova-lite-v1:0')).toEqual(['error:ProfileGeography']);
+      expect(code('us.amazon.nova-lite-v1:0')).toEqual(['warning:ProfileDataGap']);
     });
 
     test('a profile from a Region the model lists no geographic source for fails', () => {
