@@ -5,7 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 export interface InvokerOptions {
   /**
    * Function timeout. The handler gives the configuration read and the Bedrock call (the SDK's retries included) the
-   * remaining time minus 0.5 s and reports a Timeout error naming the SSM parameter or the model when it runs out.
+   * remaining time minus 0.5 s and reports a `ConfigTimeout` error naming the SSM parameter, or a `Timeout` error naming
+   * the model, when it runs out.
    * @default Duration.seconds(60)
    */
   readonly timeout?: Duration;

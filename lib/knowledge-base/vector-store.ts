@@ -219,8 +219,7 @@ class S3VectorsStore extends VectorStore {
       if (S3_VECTORS_BEDROCK_KEYS.includes(k)) continue; // always added; listing it again is harmless
       if (seen.has(k)) {
         errors.push(`vectorStore: additionalNonFilterableMetadataKeys lists '${k}' more than once; the index takes `
-          + 'each key once (a duplicate fails at deploy and would count twice against the 10-key limit). Remove the '
-          + 'duplicate.');
+          + 'each key once, so a repeated key is most likely a mistake in the list. Remove the duplicate.');
         continue;
       }
       seen.add(k);

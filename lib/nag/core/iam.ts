@@ -114,11 +114,6 @@ export function conditionEntries(statement: PolicyStatementJson): Array<{ operat
   return out;
 }
 
-export function hasConditionKey(statement: PolicyStatementJson, key: string): boolean {
-  const k = key.toLowerCase();
-  return conditionEntries(statement).some((e) => e.key === k);
-}
-
 /** Condition operators that only let a request through when the key matches one of the values. */
 const POSITIVE_MATCH = new Set(['stringequals', 'stringlike', 'arnequals', 'arnlike']);
 

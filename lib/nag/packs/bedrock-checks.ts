@@ -1,4 +1,4 @@
-import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../models/policy';
@@ -99,7 +99,8 @@ export class BedrockChecks extends NagPack {
       // rendered as in the stack's template, so that the pack builds its context as the CLI does from cdk.out.
       const sections: Record<string, Record<string, unknown>> = {};
       for (const c of stack.node.findAll()) {
-        if (!CfnElement.isCfnElement(c) || CfnResource.isCfnResource(c) || c.stack !== stack) continue;
+        // Only parameters and mappings: rendering outputs, rules or conditions is not needed (and could throw).
+        if (!(c instanceof CfnParameter || c instanceof CfnMapping) || c.stack !== stack) continue;
         const rendered = stack.resolve((c as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as Record<string, unknown> | undefined;
         for (const section of ['Parameters', 'Mappings']) {
           const body = rendered?.[section];
