@@ -10,6 +10,7 @@ import { BedrockModel } from '../models/bedrock-model';
 import { regionsOf } from '../models/policy';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
+import { grantOnWildcard } from '../private/wildcard-grant';
 import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS, STACK_STATUS_ACTIONS } from './perms';
 
 /** Properties of `ModelAccessCheck`. */
@@ -203,30 +204,14 @@ export class ModelAccessCheck extends Construct {
    * principal policy without an acknowledgement.
    */
   public grantMarketplaceSubscribe(grantee: iam.IGrantable): iam.Grant {
-    const principal = grantee.grantPrincipal as iam.IPrincipal & Partial<iam.IRole>;
-    if (typeof principal.attachInlinePolicy !== 'function' || !(principal instanceof Construct)) {
-      return iam.Grant.addToPrincipal({ grantee, actions: MARKETPLACE_SUBSCRIBE_ACTIONS, resourceArns: ['*'] });
-    }
-    const role = principal as iam.IRole & Construct;
-    const existing = role.node.tryFindChild(MARKETPLACE_POLICY_ID);
-    const policy = existing instanceof iam.Policy ? existing : new iam.Policy(role, MARKETPLACE_POLICY_ID, { roles: [role] });
-    if (!existing) {
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions have no resource type in the Service Authorization Reference, '
-          + 'so they can only be granted on "*"; Bedrock needs them on the invoking role to subscribe the account to a Marketplace model on '
-          + 'its first invocation (model-access.html). This policy holds nothing else.',
-      });
-    }
-    // A principal that adds the grant's statement to that policy (and nowhere else).
-    const target: iam.IPrincipal = {
-      get grantPrincipal() { return target; },
-      assumeRoleAction: role.assumeRoleAction,
-      policyFragment: role.policyFragment,
-      principalAccount: role.principalAccount,
-      addToPrincipalPolicy: (st) => { policy.addStatements(st); return { statementAdded: true, policyDependable: policy }; },
-    };
-    return iam.Grant.addToPrincipal({ grantee: target, actions: MARKETPLACE_SUBSCRIBE_ACTIONS, resourceArns: ['*'] });
+    return grantOnWildcard({
+      grantee,
+      actions: MARKETPLACE_SUBSCRIBE_ACTIONS,
+      policyId: MARKETPLACE_POLICY_ID,
+      reason: 'aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions have no resource type in the Service Authorization Reference, '
+        + 'so they can only be granted on "*"; Bedrock needs them on the invoking role to subscribe the account to a Marketplace model on '
+        + 'its first invocation (model-access.html). This policy holds nothing else.',
+    });
   }
 }
 

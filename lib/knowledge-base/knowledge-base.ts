@@ -16,6 +16,7 @@ import { sharedHandlerProvider } from './private/handler-provider';
 import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
+import { grantOnWildcard } from '../private/wildcard-grant';
 
 /** The default embeddings model: Amazon Titan Text Embeddings V2. */
 export const DEFAULT_EMBEDDING_MODEL_ID = 'amazon.titan-embed-text-v2:0';
@@ -200,20 +201,17 @@ abstract class KnowledgeBaseBase extends Resource implements IKnowledgeBase {
   }
 
   public grantRetrieveAndGenerate(grantee: iam.IGrantable, model: BedrockModel): iam.Grant {
-    // bedrock:RetrieveAndGenerate has no resource type, so it can only be granted on "*". The statement goes into a
-    // policy of its own, attached to the grantee's identity, so that the cdk-nag acknowledgement covers exactly
-    // that statement: not the identity's other policies (an unrelated "*" on the same role is still reported), and
-    // wherever the identity lives (a function's explicit role is outside the function's construct subtree).
-    const identity = grantIdentity(grantee);
-    let rag: iam.Grant;
-    if (identity) {
-      const policy = retrieveAndGeneratePolicy(identity);
-      rag = iam.Grant.addToPrincipal({ grantee: policy, actions: KB_RETRIEVE_AND_GENERATE_ACTIONS, resourceArns: ['*'] });
-    } else {
-      // No identity construct to attach a policy to (e.g. an imported function without a role): add it to the
-      // principal the usual way and acknowledge nothing, so a resulting finding stays visible.
-      rag = iam.Grant.addToPrincipal({ grantee, actions: KB_RETRIEVE_AND_GENERATE_ACTIONS, resourceArns: ['*'] });
-    }
+    // bedrock:RetrieveAndGenerate has no resource type, so it can only be granted on "*": in a policy of its own on the
+    // grantee's identity, acknowledged for cdk-nag there only.
+    const rag = grantOnWildcard({
+      grantee,
+      actions: KB_RETRIEVE_AND_GENERATE_ACTIONS,
+      policyId: RAG_POLICY_ID,
+      reason: 'bedrock:RetrieveAndGenerate has no resource type in the IAM Service Authorization Reference, so it can '
+        + 'only be granted on "*"; this policy holds only that statement, and access is still limited by '
+        + 'bedrock:Retrieve on the one Knowledge Base ARN and invoke permission on the one generation model, both '
+        + 'granted alongside.',
+    });
     return rag.combine(this.grantRetrieve(grantee)).combine(model.grantInvoke(grantee));
   }
 
@@ -580,33 +578,7 @@ function checkContentDeployment(scope: IConstruct, deployment: s3deploy.BucketDe
 }
 
 /** The role, user or group construct behind a grantee (a Function's role, the role itself, ...), if any. */
-function grantIdentity(grantee: iam.IGrantable): iam.IIdentity | undefined {
-  const principal = grantee.grantPrincipal as unknown;
-  if (!Construct.isConstruct(principal)) return undefined;
-  return typeof (principal as Partial<iam.IIdentity>).attachInlinePolicy === 'function'
-    ? principal as unknown as iam.IIdentity : undefined;
-}
-
 const RAG_POLICY_ID = 'BedrockRetrieveAndGeneratePolicy';
-
-/**
- * The identity's RetrieveAndGenerate policy (one per identity, shared by every Knowledge Base granting to it), with
- * the one cdk-nag acknowledgement its `Resource: *` statement needs.
- */
-function retrieveAndGeneratePolicy(identity: iam.IIdentity): iam.Policy {
-  const existing = identity.node.tryFindChild(RAG_POLICY_ID);
-  if (existing instanceof iam.Policy) return existing;
-  const policy = new iam.Policy(identity, RAG_POLICY_ID);
-  identity.attachInlinePolicy(policy);
-  Validations.of(policy).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'bedrock:RetrieveAndGenerate has no resource type in the IAM Service Authorization Reference, so it can '
-      + 'only be granted on "*"; this policy holds only that statement, and access is still limited by '
-      + 'bedrock:Retrieve on the one Knowledge Base ARN and invoke permission on the one generation model, both '
-      + 'granted alongside.',
-  });
-  return policy;
-}
 
 /** How cdk-nag prints a resource string in a finding ID (tokens become `<LogicalId.Attr>`). */
 function nagResourceString(scope: IConstruct, value: string): string {

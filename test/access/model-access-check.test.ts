@@ -170,6 +170,18 @@ describe('ModelAccessCheck', () => {
     expect(JSON.stringify(violations)).not.toMatch(/BedrockMarketplaceSubscribe/);
   });
 
+  test('grantMarketplaceSubscribe on a user attaches the policy to the user (no empty Roles)', () => {
+    const { stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const user = new iam.User(stack, 'Operator');
+    check.grantMarketplaceSubscribe(user);
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as any[];
+    const marketplace = policies.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('aws-marketplace:Subscribe'));
+    expect(marketplace).toHaveLength(1);
+    expect(marketplace[0].Properties.Users).toEqual([{ Ref: expect.stringMatching(/^Operator/) }]);
+    expect(marketplace[0].Properties.Roles).toBeUndefined();
+  });
+
   test('runs the models\' synth validation', () => {
     const { app, stack } = stackIn('us-west-2');
     new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
