@@ -1,5 +1,4 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from '../utils/loopback-http';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler';
 import { StdoutCapture } from '../utils/emf';
@@ -219,21 +218,17 @@ describe('a text-generation model', () => {
 });
 
 describe('model configuration from an SSM endpoint that never answers', () => {
-  let hung: http.Server;
-  const sockets = new Set<import('node:net').Socket>();
+  let hung: LoopbackHttpServer;
   let r: () => void;
   let mod: any;
   beforeAll(async () => {
-    hung = http.createServer(() => undefined);
-    hung.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-    await new Promise<void>((res) => hung.listen(0, '127.0.0.1', res));
-    r = setEnv({ MODEL_CONFIG: undefined, MODEL_CONFIG_PARAMETER: '/bedrock/models/embed/config', AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(hung.address() as AddressInfo).port}` });
+    hung = await LoopbackHttpServer.start(() => undefined); // accepts the request, never responds
+    r = setEnv({ MODEL_CONFIG: undefined, MODEL_CONFIG_PARAMETER: '/bedrock/models/embed/config', AWS_ENDPOINT_URL_SSM: hung.url });
     mod = loadBundledHandler('embedding-invoker');
   });
   afterAll(async () => {
     r();
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((res) => hung.close(() => res()));
+    await hung.close();
   });
 
   test('fails within the deadline with a ConfigTimeout naming the parameter', async () => {

@@ -1,5 +1,4 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from '../utils/loopback-http';
 import { loadBundledHandler, fakeAwsEnv, outerRealm, setEnv } from '../utils/bundled-handler';
 import { StdoutCapture } from '../utils/emf';
 import { FakeBedrockRuntime, converseStreamReply, exceptionFrame, eventFrame, fakeAnswer } from '../utils/fake-bedrock-runtime';
@@ -215,25 +214,21 @@ describe('retries and the deadline (backoff 2 s, 1 s left)', () => {
 });
 
 describe('model configuration from an SSM endpoint that never answers', () => {
-  let hung: http.Server;
-  const sockets = new Set<import('node:net').Socket>();
+  let hung: LoopbackHttpServer;
   let restoreSsm: () => void;
   let ssmMod: any;
   beforeAll(async () => {
-    hung = http.createServer(() => undefined); // accepts the request, never responds
-    hung.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    hung = await LoopbackHttpServer.start(() => undefined); // accepts the request, never responds
     restoreSsm = setEnv({
       MODEL_CONFIG: undefined,
       MODEL_CONFIG_PARAMETER: '/bedrock/models/chat/config',
-      AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+      AWS_ENDPOINT_URL_SSM: hung.url,
     });
     ssmMod = loadBundledHandler('text-invoker');
   });
   afterAll(async () => {
     restoreSsm();
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => hung.close(() => r()));
+    await hung.close();
   });
 
   test('the read is bounded by the deadline: a ConfigTimeout naming the parameter, an Errors metric, no Bedrock call', async () => {

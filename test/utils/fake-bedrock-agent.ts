@@ -12,7 +12,7 @@
  * successive statuses GetIngestionJob reports for a job.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from './loopback-http';
 
 export interface AgentRequest {
   readonly method: string;
@@ -25,8 +25,7 @@ export interface AgentRequest {
 export class FakeBedrockAgent {
   static async start(): Promise<FakeBedrockAgent> {
     const f = new FakeBedrockAgent();
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.port = (f.server.address() as AddressInfo).port;
+    f.http = await LoopbackHttpServer.start((req, body, res) => f.handle(req, body, res));
     return f;
   }
 
@@ -40,18 +39,11 @@ export class FakeBedrockAgent {
   private conflicts = 0;
   private readonly startErrors: Array<{ status: number; type: string; message: string }> = [];
   private counter = 0;
-  private readonly server: http.Server;
-  private port = 0;
+  private http!: LoopbackHttpServer;
 
-  private constructor() {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
-    });
-  }
+  private constructor() {}
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
+  get url(): string { return this.http.url; }
 
   conflictNext(n: number): this { this.conflicts += n; return this; }
 
@@ -87,8 +79,7 @@ export class FakeBedrockAgent {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {

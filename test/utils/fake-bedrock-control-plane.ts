@@ -24,7 +24,7 @@
  * several Regions. Every request is recorded (`requests`).
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from './loopback-http';
 
 /** One scripted reply. `delayMs` delays the reply (use it to provoke client timeouts). */
 export type FakeReply =
@@ -156,7 +156,7 @@ export class FakeBedrockControlPlane {
   /** Starts a fake on 127.0.0.1 with a random port. */
   public static async start(): Promise<FakeBedrockControlPlane> {
     const fake = new FakeBedrockControlPlane();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.http = await LoopbackHttpServer.start((req, _body, res) => fake.handle(req, res));
     return fake;
   }
 
@@ -165,24 +165,17 @@ export class FakeBedrockControlPlane {
   /** Page size of ListInferenceProfiles when the client sends no maxResults. */
   public defaultProfilePageSize = 2;
 
-  private readonly server: http.Server;
+  private http!: LoopbackHttpServer;
   private readonly regions = new Map<string, FakeRegionData>();
   private readonly availability = new Map<string, FakeReply[]>();
   private readonly queued: Array<{ match: Matcher; replies: FakeReply[] }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  private constructor() {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res));
-    });
-  }
+  private constructor() {}
 
   /** `http://127.0.0.1:<port>` */
   public get endpoint(): string {
-    const addr = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${addr.port}`;
+    return this.http.url;
   }
 
   /** Sets what ListFoundationModels / ListInferenceProfiles return for requests signed for `region`. */
@@ -218,8 +211,7 @@ export class FakeBedrockControlPlane {
   public async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -7,7 +7,7 @@
  * Point the client at it with AWS_ENDPOINT_URL_CLOUDFORMATION=fake.url. Only DescribeStacks is served.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from './loopback-http';
 
 export interface CfnError { readonly status: number; readonly code: string; readonly message?: string }
 
@@ -24,8 +24,7 @@ const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 export class FakeCloudFormation {
   static async start(): Promise<FakeCloudFormation> {
     const f = new FakeCloudFormation();
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.port = (f.server.address() as AddressInfo).port;
+    f.http = await LoopbackHttpServer.start((req, body, res) => f.handle(req, body, res));
     return f;
   }
 
@@ -33,18 +32,11 @@ export class FakeCloudFormation {
   public readonly stacks = new Map<string, string>();
   public readonly requests: CfnRequest[] = [];
   private readonly errors: CfnError[] = [];
-  private readonly server: http.Server;
-  private port = 0;
+  private http!: LoopbackHttpServer;
 
-  private constructor() {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
-    });
-  }
+  private constructor() {}
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
+  get url(): string { return this.http.url; }
 
   /** The next requests fail with these errors, in order. */
   failNext(...errors: CfnError[]): this {
@@ -53,8 +45,7 @@ export class FakeCloudFormation {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {

@@ -11,7 +11,7 @@
  *   `failNext(status, body)` scripts arbitrary answers, `stallNext(n)` never answers the next n requests (timeouts).
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from './loopback-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -38,8 +38,7 @@ type Scripted = { kind: 'status'; status: number; body: string } | { kind: 'stal
 export class FakeOpenSearch {
   static async start(options: FakeOpenSearchOptions): Promise<FakeOpenSearch> {
     const f = new FakeOpenSearch(options);
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.port = (f.server.address() as AddressInfo).port;
+    f.http = await LoopbackHttpServer.start((req, body, res) => { void f.handle(req, body, res); });
     return f;
   }
 
@@ -47,21 +46,12 @@ export class FakeOpenSearch {
   public readonly indexes = new Map<string, any>();
   public readonly requests: RecordedRequest[] = [];
   private readonly script: Scripted[] = [];
-  private readonly server: http.Server;
   private readonly stalled: http.ServerResponse[] = [];
-  private port = 0;
+  private http!: LoopbackHttpServer;
 
-  private constructor(private readonly options: FakeOpenSearchOptions) {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        void this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
-      });
-    });
-  }
+  private constructor(private readonly options: FakeOpenSearchOptions) {}
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
+  get url(): string { return this.http.url; }
 
   /** The next `n` requests are answered 403 as while a data-access policy propagates. */
   forbidNext(n: number): this {
@@ -91,8 +81,7 @@ export class FakeOpenSearch {
 
   async close(): Promise<void> {
     for (const r of this.stalled) r.destroy();
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private async verify(req: http.IncomingMessage, body: string): Promise<{ valid: boolean; scope?: string }> {
@@ -113,7 +102,7 @@ export class FakeOpenSearch {
     for (const h of signedHeaders.split(';')) headers[h] = String(req.headers[h] ?? '');
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const request = new HttpRequest({
-      method: req.method, protocol: 'http:', hostname: '127.0.0.1', port: this.port, path: url.pathname, headers, body,
+      method: req.method, protocol: 'http:', hostname: '127.0.0.1', port: Number(new URL(this.http.url).port), path: url.pathname, headers, body,
     });
     const signer = new SignatureV4({
       service: 'aoss', region,

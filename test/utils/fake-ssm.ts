@@ -5,15 +5,14 @@
  * (`{"__type": "ParameterNotFound"}`, `ThrottlingException`, ...) and slow answers (`delayNext`, to provoke client timeouts).
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackHttpServer } from './loopback-http';
 
 export interface SsmError { readonly status: number; readonly type: string; readonly message?: string }
 
 export class FakeSsm {
   static async start(): Promise<FakeSsm> {
     const f = new FakeSsm();
-    await new Promise<void>((resolve) => f.server.listen(0, '127.0.0.1', resolve));
-    f.port = (f.server.address() as AddressInfo).port;
+    f.http = await LoopbackHttpServer.start((req, body, res) => f.receive(req, body, res));
     return f;
   }
 
@@ -23,22 +22,17 @@ export class FakeSsm {
   public readonly requests: { target: string; body: any }[] = [];
   private readonly errors: SsmError[] = [];
   private readonly delays: number[] = [];
-  private readonly server: http.Server;
-  private port = 0;
+  private http!: LoopbackHttpServer;
 
-  private constructor() {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const delay = this.delays.shift() ?? 0;
-        const run = () => { if (!res.destroyed) this.handle(String(req.headers['x-amz-target'] ?? ''), Buffer.concat(chunks).toString('utf8'), res); };
-        if (delay > 0) setTimeout(run, delay).unref(); else run();
-      });
-    });
+  private constructor() {}
+
+  private receive(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    const delay = this.delays.shift() ?? 0;
+    const run = () => { if (!res.destroyed) this.handle(String(req.headers['x-amz-target'] ?? ''), body, res); };
+    if (delay > 0) setTimeout(run, delay).unref(); else run();
   }
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
+  get url(): string { return this.http.url; }
 
   /** GetParameter calls received. */
   get getParameterCalls(): number {
@@ -65,8 +59,7 @@ export class FakeSsm {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private handle(target: string, raw: string, res: http.ServerResponse): void {
