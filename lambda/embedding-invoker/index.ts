@@ -24,10 +24,10 @@
  */
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
-import { InvokerError, configTimeout, fromSdkError } from '../shared/errors';
-import { getModelConfig, type RuntimeModelConfig } from '../shared/model-config';
+import { InvokerError, fromSdkError } from '../shared/errors';
+import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, envInt, withinDeadline, type ContextLike } from '../shared/sdk';
+import { clientOptions, deadlineFor, envInt, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
 const client = new BedrockRuntimeClient(clientOptions());
@@ -207,7 +207,7 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
   const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
-    const config = await withinDeadline(getModelConfig({ abortSignal: deadline.signal }), deadline, () => configTimeout(deadline.budgetMs));
+    const config = await getModelConfigWithin(deadline);
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const p = plan(req, config);

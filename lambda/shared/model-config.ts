@@ -25,9 +25,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
-import { InvokerError } from './errors';
+import { configTimeout, InvokerError } from './errors';
 import { logger } from './observability';
-import { clientOptions, envInt } from './sdk';
+import { clientOptions, envInt, withinDeadline, type Deadline } from './sdk';
 import { describeIssue, issuePath } from './validation';
 
 /** 24 hours, in seconds (Powertools `maxAge` unit). */
@@ -130,11 +130,16 @@ function ssmProvider(): SSMProvider {
   return provider;
 }
 
+/** The AbortError for a read the caller's signal abandoned (marked so that ssmError does not blame the request timeout). */
+function callerAbort(signal: AbortSignal): Error {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'the caller aborted the read';
+  return Object.assign(new Error(reason), { name: 'AbortError', callerAborted: true });
+}
+
 /** Settles with `p`, or rejects with an AbortError as soon as `signal` aborts (p's later outcome is ignored). */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return p;
-  const abortError = () => Object.assign(new Error(signal.reason instanceof Error ? signal.reason.message : 'the caller aborted the read'), { name: 'AbortError' });
-  if (signal.aborted) { p.catch(() => undefined); return Promise.reject(abortError()); }
+  const abortError = () => callerAbort(signal);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => { p.catch(() => undefined); reject(abortError()); };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -166,6 +171,8 @@ export async function getModelConfig(options: GetModelConfigOptions = {}): Promi
   }
   let raw: string | undefined;
   try {
+    // An already-aborted signal sends no request at all.
+    if (options.abortSignal?.aborted) throw callerAbort(options.abortSignal);
     raw = await untilAborted(ssmProvider().get(name, { maxAge: CONFIG_MAX_AGE_SECONDS }), options.abortSignal);
   } catch (e) {
     throw ssmError(e, name);
@@ -176,6 +183,14 @@ export async function getModelConfig(options: GetModelConfigOptions = {}): Promi
     warnOnDrift(name, raw);
   }
   return ssmCache.config;
+}
+
+/**
+ * The configuration, read no longer than the invocation's deadline: past it, a `ConfigTimeout` naming the parameter
+ * (the read itself is left to settle; its outcome is ignored). What the handlers call.
+ */
+export function getModelConfigWithin(deadline: Deadline): Promise<RuntimeModelConfig> {
+  return withinDeadline(getModelConfig(), deadline, () => configTimeout(deadline.budgetMs));
 }
 
 /** Logs (once per value) when the parameter's JSON is not what the deploy wrote: someone edited it by hand. */
@@ -207,6 +222,10 @@ function ssmError(e: unknown, name: string): InvokerError {
   if (code === 'ThrottlingException') {
     return new InvokerError('Throttled', 429,
       `SSM throttled reading parameter ${name}${attempts ? ` after ${attempts} attempts` : ''}; the next invocation retries.`, { cause: e, attempts });
+  }
+  if ((err as { callerAborted?: boolean }).callerAborted) {
+    return new InvokerError('ConfigTimeout', 504,
+      `Reading SSM parameter ${name} was abandoned before it completed (${err.message}); the next invocation retries.`, { cause: e });
   }
   if (code === 'TimeoutError' || code === 'AbortError' || code === 'RequestTimeout') {
     return new InvokerError('ConfigTimeout', 504,

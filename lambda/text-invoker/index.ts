@@ -9,10 +9,10 @@ import {
   type ConverseCommandInput, type InferenceConfiguration, type Message, type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
-import { InvokerError, configTimeout, fromSdkError } from '../shared/errors';
-import { getModelConfig, type RuntimeModelConfig } from '../shared/model-config';
+import { InvokerError, fromSdkError } from '../shared/errors';
+import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, withinDeadline, type ContextLike, type Deadline } from '../shared/sdk';
+import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
 import { maxBytesPerToken, minimumTokens } from '../shared/token-estimate';
 import { parseInput } from '../shared/validation';
 
@@ -110,11 +110,6 @@ function usageOf(u: TokenUsage | undefined): TextResponse['usage'] {
   return u ? { inputTokens: u.inputTokens, outputTokens: u.outputTokens, totalTokens: u.totalTokens } : undefined;
 }
 
-/** The run-time configuration, read within the invocation's deadline (an SSM endpoint that never answers fails in time). */
-function readConfig(deadline: Deadline): Promise<RuntimeModelConfig> {
-  return withinDeadline(getModelConfig({ abortSignal: deadline.signal }), deadline, () => configTimeout(deadline.budgetMs));
-}
-
 /** Direct invocation: `{ prompt | messages, system?, inferenceConfig?, correlationId? }` → TextResponse. */
 export async function handler(event: unknown, context?: ContextLike): Promise<TextResponse> {
   beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
@@ -122,7 +117,7 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Te
   const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
-    const config = await readConfig(deadline);
+    const config = await getModelConfigWithin(deadline);
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const input = buildConverseInput(req, config);
@@ -219,7 +214,7 @@ export async function streamConverse(event: UrlEvent, responseStream: ResponseSt
       throw new InvokerError('InvalidRequest', 400, `Invalid request: the body must be a JSON object (${(e as Error).message}).`, { field: '(body)' });
     }
     const req = parseInput(requestSchema, body);
-    const config = await readConfig(deadline);
+    const config = await getModelConfigWithin(deadline);
     modelId = config.modelId;
     logger.appendKeys({ modelId });
     const input = buildConverseInput(req, config);
