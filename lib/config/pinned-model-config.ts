@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { BedrockModel } from '../models/bedrock-model';
+import { BedrockModel, GrantInvokeOptions } from '../models/bedrock-model';
 import { InferenceParameters, RuntimeModelConfig } from '../models/runtime-config';
 import { checkInferenceParameters } from './inference-parameters';
 
@@ -55,7 +55,7 @@ export interface IPinnedModelConfig {
    * role's model is known in this app, invoke on the model. A function reads one configuration: binding it to a
    * second role or configuration throws.
    */
-  bindToFunction(fn: lambda.Function, role: string): void;
+  bindToFunction(fn: lambda.Function, role: string, options?: GrantInvokeOptions): void;
   /** The role's model when this app knows it (always for a `PinnedModelConfig`; for an import, when `models` was given). */
   tryGetModel(role: string): BedrockModel | undefined;
 }
@@ -213,16 +213,17 @@ export class PinnedModelConfig extends Construct implements IPinnedModelConfig {
    * Wires a function to a role: sets `MODEL_CONFIG_PARAMETER` and `MODEL_CONFIG_HASH`, grants `ssm:GetParameter` on
    * the role's `/config` parameter and invoke on its model. Because the hash is in the environment, a deploy that
    * changes the model publishes a new function configuration and recycles warm execution environments while IAM moves
-   * to the new model. Throws when the function is already bound to another role or configuration.
+   * to the new model. Throws when the function is already bound to another role or configuration. `options` go to
+   * `BedrockModel.grantInvoke` (`responseStream: false` for a function that never streams).
    */
-  public bindToFunction(fn: lambda.Function, role: string): void {
+  public bindToFunction(fn: lambda.Function, role: string, options: GrantInvokeOptions = {}): void {
     this.assertRole(role);
     if (!claimBinding(fn, this, role)) return;
     fn.addEnvironment(MODEL_CONFIG_PARAMETER_ENV, this.configParameterName(role));
     fn.addEnvironment(MODEL_CONFIG_HASH_ENV, this.configHash(role));
     fn.node.addDependency(this.parameters[role], this.configParameters[role]);
     grantParameters(this, fn, HELPER_ACTIONS, [this.configParameterName(role)]);
-    this.models[role].grantInvoke(fn);
+    this.models[role].grantInvoke(fn, options);
   }
 
   /** Parameter names this configuration shares with a PinnedModelConfig defined earlier in the same stack. */
@@ -276,13 +277,13 @@ class ImportedPinnedModelConfig extends Construct implements IPinnedModelConfig 
     return grantParameters(this, grantee, READ_ACTIONS, roles.flatMap((r) => [this.parameterName(r), this.configParameterName(r)]));
   }
 
-  public bindToFunction(fn: lambda.Function, role: string): void {
+  public bindToFunction(fn: lambda.Function, role: string, options: GrantInvokeOptions = {}): void {
     this.assertRole(role);
     if (!claimBinding(fn, this, role)) return;
     fn.addEnvironment(MODEL_CONFIG_PARAMETER_ENV, this.configParameterName(role));
     grantParameters(this, fn, HELPER_ACTIONS, [this.configParameterName(role)]);
     const model = this.models[role];
-    if (model) model.grantInvoke(fn);
+    if (model) model.grantInvoke(fn, options);
     Annotations.of(fn).addWarningV2('cdk-bedrock-foundation:config:importedNoHash', `Function ${fn.node.path} reads the imported `
       + `model configuration ${this.configParameterName(role)}; this app cannot see its contents, so a model change made by the owning `
       + 'stack does not recycle this function\'s warm execution environments'

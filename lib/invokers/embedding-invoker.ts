@@ -70,7 +70,7 @@ export class EmbeddingInvoker extends Construct {
     if (props.normalize !== undefined) env.EMBEDDING_NORMALIZE = String(props.normalize);
     if (props.concurrency !== undefined) env.EMBEDDING_CONCURRENCY = String(props.concurrency);
     const fn = createInvokerFunction(this, 'embedding-invoker', props, 'index.handler', env);
-    bindModel(fn, props);
+    bindModel(fn, props, false); // InvokeModel only: embeddings are never streamed
     checkOutputModality(this, what, this.model, 'EMBEDDING', 'an embedding invoker needs an embeddings model (use ModelInvoker for text).', props);
     this.function = fn;
   }

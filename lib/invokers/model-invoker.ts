@@ -83,7 +83,8 @@ export class ModelInvoker extends Construct {
       if (problems.length > 0) this.node.addValidation({ validate: () => problems });
     }
     const fn = createInvokerFunction(this, 'text-invoker', props, props.streaming ? 'index.streamHandler' : 'index.handler');
-    bindModel(fn, props, props.inferenceParameters ? { inferenceParameters: props.inferenceParameters } : {});
+    // Converse needs bedrock:InvokeModel; ConverseStream (the streaming handler) bedrock:InvokeModelWithResponseStream.
+    bindModel(fn, props, props.streaming === true, props.inferenceParameters ? { inferenceParameters: props.inferenceParameters } : {});
     checkOutputModality(this, what, this.model, 'TEXT', 'a text invoker needs a text-generation model (use EmbeddingInvoker for embeddings).', props);
     if (props.streaming) {
       this.functionUrl = fn.addFunctionUrl({

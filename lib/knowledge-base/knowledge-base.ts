@@ -212,7 +212,8 @@ abstract class KnowledgeBaseBase extends Resource implements IKnowledgeBase {
         + 'bedrock:Retrieve on the one Knowledge Base ARN and invoke permission on the one generation model, both '
         + 'granted alongside.',
     });
-    return rag.combine(this.grantRetrieve(grantee)).combine(model.grantInvoke(grantee));
+    // RetrieveAndGenerate (not the Stream variant) calls the model with the caller's InvokeModel permission only.
+    return rag.combine(this.grantRetrieve(grantee)).combine(model.grantInvoke(grantee, { responseStream: false }));
   }
 
   public grantStartIngestion(grantee: iam.IGrantable): iam.Grant {

@@ -10,6 +10,18 @@ import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-con
 
 /** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */
 export const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+/** What a caller that never streams needs (InvokeModel, Converse, RetrieveAndGenerate's generation). */
+export const INVOKE_NO_STREAM_ACTIONS = ['bedrock:InvokeModel'];
+
+/** Options of `BedrockModel.grantInvoke`. */
+export interface GrantInvokeOptions {
+  /**
+   * Also grant `bedrock:InvokeModelWithResponseStream` (InvokeModelWithResponseStream, ConverseStream). Set it to
+   * `false` for a grantee that never streams.
+   * @default true
+   */
+  readonly responseStream?: boolean;
+}
 
 /** Options of `BedrockModel.of`. */
 export interface BedrockModelOptions {
@@ -213,7 +225,8 @@ export class BedrockModel {
   }
 
   /**
-   * Grants `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` on exactly this model: the
+   * Grants `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` (only `InvokeModel` with
+   * `responseStream: false`) on exactly this model: the
    * foundation-model ARN; for an inference profile, the profile ARN plus the foundation-model ARN in every sourced
    * destination Region of the profile's geography and the stack's Region (for `global.`, also the Region-less ARN),
    * only under a `bedrock:InferenceProfileArn` condition naming the profile. For an application-inference-profile
@@ -222,7 +235,8 @@ export class BedrockModel {
    * `*`: where a profile's destination Regions are not sourced (the `in.` geography) and not declared in
    * `custom.destinationRegions`, synthesis fails.
    */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+  public grantInvoke(grantee: iam.IGrantable, options: GrantInvokeOptions = {}): iam.Grant {
+    const actions = options.responseStream === false ? INVOKE_NO_STREAM_ACTIONS : INVOKE_ACTIONS;
     const scope = scopeOf(grantee);
     if (scope) this.validate(scope);
     const env = envOf(scope);
@@ -231,11 +245,11 @@ export class BedrockModel {
       case 'foundation-model':
         return iam.Grant.addToPrincipal({
           grantee,
-          actions: INVOKE_ACTIONS,
+          actions,
           resourceArns: [this.parsed.arn ? this.modelId : foundationModelArn(env.partition, env.region, fmId!)],
         });
       case 'provisioned-model':
-        return iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: [this.modelId] });
+        return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.modelId] });
       case 'inference-profile':
       case 'application-inference-profile': {
         const arnEnv = this.parsed.arn
@@ -252,7 +266,7 @@ export class BedrockModel {
             ? this.modelId
             : `arn:${env.partition}:bedrock:${env.region}:${env.account}:inference-profile/${this.parsed.profileId}`);
         }
-        const profileGrant = iam.Grant.addToPrincipal({ grantee, actions: INVOKE_ACTIONS, resourceArns: profileArns });
+        const profileGrant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: profileArns });
         if (!fmId) return profileGrant;
         const regions = this.destinationRegions(arnEnv.region, scope);
         const fmArns = regions.map((r) => foundationModelArn(env.partition, r, fmId));
@@ -260,7 +274,7 @@ export class BedrockModel {
         if (prefix === 'global') fmArns.push(foundationModelArn(env.partition, '', fmId));
         const fmGrant = iam.Grant.addToPrincipal({
           grantee,
-          actions: INVOKE_ACTIONS,
+          actions,
           resourceArns: fmArns,
           conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArns.length === 1 ? profileArns[0] : profileArns } },
         });

@@ -47,13 +47,22 @@ describe('ModelInvoker with a model', () => {
     expect(env).not.toHaveProperty('MODEL_CONFIG_PARAMETER');
   });
 
+  test('a streaming invoker also gets bedrock:InvokeModelWithResponseStream (ConverseStream), on the same resources', () => {
+    const { stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), streaming: true });
+    const bedrock = policyStatements(Template.fromStack(stack)).filter((s) => !JSON.stringify(s.Action).includes('logs:'));
+    expect(bedrock).toHaveLength(2);
+    for (const s of bedrock) expect(s.Action).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+  });
+
   test('grants invoke on exactly the profile and its foundation models, nothing else, and no Resource "*"', () => {
     const { stack } = setup();
     new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
     const statements = policyStatements(Template.fromStack(stack));
     const bedrock = statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'));
     expect(bedrock).toHaveLength(2);
-    for (const s of bedrock) expect(s.Action).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+    // Converse only: bedrock:InvokeModel, not InvokeModelWithResponseStream.
+    for (const s of bedrock) expect(s.Action).toBe('bedrock:InvokeModel');
     expect(statements.flatMap((s) => [].concat(s.Resource))).not.toContain('*');
     const arn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, resource]] });
     const profileArn = arn(`:bedrock:us-east-1:123456789012:inference-profile/${HAIKU}`);

@@ -356,7 +356,7 @@ describe('KnowledgeBase', () => {
       expect(fnPolicy(stack)).toEqual([
         { Action: 'bedrock:Retrieve', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Kb/), 'KnowledgeBaseArn'] } },
         {
-          Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Effect: 'Allow',
+          Action: 'bedrock:InvokeModel', Effect: 'Allow', // RetrieveAndGenerate (not the Stream variant) needs no streaming permission
           Resource: partitionArn(':bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
         },
       ]);

@@ -85,6 +85,16 @@ describe('BedrockModel', () => {
     expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
   });
 
+  test('responseStream: false grants only bedrock:InvokeModel, on the same profile and model ARNs', () => {
+    const { stack, role } = stackIn('us-east-1');
+    BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0').grantInvoke(role, { responseStream: false });
+    const statements = invokeStatements(stack);
+    expect(statements).toHaveLength(2);
+    for (const s of statements) expect(s.Action).toBe('bedrock:InvokeModel');
+    expect(statements[1].Condition).toBeDefined();
+    expect(statements[1].Resource).toHaveLength(3);
+  });
+
   test('grants a global profile also on the Region-less foundation-model ARN under the condition', () => {
     const { stack, role } = stackIn('eu-west-1');
     BedrockModel.of('global.anthropic.claude-sonnet-4-6').grantInvoke(role);

@@ -105,15 +105,16 @@ export function resolveModelSource(scope: Construct, what: string, props: ModelS
 }
 
 /**
- * Wires the function to its model: `MODEL_CONFIG` (the run-time JSON) and the invoke grant for a model, or
+ * Wires the function to its model: `MODEL_CONFIG` (the run-time JSON) and the invoke grant for a model (with
+ * `bedrock:InvokeModelWithResponseStream` only for a function that streams), or
  * `MODEL_CONFIG_PARAMETER` + `MODEL_CONFIG_HASH`, read access and the invoke grant through the configuration.
  */
-export function bindModel(fn: lambda.Function, props: ModelSourceProps, extra: Record<string, unknown> = {}): void {
+export function bindModel(fn: lambda.Function, props: ModelSourceProps, responseStream: boolean, extra: Record<string, unknown> = {}): void {
   if (props.model) {
     fn.addEnvironment('MODEL_CONFIG', modelConfigJson(props.model, extra));
-    props.model.grantInvoke(fn); // also attaches the model's synth validation to the function
+    props.model.grantInvoke(fn, { responseStream }); // also attaches the model's synth validation to the function
   } else {
-    props.config!.bindToFunction(fn, props.role!); // env, read grant, and (for a config defined here) invoke + validation
+    props.config!.bindToFunction(fn, props.role!, { responseStream }); // env, read grant, and (for a config defined here) invoke + validation
   }
 }
 
