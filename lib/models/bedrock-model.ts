@@ -10,7 +10,12 @@ import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-con
 
 /** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */
 export const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
-/** What a caller that never streams needs (InvokeModel, Converse, RetrieveAndGenerate's generation). */
+/**
+ * What a caller that never streams needs (InvokeModel, Converse, RetrieveAndGenerate's generation). Source: Bedrock user
+ * guide, "Prerequisites for running model inference" (inference-prereq.html): `bedrock:InvokeModel` is required for
+ * model invocation (InvokeModel, Converse); `bedrock:InvokeModelWithResponseStream` for the streaming calls
+ * (InvokeModelWithResponseStream, ConverseStream).
+ */
 export const INVOKE_NO_STREAM_ACTIONS = ['bedrock:InvokeModel'];
 
 /** Options of `BedrockModel.grantInvoke`. */
