@@ -11,10 +11,10 @@ import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-con
 /** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */
 export const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 /**
- * What a caller that never streams needs (InvokeModel, Converse, RetrieveAndGenerate's generation). Source: Bedrock user
- * guide, "Prerequisites for running model inference" (inference-prereq.html): `bedrock:InvokeModel` is required for
- * model invocation (InvokeModel, Converse); `bedrock:InvokeModelWithResponseStream` for the streaming calls
- * (InvokeModelWithResponseStream, ConverseStream).
+ * What a caller that never streams needs (InvokeModel, Converse, RetrieveAndGenerate's generation). Sources: Bedrock API
+ * Reference, API_runtime_Converse ("requires permission for the bedrock:InvokeModel action") and
+ * API_runtime_ConverseStream ("requires permission for the bedrock:InvokeModelWithResponseStream action"); Bedrock user
+ * guide, inference-prereq.html.
  */
 export const INVOKE_NO_STREAM_ACTIONS = ['bedrock:InvokeModel'];
 
