@@ -31,8 +31,9 @@ test('Titan V2: embedding-invoker asset, options in the environment, invoke on e
   });
   const [fn] = fnOf(t);
   expect(JSON.parse(fn.Properties.Environment.Variables.MODEL_CONFIG)).toEqual(model.runtimeConfig());
-  const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+  const statements = Object.values(t.findResources('AWS::IAM::Role')).flatMap((r: any) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement))
     .filter((s: any) => !JSON.stringify(s.Action).includes('logs:'));
+  expect(t.findResources('AWS::IAM::Policy')).toEqual({}); // all in the role's inline policy
   expect(statements).toHaveLength(1);
   expect(statements[0].Action).toBe('bedrock:InvokeModel'); // embeddings are never streamed
   expect(JSON.stringify(statements[0].Resource)).toContain(`foundation-model/${TITAN}`);

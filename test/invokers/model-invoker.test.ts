@@ -26,8 +26,10 @@ function fnEnv(t: Template): Record<string, unknown> {
   return fns[0].Properties.Environment.Variables;
 }
 
+/** Every identity-policy statement: the roles' inline policies (where an invoker's grants go) and AWS::IAM::Policy resources. */
 function policyStatements(t: Template): any[] {
-  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const inline = Object.values(t.findResources('AWS::IAM::Role')).flatMap((r: any) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
+  return [...inline, ...Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement)];
 }
 
 describe('ModelInvoker with a model', () => {
@@ -89,6 +91,18 @@ describe('ModelInvoker with a model', () => {
     const { app, stack } = setup();
     new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU), inferenceParameters: { maxTokens: 64000, temperature: 0.5 } });
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the grants are one inline policy of the function\'s own role (no separate AWS::IAM::Policy to create first)', () => {
+    const { stack } = setup();
+    new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(HAIKU) });
+    const t = Template.fromStack(stack);
+    expect(t.findResources('AWS::IAM::Policy')).toEqual({});
+    const roles = Object.values(t.findResources('AWS::IAM::Role')) as any[];
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.Policies).toHaveLength(1);
+    expect(roles[0].Properties.Policies[0].PolicyName).toBe('Invoker');
+    expect(roles[0].Properties.Policies[0].PolicyDocument.Statement).toHaveLength(3); // logs, profile, its models
   });
 
   test('the role has no managed policy: it may write only to its own log group', () => {

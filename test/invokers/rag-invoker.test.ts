@@ -16,9 +16,12 @@ function setup() {
   return { app, stack };
 }
 
+/** The invoker role's statements: its inline policy, plus policies attached to it (the RetrieveAndGenerate one). */
 function invokerStatements(t: Template): any[] {
+  const roles = Object.entries(t.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('RagServiceRole'));
+  const inline = roles.flatMap(([, r]: [string, any]) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
   const policies = Object.values(t.findResources('AWS::IAM::Policy')) as any[];
-  return policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('RagServiceRole')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+  return [...inline, ...policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('RagServiceRole')).flatMap((p) => p.Properties.PolicyDocument.Statement)];
 }
 
 test('environment carries the KB ID, the model invocation ARN and the result count', () => {
