@@ -2,10 +2,11 @@
 // Build step run by `npm run build` (and so by `npm ci` through `prepare`):
 // 1. bundles every handler in lambda/<name>/index.ts with esbuild into assets/handlers/<name>/index.js
 //    (one minified file per handler, AWS SDK clients bundled and pinned, ESM-first resolution);
-// 2. copies the vendored catalog data next to the compiled catalog code (dist/lib/catalog/data).
+// 2. copies the vendored catalog data next to the compiled catalog code (dist/lib/catalog/data) and makes the
+//    compiled CLI (dist/bin/cdk-bedrock-check.js) executable.
 // Constructs load the prebuilt asset with lambda.Code.fromAsset, so consumer synth never runs esbuild.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +50,11 @@ await Promise.all(handlers.map(async (name) => {
 }));
 mkdirSync(outRoot, { recursive: true });
 writeFileSync(join(outRoot, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
+
+// tsc writes files without the execute bit; the CLI is the package's `bin` and is also run straight from the repo
+// (`npx cdk-bedrock-check` in this checkout), so make it executable (npm does the same when it installs the package).
+const cli = join(root, 'dist', 'bin', 'cdk-bedrock-check.js');
+if (existsSync(cli)) chmodSync(cli, 0o755);
 
 const dataSrc = join(root, 'lib', 'catalog', 'data');
 const dataDst = join(root, 'dist', 'lib', 'catalog', 'data');
