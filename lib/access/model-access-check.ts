@@ -10,8 +10,9 @@ import { BedrockModel } from '../models/bedrock-model';
 import { regionsOf } from '../models/policy';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
+import { grantStackStatus } from '../private/stack-status';
 import { grantOnWildcard } from '../private/wildcard-grant';
-import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS, STACK_STATUS_ACTIONS } from './perms';
+import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS } from './perms';
 
 /** Properties of `ModelAccessCheck`. */
 export interface ModelAccessCheckProps {
@@ -87,7 +88,7 @@ export class ModelAccessCheckProvider extends Construct {
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: AVAILABILITY_ACTIONS, resources: ['*'] }));
     // During an update rollback CloudFormation re-sends the check's Update with the old properties; the handler asks
     // for the stack's status (DescribeStacks) so that a failing check does not fail the rollback. Only this stack.
-    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: STACK_STATUS_ACTIONS, resources: [Stack.of(this).stackId] }));
+    grantStackStatus(this.handlerRole);
     Validations.of(this.handlerRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can only '

@@ -30,8 +30,3 @@ export const MARKETPLACE_SUBSCRIBE_ACTIONS = [
   'aws-marketplace:ViewSubscriptions',
 ];
 
-/**
- * `cloudformation:DescribeStacks`, granted on the deploying stack's ARN only (resource type `stack` in the SAR): the
- * handler reads the stack's status to tell a rollback's Update from a normal one.
- */
-export const STACK_STATUS_ACTIONS = ['cloudformation:DescribeStacks'];

@@ -10,12 +10,13 @@ import { Construct, IConstruct } from 'constructs';
 import { Chunking, ChunkingFinding } from './chunking';
 import {
   KB_EMBEDDING_INVOKE_ACTIONS, KB_INGESTION_ACTIONS, KB_RETRIEVE_ACTIONS, KB_RETRIEVE_AND_GENERATE_ACTIONS,
-  S3_GET_OBJECT_ACTIONS, S3_LIST_ACTIONS, SYNC_STACK_STATUS_ACTIONS,
+  S3_GET_OBJECT_ACTIONS, S3_LIST_ACTIONS,
 } from './perms';
 import { sharedHandlerProvider } from './private/handler-provider';
 import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
+import { grantStackStatus } from '../private/stack-status';
 import { grantOnWildcard } from '../private/wildcard-grant';
 
 /** The default embeddings model: Amazon Titan Text Embeddings V2. */
@@ -538,10 +539,7 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     const grant = this.grantStartIngestion(provider.handlerRole);
     // The handler tells a rollback Update from a normal one by the stack's status (this stack only), so that a sync
     // never fails a rollback.
-    provider.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: SYNC_STACK_STATUS_ACTIONS,
-      resources: [Stack.of(this).stackId],
-    }));
+    grantStackStatus(provider.handlerRole);
     // CloudFormation cannot change a custom resource's ServiceToken in place, so each provider (mode, timeout,
     // interval) gets its own logical ID: switching modes creates a new sync resource and deletes the old one.
     const sync = new CustomResource(this, `Sync${mode}`, {

@@ -61,8 +61,3 @@ export const AOSS_INDEX_MANAGER_PERMISSIONS = [
 export const S3_LIST_ACTIONS = ['s3:ListBucket'];
 export const S3_GET_OBJECT_ACTIONS = ['s3:GetObject'];
 
-/**
- * What the sync handler asks CloudFormation to tell a rollback Update from a normal one: `cloudformation:DescribeStacks`
- * (resource type `stack` in the Service Authorization Reference), granted on the deploying stack's ARN only.
- */
-export const SYNC_STACK_STATUS_ACTIONS = ['cloudformation:DescribeStacks'];
