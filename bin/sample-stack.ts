@@ -1,10 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ModelAccessCheck } from '../lib/access';
-import { PinnedModelConfig } from '../lib/config';
-import { EmbeddingInvoker, ModelInvoker, RagInvoker } from '../lib/invokers';
-import { KnowledgeBase } from '../lib/knowledge-base';
-import { BedrockModel } from '../lib/models';
+import { BedrockModel, EmbeddingInvoker, KnowledgeBase, ModelAccessCheck, ModelInvoker, PinnedModelConfig, RagInvoker } from '../lib';
 
 /**
  * The sample application: pinned models in SSM, a deploy-time access check, a Knowledge Base on S3 Vectors,

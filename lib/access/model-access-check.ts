@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ModelCatalog } from '../catalog/catalog';
 import { parseModelId } from '../catalog/model-id';
 import { BedrockModel } from '../models/bedrock-model';
-import { regionsOf } from '../models/policy';
+import { regionsOf } from '../catalog/policy';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';

@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { InvocationForm, ModelCatalog } from '../catalog/catalog';
 import { foundationModelArn, parseModelId, ParsedModelId, tryParseModelId } from '../catalog/model-id';
 import { ModelRecord } from '../catalog/types';
-import { CustomModelOptions, evaluateModelId, ModelFinding, regionsOf, synthDate } from './policy';
+import { CustomModelOptions, evaluateModelId, ModelFinding, regionsOf, synthDate } from '../catalog/policy';
 import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-config';
 
 /** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */

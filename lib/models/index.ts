@@ -1,3 +1,2 @@
-export * from './policy';
 export * from './runtime-config';
 export * from './bedrock-model';

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { InferenceParameters } from '../../lib/models/runtime-config';
-import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const EMBED = 'amazon.titan-embed-text-v2:0';

@@ -4,7 +4,7 @@ import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import { EmbeddingInvoker } from '../../lib/invokers/embedding-invoker';
 import { ModelInvoker } from '../../lib/invokers/model-invoker';
 import { BedrockModel } from '../../lib/models/bedrock-model';
-import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 
 const TITAN = 'amazon.titan-embed-text-v2:0';
 const COHERE = 'cohere.embed-english-v3';

@@ -8,7 +8,7 @@ import { EmbeddingInvoker } from '../../lib/invokers/embedding-invoker';
 import { BedrockChecks } from '../../lib/nag';
 import { ModelInvoker } from '../../lib/invokers/model-invoker';
 import { BedrockModel } from '../../lib/models/bedrock-model';
-import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const HAIKU_FM = 'anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -6,7 +6,7 @@ import { RagInvoker } from '../../lib/invokers/rag-invoker';
 import { BedrockChecks } from '../../lib/nag';
 import { KnowledgeBase } from '../../lib/knowledge-base/knowledge-base';
 import { BedrockModel } from '../../lib/models/bedrock-model';
-import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 

@@ -10,7 +10,7 @@ import { lambdaContext } from '../utils/lambda-context';
 import { App, Stack } from 'aws-cdk-lib';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import { BedrockModel } from '../../lib/models/bedrock-model';
-import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 import { HAIKU_CONFIG } from './fixtures';
 import { createHash } from 'node:crypto';
 import { getModelConfig, resetModelConfigCache } from '../../lambda/shared/model-config';

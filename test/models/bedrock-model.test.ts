@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BedrockModel } from '../../lib/models/bedrock-model';
-import { NOW_CONTEXT_KEY } from '../../lib/models/policy';
+import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 
 function stackIn(region?: string, now = '2026-11-25') {
   const app = new App({ context: { [NOW_CONTEXT_KEY]: now } });

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BedrockChecks } from '../../lib/nag';
 import { BedrockModel } from '../../lib/models/bedrock-model';
-import { main } from '../../lib/nag/cli/main';
+import { main } from '../../lib/cli/main';
 import { NOW_ISO, packViolations, testStack } from './util';
 
 const EOL = 'anthropic.claude-3-haiku-20240307-v1:0';

@@ -1,4 +1,4 @@
-import { main } from '../../lib/nag/cli/main';
+import { main } from '../../lib/cli/main';
 import { coreIds, NOW_ISO, ruleFixtures } from './util';
 
 const fixtures = ruleFixtures();

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BedrockChecks } from '../../lib/nag';
-import { main } from '../../lib/nag/cli/main';
+import { main } from '../../lib/cli/main';
 import { SampleStack } from '../../bin/sample-stack';
 import { NOW_ISO } from './util';
 

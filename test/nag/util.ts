@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { parseTemplate } from '../../lib/nag/cli/load';
+import { parseTemplate } from '../../lib/cli/load';
 import { checkTemplate } from '../../lib/nag/core/check';
 import { acknowledgementId, CfnTemplateJson, CoreFinding } from '../../lib/nag/core/types';
 import { BedrockChecks } from '../../lib/nag';

@@ -15,7 +15,7 @@
  */
 import { looksLikeModelId, tryParseModelId } from '../../catalog/model-id';
 import { ModelCatalog } from '../../catalog/catalog';
-import { evaluateModelId, ModelFinding } from '../../models/policy';
+import { evaluateModelId, ModelFinding } from '../../catalog/policy';
 import { asList, hasInferenceProfileCondition, identityPolicyDocuments, isAllow, statementsOf } from './iam';
 import { displayValue, evaluateStrings, hasUnknown, REGION_MARKER } from './intrinsics';
 import type { CfnResourceJson, CheckContext, RuleLevel } from './types';

@@ -1,7 +1,7 @@
 import { CfnMapping, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { synthDate } from '../../models/policy';
+import { synthDate } from '../../catalog/policy';
 import { checkContext } from '../core/check';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
 import { ALL_RULES } from '../rules';

@@ -1,4 +1,4 @@
-import { parseCfnYaml } from '../../../lib/nag/cli/yaml-cfn';
+import { parseCfnYaml } from '../../lib/cli/yaml-cfn';
 
 describe('YAML CloudFormation short-form tags', () => {
   test('become the long forms', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { main } from '../../lib/nag/cli/main';
+import { main } from '../../lib/cli/main';
 
 export const NOW_ISO = '2026-11-25';
 export const EOL = 'anthropic.claude-3-haiku-20240307-v1:0';

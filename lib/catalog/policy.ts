@@ -1,7 +1,6 @@
-import { IConstruct } from 'constructs';
-import { ModelCatalog, isoDate, LifecycleState } from '../catalog/catalog';
-import { ModelIdSyntaxError, parseModelId, ParsedModelId, tryParseModelId } from '../catalog/model-id';
-import { ModelRecord } from '../catalog/types';
+import { ModelCatalog, isoDate, LifecycleState } from './catalog';
+import { ModelIdSyntaxError, parseModelId, ParsedModelId, tryParseModelId } from './model-id';
+import { ModelRecord } from './types';
 
 /**
  * The model-ID policy: pure functions that judge one model identifier against the catalog, a Region and a date.
@@ -73,8 +72,16 @@ export interface EvaluateOptions {
   readonly catalog?: ModelCatalog;
 }
 
+/**
+ * Anything that can read construct context: a construct (`scope.node.tryGetContext`) fits. Typed structurally so the
+ * catalog knows no constructs.
+ */
+export interface ContextReader {
+  readonly node: { tryGetContext(key: string): unknown };
+}
+
 /** The synth date: the `cdk-bedrock-foundation:now` context value, else today. Throws on a malformed value. */
-export function synthDate(scope: IConstruct): Date {
+export function synthDate(scope: ContextReader): Date {
   const raw = scope.node.tryGetContext(NOW_CONTEXT_KEY);
   if (raw === undefined || raw === null || raw === '') return new Date();
   return parseIsoDate(String(raw), `context '${NOW_CONTEXT_KEY}'`);

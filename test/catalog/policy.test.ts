@@ -1,5 +1,5 @@
 import { ModelCatalog } from '../../lib/catalog/catalog';
-import { evaluateModelId, ModelFinding } from '../../lib/models/policy';
+import { evaluateModelId, ModelFinding } from '../../lib/catalog/policy';
 
 const now = new Date('2026-11-25T00:00:00Z');
 const errorsOf = (id: string, region: string | undefined = 'us-east-1', extra: object = {}) =>

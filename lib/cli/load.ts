@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CfnTemplateJson } from '../core/types';
+import type { CfnTemplateJson } from '../nag/core/types';
 import { parseCfnYaml } from './yaml-cfn';
 
 /** Input that cannot be read or understood: the CLI exits 2 with this message. */

@@ -2,9 +2,9 @@
  * Runs the rule core over loaded stacks and applies acknowledgements, producing the report every output format
  * renders.
  */
-import { checkTemplate } from '../core/check';
-import { acknowledgementId, CoreFinding, RuleLevel } from '../core/types';
-import { ALL_RULES } from '../rules';
+import { checkTemplate } from '../nag/core/check';
+import { acknowledgementId, CoreFinding, RuleLevel } from '../nag/core/types';
+import { ALL_RULES } from '../nag/rules';
 import type { Acknowledgement, StackInput } from './load';
 
 export interface ReportFinding extends CoreFinding {

@@ -7,8 +7,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseIsoDate } from '../../models/policy';
-import type { RuleLevel } from '../core/types';
+import { parseIsoDate } from '../catalog/policy';
+import type { RuleLevel } from '../nag/core/types';
 import { dateLine, FORMATS, OutputFormat, render } from './formats';
 import { InputError, loadInputs } from './load';
 import { buildReport, failing } from './report';

@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { ALL_RULES } from '../rules';
+import { ALL_RULES } from '../nag/rules';
 import { failing, Report, ReportFinding } from './report';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';

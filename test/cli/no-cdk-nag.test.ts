@@ -4,7 +4,7 @@ jest.mock('cdk-nag', () => {
 });
 
 import * as path from 'path';
-import { main } from '../../lib/nag/cli/main';
+import { main } from '../../lib/cli/main';
 
 describe('cdk-bedrock-check without cdk-nag', () => {
   test('runs the rules without loading cdk-nag', () => {
