@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { parseTemplate } from '../../lib/cli/load';
 import { checkTemplate } from '../../lib/nag/core/check';
 import { acknowledgementId, CfnTemplateJson, CoreFinding } from '../../lib/nag/core/types';
+import { ALL_RULES } from '../../lib/nag/rules';
 import { BedrockChecks } from '../../lib/nag';
 
 /** The date every test judges lifecycle at. */
@@ -38,7 +39,7 @@ export function ruleFixtures(): Fixture[] {
 
 /** Distinct acknowledgement IDs a rule reports on a template (core). */
 export function coreIds(template: CfnTemplateJson, ruleId: string, region?: string): string[] {
-  return [...new Set(checkTemplate(template, { region, now: NOW })
+  return [...new Set(checkTemplate(template, { region, now: NOW, rules: ALL_RULES })
     .filter((f: CoreFinding) => f.ruleId === ruleId)
     .map(acknowledgementId))]
     .sort();

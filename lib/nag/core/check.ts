@@ -1,8 +1,8 @@
 /**
  * The rule core's entry points: pure functions over resolved CloudFormation JSON. Both adapters (the cdk-nag pack
- * `BedrockChecks` and the `cdk-bedrock-check` CLI) call these.
+ * `BedrockChecks` and the `cdk-bedrock-check` CLI) call these with the rules to run (usually `ALL_RULES` from
+ * `lib/nag/rules`); the core itself knows no rule.
  */
-import { ALL_RULES } from '../rules';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext, CoreFinding } from './types';
 
 export interface TemplateCheckOptions {
@@ -12,12 +12,12 @@ export interface TemplateCheckOptions {
   readonly stackName?: string;
   /** Date at which model lifecycle is judged. */
   readonly now: Date;
-  /** @default ALL_RULES */
-  readonly rules?: readonly BedrockRule[];
+  /** The rules to run, in report order (`ALL_RULES` from `lib/nag/rules` for every rule of the pack). */
+  readonly rules: readonly BedrockRule[];
 }
 
 /** Builds the context the rules evaluate a template's intrinsics in. */
-export function checkContext(template: CfnTemplateJson, options: TemplateCheckOptions): CheckContext {
+export function checkContext(template: CfnTemplateJson, options: Omit<TemplateCheckOptions, 'rules'>): CheckContext {
   return {
     region: options.region,
     account: options.account,
@@ -30,7 +30,8 @@ export function checkContext(template: CfnTemplateJson, options: TemplateCheckOp
 
 /** Findings of the given rules on one resource. A rule that throws yields a finding naming the error. */
 export function checkResource(logicalId: string, resource: CfnResourceJson, ctx: CheckContext,
-  rules: readonly BedrockRule[] = ALL_RULES): CoreFinding[] {
+  rules: readonly BedrockRule[]): CoreFinding[] {
+  requireRules(rules, 'checkResource(logicalId, resource, ctx, ALL_RULES)', 'rules');
   if (!isRecord(resource)) return [];
   const out: CoreFinding[] = [];
   for (const rule of rules) {
@@ -50,15 +51,23 @@ export function checkResource(logicalId: string, resource: CfnResourceJson, ctx:
   return out;
 }
 
-/** Findings of every rule on every resource of a template. */
+/** Findings of the given rules on every resource of a template. */
 export function checkTemplate(template: CfnTemplateJson, options: TemplateCheckOptions): CoreFinding[] {
+  requireRules(options?.rules, 'checkTemplate(template, { now, rules: ALL_RULES })', 'options.rules');
   const ctx = checkContext(template, options);
   const resources = isRecord(template.Resources) ? template.Resources : {};
   const out: CoreFinding[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
-    out.push(...checkResource(logicalId, resource as CfnResourceJson, ctx, options.rules ?? ALL_RULES));
+    out.push(...checkResource(logicalId, resource as CfnResourceJson, ctx, options.rules));
   }
   return out;
+}
+
+/** The core has no default rule list: a caller that passes none (from JavaScript) hears how to pass one. */
+function requireRules(rules: unknown, call: string, what: string): void {
+  if (Array.isArray(rules)) return;
+  throw new TypeError(`${what} is ${rules === undefined ? 'missing' : typeof rules}; it must be the list of rules to run. `
+    + `Pass every rule of the pack with \`${call}\` (import { ALL_RULES } from 'cdk-bedrock-foundation/nag').`);
 }
 
 function isRecord(v: unknown): v is Record<string, any> {

@@ -3,6 +3,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Stack } from 'aws-cdk-lib';
 import { BedrockChecks } from '../../../lib/nag';
 import { checkTemplate } from '../../../lib/nag/core/check';
+import { ALL_RULES } from '../../../lib/nag/rules';
 import { NOW, packViolations, testStack } from '../util';
 
 const RULE = 'Bedrock-ModelIdKnown';
@@ -38,7 +39,7 @@ describe('Bedrock-ModelIdKnown: model IDs are known on-demand models or sourced 
     expect(hidden.map((v) => v.ruleName).sort()).toEqual([`${RULE}[abc123def456]`, `${RULE}[pm0001]`]);
     expect(hidden.every((v) => v.severity === 'warning')).toBe(true);
     expect(JSON.stringify(hidden)).toMatch(/hides the model it runs/);
-    const core = checkTemplate({ Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Value: appProfile } } } }, { region: 'us-east-1', now: NOW });
+    const core = checkTemplate({ Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Value: appProfile } } } }, { region: 'us-east-1', now: NOW, rules: ALL_RULES });
     expect(core.map((f) => [f.ruleId, f.level, f.code])).toEqual([[RULE, 'warning', 'HiddenModel']]);
   });
 
