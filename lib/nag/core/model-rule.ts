@@ -1,4 +1,4 @@
-import { modelHits } from './model-scan';
+import { ModelHit, ModelHitCode, modelHits } from './model-scan';
 import type { BedrockRule, CfnResourceJson, CheckContext, CoreFinding, RuleLevel } from './types';
 
 /** Prefix of every rule ID of the pack. */
@@ -11,20 +11,35 @@ export interface RuleSpec {
   readonly explanation: string;
 }
 
+/** A rule over the model references of a resource, with the codes it reports. */
+export interface ModelRule<C extends ModelHitCode = ModelHitCode> extends BedrockRule {
+  /**
+   * The codes of model findings this rule reports (the policy's `ModelFindingCode`s, or `CrossRegionArn`). In a list
+   * of rules each code belongs to one rule; `lib/nag/rules` checks at compile time that its model rules declare every
+   * code.
+   */
+  readonly codes: readonly C[];
+}
+
 /**
- * A rule over the model references of a resource: reports the policy findings mapped to `spec.name`, one per
- * acknowledgement ID (the same model found in several places of one resource is one finding listing every place).
+ * A rule over the model references of a resource: reports the findings whose code it declares in `spec.codes`, one
+ * per acknowledgement ID (the same model found in several places of one resource is one finding listing every place).
  */
-export function defineModelRule(spec: RuleSpec): BedrockRule {
+export function defineModelRule<C extends ModelHitCode>(spec: RuleSpec & { readonly codes: readonly C[] }): ModelRule<C> {
   const id = `${RULE_PREFIX}-${spec.name}`;
+  const codes: ReadonlySet<ModelHitCode> = new Set<ModelHitCode>(spec.codes);
   return {
-    ...spec,
+    name: spec.name,
+    level: spec.level,
+    info: spec.info,
+    explanation: spec.explanation,
+    codes: [...spec.codes],
     id,
     granular: true,
     check(logicalId: string, resource: CfnResourceJson, ctx: CheckContext): CoreFinding[] {
-      const byId = new Map<string, { hit: ReturnType<typeof modelHits>[number]; messages: string[] }>();
+      const byId = new Map<string, { hit: ModelHit; messages: string[] }>();
       for (const hit of modelHits(resource, ctx)) {
-        if (hit.ruleName !== spec.name) continue;
+        if (!codes.has(hit.code)) continue;
         const entry = byId.get(hit.findingId);
         if (entry) {
           if (!entry.messages.includes(hit.message)) entry.messages.push(hit.message);

@@ -1,6 +1,6 @@
 /**
  * Finds Bedrock model identifiers in one resolved CloudFormation resource and judges each with the shared model-ID
- * policy (`lib/models/policy.ts`). Places looked at:
+ * policy (`lib/catalog/policy.ts`). Places looked at:
  * - IAM identity policies (Policy, ManagedPolicy, inline policies of Role/User/Group): `Resource` ARNs of type
  *   `foundation-model` and `inference-profile`;
  * - Lambda (and SAM) function environment variables;
@@ -15,7 +15,7 @@
  */
 import { looksLikeModelId, tryParseModelId } from '../../catalog/model-id';
 import { ModelCatalog } from '../../catalog/catalog';
-import { evaluateModelId, ModelFinding } from '../../catalog/policy';
+import { evaluateModelId, ModelFinding, ModelFindingCode } from '../../catalog/policy';
 import { asList, hasInferenceProfileCondition, identityPolicyDocuments, isAllow, statementsOf } from './iam';
 import { displayValue, evaluateStrings, hasUnknown, REGION_MARKER } from './intrinsics';
 import type { CfnResourceJson, CheckContext, RuleLevel } from './types';
@@ -45,45 +45,28 @@ export interface ModelReference {
   readonly underProfileCondition: boolean;
 }
 
-/** A judged problem of one model reference, already mapped to a rule. */
+/**
+ * Codes a model reference can be judged with: the policy's codes (`ModelFindingCode`), plus `CrossRegionArn`, which the
+ * scan itself reports for foundation-model ARNs of another (or no, or a wildcard) Region.
+ */
+export type ModelHitCode = ModelFindingCode | 'CrossRegionArn';
+
+/**
+ * A judged problem of one model reference. Which rule reports it is up to the rules: each model rule declares the
+ * codes it reports (`defineModelRule({ codes })`).
+ */
 export interface ModelHit {
-  readonly ruleName: string;
   readonly level: RuleLevel;
-  readonly code: string;
+  readonly code: ModelHitCode;
   /** Acknowledgement suffix. */
   readonly findingId: string;
   readonly modelId: string;
   readonly message: string;
 }
 
-/** Which rule reports which policy code. */
-export const MODEL_CODE_RULES: Readonly<Record<string, string>> = {
-  Syntax: 'ModelIdPinned',
-  Alias: 'ModelIdPinned',
-  Unversioned: 'ModelIdPinned',
-  RevisionDropped: 'ModelIdPinned',
-  UnknownModel: 'ModelIdKnown',
-  ProfileUnknown: 'ModelIdKnown',
-  ProvisionedOnly: 'ModelIdKnown',
-  HiddenModel: 'ModelIdKnown',
-  NotInRegion: 'ModelRegion',
-  ProfileGeography: 'ModelRegion',
-  RegionNotSourced: 'ModelRegion',
-  CrossRegionArn: 'ModelRegion',
-  RegionUnknown: 'ModelRegionUnverified',
-  ProfileDataGap: 'ModelRegionUnverified',
-  EndOfLife: 'ModelEndOfLife',
-  Legacy: 'ModelLegacy',
-  // Lifecycle warnings that are not "legacy" but are about the model's lifecycle all the same: reported (and
-  // acknowledged) with the legacy rule, keyed by the foundation-model ID like the other lifecycle findings.
-  LifecycleConflict: 'ModelLegacy',
-  LifecycleNotSourced: 'ModelLegacy',
-  RegionlessArn: 'ModelRegion',
-};
-
 /** Codes that depend on the Region the model is called from. */
-const REGION_CODES = new Set(['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionUnknown', 'ProfileDataGap']);
-const LIFECYCLE_CODES = new Set(['EndOfLife', 'Legacy', 'LifecycleConflict', 'LifecycleNotSourced']);
+const REGION_CODES = new Set<ModelHitCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionUnknown', 'ProfileDataGap']);
+const LIFECYCLE_CODES = new Set<ModelHitCode>(['EndOfLife', 'Legacy', 'LifecycleConflict', 'LifecycleNotSourced']);
 
 /** JSON keys whose string values are model identifiers (the runtime model configuration uses `modelId`). */
 const MODEL_KEY = /^(modelId|modelArn|embeddingModelId|embeddingModelArn|model)$/i;
@@ -272,7 +255,6 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
     // custom.sourceModelId, the checks cannot): a warning, so teams that use them can still gate on errors.
     const type = ref.written.includes(':provisioned-model/') ? 'provisioned-model' : 'application-inference-profile';
     hits.push({
-      ruleName: 'ModelIdKnown',
       level: 'warning',
       code: 'HiddenModel',
       findingId: ref.id,
@@ -294,7 +276,6 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
     if (ref.region === '' || ref.region === '*') judgeRegion = undefined;
   } else if (isFmArn && (ref.region === '' || ref.region === '*')) {
     hits.push({
-      ruleName: 'ModelRegion',
       level: 'error',
       code: 'CrossRegionArn',
       findingId: ref.id,
@@ -310,7 +291,6 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
     judgeRegion = undefined;
   } else if (isFmArn && ctx.region && ref.region && ref.region !== ctx.region) {
     hits.push({
-      ruleName: 'ModelRegion',
       level: 'error',
       code: 'CrossRegionArn',
       findingId: ref.id,
@@ -325,9 +305,8 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
   const findings = evaluateCached(ref.id, judgeRegion === '' || judgeRegion === '*' ? undefined : judgeRegion, ctx.now);
   for (const f of findings) {
     if (dropRegionCodes && REGION_CODES.has(f.code)) continue;
-    const ruleName = MODEL_CODE_RULES[f.code] ?? (f.level === 'error' ? 'ModelIdKnown' : 'ModelRegionUnverified');
     const findingId = LIFECYCLE_CODES.has(f.code) ? foundationIdOf(ref.id) : ref.id;
-    hits.push({ ruleName, level: f.level, code: f.code, findingId, modelId: ref.id, message: `${place}: ${f.message}` });
+    hits.push({ level: f.level, code: f.code, findingId, modelId: ref.id, message: `${place}: ${f.message}` });
   }
   return hits;
 }

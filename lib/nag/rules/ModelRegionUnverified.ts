@@ -3,11 +3,11 @@ import { defineModelRule } from '../core/model-rule';
 /**
  * Bedrock-ModelRegionUnverified: the Regional availability of a model could not be checked: the stack has no
  * concrete Region (environment-agnostic), or the catalog's geography data has a gap.
- * Policy codes: RegionUnknown, ProfileDataGap.
  */
 export default defineModelRule({
   name: 'ModelRegionUnverified',
   level: 'warning',
+  codes: ['RegionUnknown', 'ProfileDataGap'],
   info: 'The Regional availability of a Bedrock model could not be checked (Region unknown or not sourced).',
   explanation: 'An environment-agnostic stack can be deployed to a Region that does not offer the model. Give the stack '
     + "an explicit env: { region: '...' } (or pass --region to cdk-bedrock-check), so availability is checked before "

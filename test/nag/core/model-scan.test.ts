@@ -1,5 +1,9 @@
 import { findModelReferences, judgeReference, parseModelArn } from '../../../lib/nag/core/model-scan';
+import { MODEL_RULES } from '../../../lib/nag/rules';
 import { NOW } from '../util';
+
+/** The rule that reports a code: the model rule that declares it. */
+const ruleOf = (code: string) => MODEL_RULES.find((r) => (r.codes as readonly string[]).includes(code))?.name;
 
 const ctx = { region: 'us-east-1', now: NOW };
 
@@ -16,7 +20,7 @@ describe('model reference scan', () => {
     expect(parseModelArn('arn:aws:bedrock:us-east-1:111111111111:knowledge-base/ABC', 'R', ctx, false)).toBeUndefined();
     const app = parseModelArn('arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/abc', 'R', ctx, false)!;
     expect(app).toMatchObject({ id: 'abc', kind: 'hidden-model-arn' });
-    expect(judgeReference(app, ctx).map((h) => [h.ruleName, h.level, h.code])).toEqual([['ModelIdKnown', 'warning', 'HiddenModel']]);
+    expect(judgeReference(app, ctx).map((h) => [ruleOf(h.code), h.level, h.code])).toEqual([['ModelIdKnown', 'warning', 'HiddenModel']]);
     expect(parseModelArn('arn:aws:s3:::anthropic.claude-haiku-4-5-20251001-v1:0', 'R', ctx, false)).toBeUndefined();
   });
 
@@ -60,7 +64,7 @@ describe('model reference scan', () => {
       Properties: { FoundationModel: { 'Fn::If': ['C', 'anthropic.claude', 'claude-3-haiku'] } },
     }, ctx);
     expect(refs.map((r) => r.id)).toEqual(['anthropic.claude', 'claude-3-haiku']);
-    const codes = refs.flatMap((r) => judgeReference(r, ctx)).map((h) => [h.ruleName, h.code]);
+    const codes = refs.flatMap((r) => judgeReference(r, ctx)).map((h) => [ruleOf(h.code), h.code]);
     expect(codes).toEqual([['ModelIdPinned', 'Unversioned'], ['ModelIdPinned', 'Syntax']]);
   });
 
