@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BedrockChecks } from '../../lib/nag';
-import { main } from '../../lib/cli/main';
-import { SampleStack } from '../../bin/sample-stack';
-import { NOW_ISO } from './util';
+import { BedrockChecks } from '../../../lib/nag';
+import { main } from '../../../lib/cli/main';
+import { SampleStack } from '../../../bin/sample-stack';
+import { NOW_ISO } from '../util';
 
 /**
  * The sample app (bin/app.ts: SampleStack in us-east-1) passes AwsSolutionsChecks and BedrockChecks with zero
@@ -33,7 +33,7 @@ describe('sample app', () => {
   test('the real app (compiled bin/app.ts) synthesizes with both packs registered, and cdk-bedrock-check passes its cdk.out', () => {
     // dist/ is built by `npm test` before jest runs. The app registers AwsSolutionsChecks and BedrockChecks as
     // validation plugins, so exit 0 also means both packs pass at synth.
-    const appJs = path.join(__dirname, '..', '..', 'dist', 'bin', 'app.js');
+    const appJs = path.join(__dirname, '..', '..', '..', 'dist', 'bin', 'app.js');
     expect(fs.existsSync(appJs)).toBe(true);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sample-app-out-'));
     try {

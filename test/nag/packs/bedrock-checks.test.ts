@@ -4,10 +4,10 @@ import * as path from 'path';
 import { App, Aws, CfnMapping, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { BedrockChecks } from '../../lib/nag';
-import { BedrockModel } from '../../lib/models/bedrock-model';
-import { main } from '../../lib/cli/main';
-import { NOW_ISO, packViolations, testStack } from './util';
+import { BedrockChecks } from '../../../lib/nag';
+import { BedrockModel } from '../../../lib/models/bedrock-model';
+import { main } from '../../../lib/cli/main';
+import { NOW_ISO, packViolations, testStack } from '../util';
 
 const EOL = 'anthropic.claude-3-haiku-20240307-v1:0';
 

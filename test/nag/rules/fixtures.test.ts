@@ -1,5 +1,5 @@
-import { main } from '../../lib/cli/main';
-import { coreIds, NOW_ISO, ruleFixtures } from './util';
+import { main } from '../../../lib/cli/main';
+import { coreIds, NOW_ISO, ruleFixtures } from '../util';
 
 const fixtures = ruleFixtures();
 
