@@ -2,6 +2,7 @@ import { CfnMapping, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../catalog/policy';
+import { BedrockValidationError } from '../../private/errors';
 import { checkContext } from '../core/check';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
 import { ALL_RULES } from '../rules';
@@ -28,6 +29,19 @@ export class BedrockChecks extends NagPack {
     super(scope, props);
     this.packName = 'Bedrock';
     this.rules = ALL_RULES;
+  }
+
+  /**
+   * Not an aspect: `BedrockChecks` is a validation plugin. This method exists so that the common mistake
+   * `Aspects.of(app).add(new BedrockChecks())` compiles and then fails at synth with the fix, instead of failing with
+   * "aspect.visit is not a function". Register the pack with `Validations.of(app).addPlugins(new BedrockChecks())`.
+   */
+  public visit(node: IConstruct): void {
+    const path = node.node.path;
+    throw new BedrockValidationError('NagPackAddedAsAspect', `BedrockChecks was added with Aspects.of(${path ? `'${path}'` : 'app'}).add(...), `
+      + 'but it is a cdk-nag v3 validation plugin, not an aspect, so it cannot check anything that way. Remove the Aspects line '
+      + "and register it with Validations.of(app).addPlugins(new BedrockChecks()) (import { Validations } from 'aws-cdk-lib'); "
+      + 'synth then fails on unacknowledged errors and lists every finding.', path ? node : undefined);
   }
 
   public override validateScope(scope: IConstruct) {

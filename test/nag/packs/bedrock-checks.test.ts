@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aws, CfnMapping, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Aws, CfnMapping, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BedrockChecks } from '../../../lib/nag';
@@ -16,6 +16,26 @@ describe('BedrockChecks', () => {
     const pack = new BedrockChecks();
     expect(pack.name).toBe('Bedrock');
     expect(pack.readPackName).toBe('Bedrock');
+  });
+
+  test('added as an aspect by mistake, it fails synth with the way to register it', () => {
+    const { app, stack } = testStack();
+    new ssm.StringParameter(stack, 'Model', { stringValue: EOL });
+    Aspects.of(app).add(new BedrockChecks());
+    expect(() => app.synth()).toThrow(/not an aspect[\s\S]*Validations\.of\(app\)\.addPlugins\(new BedrockChecks\(\)\)/);
+  });
+
+  test('added as an aspect to a stack, the message names where it was added', () => {
+    const { app, stack } = testStack();
+    Aspects.of(stack).add(new BedrockChecks());
+    let error: any;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'BedrockValidationError', code: 'NagPackAddedAsAspect' });
+    expect(error.message).toMatch(/Aspects\.of\('TestStack'\)\.add[\s\S]*Validations\.of\(app\)\.addPlugins\(new BedrockChecks\(\)\)[\s\S]*\(at TestStack\)$/);
   });
 
   test('fails synth as a validation plugin, naming the rule, the model and the construct', () => {
