@@ -75,7 +75,6 @@ export const GUARDRAIL_LIMITS = {
   topicExample: { min: 1, max: 100, source: `${CFN} (TopicConfig.Examples items)` },
   words: { min: 1, max: 10000, source: `${QUOTAS} ("Words per word policy 10,000"); ${CFN} (WordsConfig maxItems 10000)` },
   word: { min: 1, max: 100, source: `${QUOTAS} ("Word length in characters 100"); Bedrock API model GuardrailWordConfigTextString max 100` },
-  piiEntities: { min: 1, source: `${CFN} (PiiEntitiesConfig minItems 1)` },
   regexes: { min: 1, max: 10, source: `${QUOTAS} ("Regex entities in Sensitive Information Filter 10"); Bedrock API model GuardrailRegexesConfig max 10 (the cfn-lint schema patch allows 30; the stricter service limit applies)` },
   regexName: { min: 1, max: 100, source: `${CFN} (RegexConfig.Name)` },
   regexDescription: { min: 1, max: 1000, source: `${CFN} (RegexConfig.Description)` },

@@ -58,7 +58,8 @@ function checkLength(scope: IConstruct, code: string, what: string, v: string, l
 }
 
 function checkCount(scope: IConstruct, code: string, what: string, n: number, limit: GuardrailLimit, fix: string) {
-  if ((limit.min === undefined || n >= limit.min) && (limit.max === undefined || n <= limit.max)) return;
+  // An empty list renders nothing (the policy is left out), so only the maximum can be exceeded.
+  if (n === 0 || (limit.min === undefined || n >= limit.min) && (limit.max === undefined || n <= limit.max)) return;
   fail(scope, code, `${what}: ${n} given; ${range(limit)} allowed (${limit.source}). ${fix}`);
 }
 
@@ -207,8 +208,6 @@ function validateWords(scope: IConstruct, words: WordFilter[] | undefined) {
 
 function validatePii(scope: IConstruct, pii: PiiEntityFilter[] | undefined) {
   if (pii === undefined) return;
-  checkCount(scope, 'GuardrailPiiEntityCount', 'piiEntities', pii.length, GUARDRAIL_LIMITS.piiEntities,
-    'Leave piiEntities unset instead of passing an empty list.');
   for (const p of pii) {
     if (!Token.isUnresolved(p.type) && !PII_ENTITY_TYPES.includes(p.type)) {
       const near = PII_ENTITY_TYPES.filter((t) => t.includes(String(p.type).toUpperCase()) || String(p.type).toUpperCase().includes(t));
@@ -231,7 +230,7 @@ function validateRegexes(scope: IConstruct, regexes: RegexFilter[] | undefined) 
   if (regexes === undefined) return;
   const L = GUARDRAIL_LIMITS;
   checkCount(scope, 'GuardrailRegexCount', 'regexes', regexes.length, L.regexes,
-    'Combine patterns with alternation (a|b), or leave regexes unset instead of passing an empty list.');
+    'Combine patterns with alternation (a|b).');
   for (const r of regexes) {
     checkLength(scope, 'GuardrailRegexNameLength', 'Regex name', r.name, L.regexName, 'Shorten the name.');
     checkLength(scope, 'GuardrailRegexPatternLength', `Pattern of regex '${r.name}'`, r.pattern, L.regexPattern, 'Simplify the pattern.');
