@@ -1,0 +1,3 @@
+export * from './types';
+export * from './guardrail-profile';
+export * from './guardrail';
