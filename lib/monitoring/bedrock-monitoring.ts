@@ -766,9 +766,12 @@ function invokerErrors(s: InvokerSeries, period: Duration): cloudwatch.IMetric {
   });
 }
 
-/** `FILL(m0,0) + FILL(m1,0) + ...`, or the metric itself when there is one. */
+/**
+ * `FILL(m0,0) + FILL(m1,0) + ...`, or the metric itself when there is one (unlabelled, so an alarm on it stays a plain
+ * metric alarm).
+ */
 function sumOf(metrics: cloudwatch.Metric[], label: string, period: Duration): cloudwatch.IMetric {
-  if (metrics.length === 1) return metrics[0].with({ label });
+  if (metrics.length === 1) return metrics[0];
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
   metrics.forEach((m, i) => { usingMetrics[`m${i}`] = m; });
   return new cloudwatch.MathExpression({
