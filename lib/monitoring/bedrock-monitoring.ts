@@ -506,7 +506,7 @@ export class BedrockMonitoring extends Construct {
         + 'or split them over several BedrockMonitoring constructs with their own budgets.', this);
     }
     return sumOf(costed.map((s) => invokerMetric(s, INVOKER_METRICS.estimatedCost, cloudwatch.Stats.SUM, Duration.days(1))),
-      'estimated USD per 24 h', Duration.days(1));
+      'estimated USD per 24 h', Duration.days(1), false);
   }
 
   private createBudget(monthlyUsd: number, b: BedrockAwsBudgetOptions): budgets.CfnBudget {
@@ -767,11 +767,11 @@ function invokerErrors(s: InvokerSeries, period: Duration): cloudwatch.IMetric {
 }
 
 /**
- * `FILL(m0,0) + FILL(m1,0) + ...`, or the metric itself when there is one (unlabelled, so an alarm on it stays a plain
- * metric alarm).
+ * `FILL(m0,0) + FILL(m1,0) + ...`, or the metric itself when there is one (for an alarm unlabelled, so that the alarm
+ * stays a plain metric alarm).
  */
-function sumOf(metrics: cloudwatch.Metric[], label: string, period: Duration): cloudwatch.IMetric {
-  if (metrics.length === 1) return metrics[0];
+function sumOf(metrics: cloudwatch.Metric[], label: string, period: Duration, labelSingle = true): cloudwatch.IMetric {
+  if (metrics.length === 1) return labelSingle ? metrics[0].with({ label }) : metrics[0];
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
   metrics.forEach((m, i) => { usingMetrics[`m${i}`] = m; });
   return new cloudwatch.MathExpression({

@@ -371,7 +371,7 @@ describe('BedrockMonitoring', () => {
     new BedrockMonitoring(stack, 'Monitoring', { monthlyBudgetUsd: 100, awsBudget: { serviceNames: ['Amazon Bedrock'] } });
     const report = new AwsSolutionsChecks().validateScope(stack.node.root);
     const errors = report.violations.filter((v) => v.severity === 'error')
-      .flatMap((v) => v.violatingResources.filter((r) => r.constructPath.includes('/Monitoring/')).map((r) => `${v.ruleName} at ${r.constructPath}`));
+      .flatMap((v) => v.violatingResources.filter((r) => (r.constructPath ?? '').includes('/Monitoring/')).map((r) => `${v.ruleName} at ${r.constructPath}`));
     expect(errors).toEqual([]);
     expect(report.violations.filter((v) => v.severity === 'error')).toEqual([]);
   });
