@@ -7,3 +7,4 @@ export * from './access';
 export * from './knowledge-base';
 export * from './invokers';
 export * from './guardrails';
+export * from './monitoring';

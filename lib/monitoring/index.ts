@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './forecast';
+export * from './bedrock-monitoring';
