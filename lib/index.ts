@@ -6,3 +6,4 @@ export * from './config';
 export * from './access';
 export * from './knowledge-base';
 export * from './invokers';
+export * from './logging';

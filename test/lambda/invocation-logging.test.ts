@@ -83,7 +83,7 @@ describe('invocation-logging handler (bundled) against fake Bedrock and SSM', ()
     logs = [];
     const outer = outerRealm();
     for (const level of ['log', 'warn', 'error'] as const) {
-      jest.spyOn(outer.console, level).mockImplementation((line: unknown) => { logs.push(String(line)); });
+      jest.spyOn(outer.console, level).mockImplementation((...args: unknown[]) => { logs.push(String(args[0])); });
     }
   });
   afterEach(async () => {
