@@ -331,9 +331,16 @@ async function readLedger(run: Run): Promise<Ledger> {
     throw error;
   }
   if (!value) return { version: 1, entries: [] };
-  const parsed = JSON.parse(value) as Ledger;
+  let parsed: Ledger | undefined;
+  try {
+    parsed = JSON.parse(value) as Ledger;
+  } catch {
+    parsed = undefined;
+  }
   if (!parsed || parsed.version !== 1 || !Array.isArray(parsed.entries)) {
-    throw new Error(`the ledger in SSM parameter ${run.s.stateParameter} has an unknown format (version ${JSON.stringify(parsed?.version)})`);
+    throw new Error(`the ledger in SSM parameter ${run.s.stateParameter} is not one this handler wrote (not JSON, or an unknown version). `
+      + 'If it was edited by hand, put the earlier value back (the parameter keeps its versions); if nothing else uses it, delete it '
+      + `(aws ssm delete-parameter --name ${run.s.stateParameter}) and lose its records of earlier configurations`);
   }
   return parsed;
 }
@@ -413,25 +420,28 @@ async function onCreate(event: InvocationLoggingEvent, run: Run): Promise<Invoca
   const id = physicalIdFor(event, run.region);
   const current = await getConfig(run);
   const ledger = await readLedger(run);
+  // A repeated Create of the same request (same physical ID) keeps what the first attempt recorded: the configuration
+  // in force now may already be the one that attempt put.
+  const repeated = ledger.entries.find((e) => e.id === id);
   const entry: LedgerEntry = {
-    id, applied: desired, previous: current, stackId: event.StackId, logicalResourceId: event.LogicalResourceId,
-    updatedAt: new Date().toISOString(),
+    id, applied: desired, previous: repeated ? repeated.previous : current, stackId: event.StackId,
+    logicalResourceId: event.LogicalResourceId, updatedAt: new Date().toISOString(),
   };
   ledger.entries = ledger.entries.filter((e) => e.id !== id);
   ledger.entries.push(entry);
   await writeLedger(run, ledger);
-  log('INFO', 'recorded the configuration in force before this resource', { id, previous: current });
+  log('INFO', 'recorded the configuration in force before this resource', { id, previous: entry.previous });
   try {
     await putConfig(run, desired);
   } catch (error) {
-    const undo = await undoFailedPut(run, id, desired, current);
+    const undo = await undoFailedPut(run, id, desired, entry.previous);
     const attempts = attemptsOf(error);
     throw new Error(`ModelInvocationLogging: Bedrock did not accept the model invocation logging configuration in ${run.region} `
       + `(PutModelInvocationLoggingConfiguration: ${describe(error)}${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}). ${undo}`
       + putFailureHelp(error, desired));
   }
   log('INFO', 'model invocation logging configured', { id, applied: desired });
-  return { PhysicalResourceId: id, Data: { Region: run.region, PreviousConfiguration: current ? 'recorded' : 'none' } };
+  return { PhysicalResourceId: id, Data: { Region: run.region, PreviousConfiguration: entry.previous ? 'recorded' : 'none' } };
 }
 
 /**

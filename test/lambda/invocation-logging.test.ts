@@ -347,6 +347,27 @@ describe('invocation-logging handler (bundled) against fake Bedrock and SSM', ()
     expect(logs.join('\n')).toMatch(/could not read the configuration in force/);
   });
 
+  test('a Create repeated for the same request keeps the earlier setting it first recorded (not its own)', async () => {
+    bedrock.setLoggingConfiguration(REGION, THEIRS);
+    const e = event('Create', OURS);
+    const first = await handler(e, ctx());
+    const again = await handler(e, ctx());
+    expect(again.PhysicalResourceId).toBe(first.PhysicalResourceId);
+    expect(ledger()!.entries).toEqual([expect.objectContaining({ id: first.PhysicalResourceId, previous: THEIRS })]);
+    await handler(event('Delete', OURS, { physicalId: first.PhysicalResourceId }), ctx());
+    expect(bedrock.loggingConfiguration(REGION)).toEqual(THEIRS);
+  });
+
+  test('a ledger it did not write fails Create (saying how to fix it) and is left alone by Delete', async () => {
+    ssm.set(STATE, 'not json');
+    await expect(handler(event('Create', OURS), ctx())).rejects.toThrow(
+      /the ledger in SSM parameter \/cdk-bedrock-foundation\/model-invocation-logging\/state is not one this handler wrote .*aws ssm delete-parameter --name \/cdk-bedrock-foundation\/model-invocation-logging\/state/);
+    expect(writes()).toHaveLength(0);
+    await expect(handler(event('Delete', OURS, { physicalId: 'bedrock-invocation-logging-eu-west-1-0123456789abcdef' }), ctx()))
+      .resolves.toEqual({ PhysicalResourceId: 'bedrock-invocation-logging-eu-west-1-0123456789abcdef' });
+    expect(ssm.value(STATE)).toBe('not json');
+  });
+
   test('Create fails with a clear message when the properties carry no destination', async () => {
     await expect(handler(event('Create', { textDataDeliveryEnabled: 'true' }), ctx())).rejects.toThrow(
       /LoggingConfig has neither cloudWatchConfig nor s3Config; model invocation logging needs at least one destination/);
