@@ -8,3 +8,4 @@ export * from './knowledge-base';
 export * from './invokers';
 export * from './guardrails';
 export * from './monitoring';
+export * from './logging';

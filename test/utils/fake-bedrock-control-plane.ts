@@ -17,6 +17,13 @@
  * - GetFoundationModelAvailability: `GET /foundation-model-availability/{modelId}` -> `{ modelId,
  *   agreementAvailability { status, errorMessage? }, authorizationStatus, entitlementAvailability,
  *   regionAvailability }`.
+ * - GetModelInvocationLoggingConfiguration: `GET /logging/modelinvocations` -> `{ loggingConfig? }` (no
+ *   `loggingConfig` member when logging is not configured). PutModelInvocationLoggingConfiguration:
+ *   `PUT /logging/modelinvocations` with body `{ loggingConfig }` -> `{}`. DeleteModelInvocationLoggingConfiguration:
+ *   `DELETE /logging/modelinvocations` -> `{}`. LoggingConfig: cloudWatchConfig { logGroupName, roleArn,
+ *   largeDataDeliveryS3Config? { bucketName, keyPrefix? } }, s3Config { bucketName, keyPrefix? },
+ *   textDataDeliveryEnabled, imageDataDeliveryEnabled, embeddingDataDeliveryEnabled, videoDataDeliveryEnabled,
+ *   audioDataDeliveryEnabled (booleans). One configuration per Region (the SigV4 scope's), kept as sent.
  * - Errors: HTTP status + `x-amzn-errortype: <Code>` header (read first by the SDK's loadRestJsonErrorCode) +
  *   `{ "message": ... }` body, e.g. 429 ThrottlingException.
  *
@@ -48,7 +55,16 @@ export interface RecordedRequest {
   readonly signed: boolean;
   /** When the request arrived (Date.now()). */
   readonly at: number;
+  /** The request body as received ('' when none). */
+  readonly body: string;
 }
+
+/**
+ * Decides a PutModelInvocationLoggingConfiguration before it is stored: return a reply to reject it (nothing is
+ * stored), or undefined to accept it. The hook may also change the stored configuration itself (e.g. store it and then
+ * return an error, as a call that took effect but whose answer was lost).
+ */
+export type LoggingPutHook = (loggingConfig: unknown, region: string | undefined, fake: FakeBedrockControlPlane) => FakeReply | undefined;
 
 /** Data one Region serves for the two list operations. */
 export interface FakeRegionData {
@@ -156,7 +172,7 @@ export class FakeBedrockControlPlane {
   /** Starts a fake on 127.0.0.1 with a random port. */
   public static async start(): Promise<FakeBedrockControlPlane> {
     const fake = new FakeBedrockControlPlane();
-    fake.http = await LoopbackHttpServer.start((req, _body, res) => fake.handle(req, res));
+    fake.http = await LoopbackHttpServer.start((req, body, res) => fake.handle(req, body, res));
     return fake;
   }
 
@@ -169,6 +185,9 @@ export class FakeBedrockControlPlane {
   private readonly regions = new Map<string, FakeRegionData>();
   private readonly availability = new Map<string, FakeReply[]>();
   private readonly queued: Array<{ match: Matcher; replies: FakeReply[] }> = [];
+  /** Model invocation logging configuration per Region (absent: not configured). */
+  private readonly logging = new Map<string, unknown>();
+  private loggingPutHook?: LoggingPutHook;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor() {}
@@ -203,6 +222,25 @@ export class FakeBedrockControlPlane {
     return this;
   }
 
+  /** The model invocation logging configuration of `region` (undefined: not configured), as the service keeps it. */
+  public loggingConfiguration(region: string): unknown {
+    const c = this.logging.get(region);
+    return c === undefined ? undefined : JSON.parse(JSON.stringify(c));
+  }
+
+  /** Sets (or, with undefined, deletes) the model invocation logging configuration of `region`, as another team would. */
+  public setLoggingConfiguration(region: string, loggingConfig: unknown): this {
+    if (loggingConfig === undefined) this.logging.delete(region);
+    else this.logging.set(region, JSON.parse(JSON.stringify(loggingConfig)));
+    return this;
+  }
+
+  /** Installs (or removes) the hook that decides each PutModelInvocationLoggingConfiguration. */
+  public onLoggingPut(hook: LoggingPutHook | undefined): this {
+    this.loggingPutHook = hook;
+    return this;
+  }
+
   /** Requests whose `METHOD path` starts with `prefix`. */
   public requestsTo(prefix: string): RecordedRequest[] {
     return this.requests.filter((r) => `${r.method} ${r.path}`.startsWith(prefix));
@@ -214,7 +252,7 @@ export class FakeBedrockControlPlane {
     await this.http.close();
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const auth = String(req.headers.authorization ?? '');
     const scope = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/bedrock\/aws4_request/.exec(auth);
@@ -227,6 +265,7 @@ export class FakeBedrockControlPlane {
       region: scope?.[1],
       signed: auth.startsWith('AWS4-HMAC-SHA256 '),
       at: Date.now(),
+      body,
     };
     this.requests.push(recorded);
 
@@ -247,6 +286,7 @@ export class FakeBedrockControlPlane {
       if (!script) return reply.error(404, 'ResourceNotFoundException', `The model ${modelId} does not exist.`);
       return script.length > 1 ? script.shift()! : script[0];
     }
+    if (r.path === '/logging/modelinvocations') return this.routeLogging(r);
     const data = r.region ? this.regions.get(r.region) : undefined;
     if (r.method === 'GET' && r.path === '/foundation-models') {
       if (!data) return reply.error(400, 'ValidationException', `Region ${r.region} is not configured in the fake`);
@@ -273,6 +313,35 @@ export class FakeBedrockControlPlane {
       return reply.json({ inferenceProfileSummaries: page, ...(next ? { nextToken: next } : {}) });
     }
     return reply.error(404, 'UnknownOperationException', `No route for ${r.method} ${r.path}`);
+  }
+
+  private routeLogging(r: RecordedRequest): FakeReply {
+    const region = r.region ?? '';
+    if (r.method === 'GET') {
+      const current = this.logging.get(region);
+      return reply.json(current === undefined ? {} : { loggingConfig: current });
+    }
+    if (r.method === 'DELETE') {
+      this.logging.delete(region);
+      return reply.json({});
+    }
+    if (r.method === 'PUT') {
+      let parsed: { loggingConfig?: unknown } | undefined;
+      try {
+        parsed = JSON.parse(r.body || '{}');
+      } catch {
+        return reply.error(400, 'SerializationException', 'Request body is not valid JSON');
+      }
+      const loggingConfig = parsed?.loggingConfig;
+      if (!loggingConfig || typeof loggingConfig !== 'object') {
+        return reply.error(400, 'ValidationException', 'fake: loggingConfig is required');
+      }
+      const verdict = this.loggingPutHook?.(loggingConfig, r.region, this);
+      if (verdict) return verdict;
+      this.logging.set(region, loggingConfig);
+      return reply.json({});
+    }
+    return reply.error(405, 'UnknownOperationException', `No route for ${r.method} ${r.path}`);
   }
 
   private send(res: http.ServerResponse, rep: FakeReply): void {
