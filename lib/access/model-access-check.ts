@@ -6,8 +6,9 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ModelCatalog } from '../catalog/catalog';
 import { parseModelId } from '../catalog/model-id';
-import { BedrockModel } from '../models/bedrock-model';
 import { regionsOf } from '../catalog/policy';
+import { ENV } from '../contract';
+import { BedrockModel } from '../models/bedrock-model';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
@@ -105,7 +106,7 @@ export class ModelAccessCheckProvider extends Construct {
       memorySize: 256,
       role: this.handlerRole,
       logGroup: handlerLogs,
-      environment: { ...HANDLER_ENV, ACCESS_CHECK_LOG_GROUP: handlerLogs.logGroupName },
+      environment: { ...HANDLER_ENV, [ENV.ACCESS_CHECK_LOG_GROUP]: handlerLogs.logGroupName },
     });
 
     const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
