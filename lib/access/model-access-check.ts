@@ -12,7 +12,7 @@ import { BedrockModel } from '../models/bedrock-model';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
-import { grantOnWildcard } from '../private/wildcard-grant';
+import { assertGrantable, grantOnWildcard } from '../private/wildcard-grant';
 import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS } from './perms';
 
 /** Properties of `ModelAccessCheck`. */
@@ -206,6 +206,7 @@ export class ModelAccessCheck extends Construct {
    * principal policy without an acknowledgement.
    */
   public grantMarketplaceSubscribe(grantee: iam.IGrantable): iam.Grant {
+    assertGrantable(grantee, 'grantMarketplaceSubscribe', this);
     return grantOnWildcard({
       grantee,
       actions: MARKETPLACE_SUBSCRIBE_ACTIONS,

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
 import { Chunking, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BedrockModel } from '../../lib/models';
@@ -376,6 +377,24 @@ describe('KnowledgeBase', () => {
         Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'bedrock:RetrieveAndGenerate' })]) } },
       });
       expect(Object.values(rag).map((r) => r.Properties.PolicyDocument.Statement)).toEqual([[{ Action: 'bedrock:RetrieveAndGenerate', Effect: 'Allow', Resource: '*' }]]);
+    });
+
+    test('each grant names the fix when given a construct that only holds a grantee (e.g. an invoker), instead of a TypeError', () => {
+      const { stack, knowledgeBase, fn } = withFunction();
+      const holder = new (class Wrapper extends Construct { public readonly function = fn; })(stack, 'Answerer');
+      const notGrantee = holder as unknown as iam.IGrantable;
+      expect(() => knowledgeBase.grantRetrieve(notGrantee))
+        .toThrow(/grantRetrieve: got Wrapper S\/Answerer, which is not an iam.IGrantable \(it has no grantPrincipal\); pass its function instead: grantRetrieve\(answerer.function\)/);
+      expect(() => knowledgeBase.grantStartIngestion(notGrantee)).toThrow(/grantStartIngestion: got Wrapper S\/Answerer.*grantStartIngestion\(answerer.function\)/);
+      expect(() => knowledgeBase.grantRetrieveAndGenerate(notGrantee, BedrockModel.of('anthropic.claude-haiku-4-5-20251001-v1:0')))
+        .toThrow(/grantRetrieveAndGenerate: got Wrapper S\/Answerer.*grantRetrieveAndGenerate\(answerer.function\)/);
+      expect(fn.role!.node.tryFindChild('BedrockRetrieveAndGeneratePolicy')).toBeUndefined();
+    });
+
+    test('grantRetrieveAndGenerate names the fix when the model is a model ID string instead of a BedrockModel', () => {
+      const { knowledgeBase, fn } = withFunction();
+      expect(() => knowledgeBase.grantRetrieveAndGenerate(fn, 'anthropic.claude-haiku-4-5-20251001-v1:0' as unknown as BedrockModel))
+        .toThrow(/grantRetrieveAndGenerate: model is string "anthropic.claude-haiku-4-5-20251001-v1:0", not a BedrockModel; pass the generation model as BedrockModel.of\('anthropic.claude-haiku-4-5-20251001-v1:0'\)/);
     });
 
     test('grantStartIngestion: StartIngestionJob and GetIngestionJob on the KB ARN', () => {

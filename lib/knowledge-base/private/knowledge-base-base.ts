@@ -1,7 +1,8 @@
 import { Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BedrockModel } from '../../models/bedrock-model';
-import { grantOnWildcard } from '../../private/wildcard-grant';
+import { BedrockValidationError } from '../../private/errors';
+import { assertGrantable, describeArgument, grantOnWildcard } from '../../private/wildcard-grant';
 import { KB_INGESTION_ACTIONS, KB_RETRIEVE_ACTIONS, KB_RETRIEVE_AND_GENERATE_ACTIONS } from '../perms';
 import { IKnowledgeBase } from '../types';
 
@@ -15,10 +16,17 @@ export abstract class KnowledgeBaseBase extends Resource implements IKnowledgeBa
   public abstract readonly dataSourceId?: string;
 
   public grantRetrieve(grantee: iam.IGrantable): iam.Grant {
+    assertGrantable(grantee, 'grantRetrieve', this);
     return iam.Grant.addToPrincipal({ grantee, actions: KB_RETRIEVE_ACTIONS, resourceArns: [this.knowledgeBaseArn] });
   }
 
   public grantRetrieveAndGenerate(grantee: iam.IGrantable, model: BedrockModel): iam.Grant {
+    assertGrantable(grantee, 'grantRetrieveAndGenerate', this);
+    if (typeof (model as Partial<BedrockModel> | undefined)?.grantInvoke !== 'function') {
+      const example = typeof model === 'string' ? `BedrockModel.of('${model}')` : 'BedrockModel.of(\'<model ID>\')';
+      throw new BedrockValidationError('NotABedrockModel', `grantRetrieveAndGenerate: model is ${describeArgument(model)}, not a `
+        + `BedrockModel; pass the generation model as ${example}.`, this);
+    }
     // bedrock:RetrieveAndGenerate has no resource type, so it can only be granted on "*": in a policy of its own on the
     // grantee's identity, acknowledged for cdk-nag there only.
     const rag = grantOnWildcard({
@@ -35,6 +43,7 @@ export abstract class KnowledgeBaseBase extends Resource implements IKnowledgeBa
   }
 
   public grantStartIngestion(grantee: iam.IGrantable): iam.Grant {
+    assertGrantable(grantee, 'grantStartIngestion', this);
     return iam.Grant.addToPrincipal({ grantee, actions: KB_INGESTION_ACTIONS, resourceArns: [this.knowledgeBaseArn] });
   }
 }
