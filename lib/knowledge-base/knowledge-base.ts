@@ -78,7 +78,8 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     const model = props.embeddingModel ?? BedrockModel.of(DEFAULT_EMBEDDING_MODEL_ID);
     this.embeddingModel = model;
     const vectorStore = props.vectorStore ?? VectorStore.s3Vectors();
-    const chunking = props.dataSource?.chunking ?? Chunking.DEFAULT;
+    // The default fits the embeddings model's sourced input limit (300 tokens, or fewer for a model that takes fewer).
+    const chunking = props.dataSource?.chunking ?? Chunking._defaultFor(model.contextWindow);
 
     // 1. Generic model rules (pinned, known, offered in the Region, lifecycle) — the core policy.
     validateEmbeddingModel(this, model);

@@ -60,7 +60,8 @@ export interface KnowledgeBaseDataSourceOptions {
   readonly inclusionPrefix?: string;
   /**
    * How documents are split before embedding.
-   * @default Chunking.DEFAULT (fixed size, 300 tokens, 20% overlap)
+   * @default - `Chunking.DEFAULT` (fixed size, 300 tokens, 20% overlap); for an embeddings model whose sourced input
+   * limit is below 300 tokens, fixed size at that limit with 20% overlap (128 tokens for Titan Multimodal Embeddings G1)
    */
   readonly chunking?: Chunking;
   /**

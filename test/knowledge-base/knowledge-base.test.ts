@@ -278,6 +278,22 @@ describe('KnowledgeBase', () => {
       expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } })).not.toThrow();
     });
 
+    test('the default chunking fits a model with a small input limit (Titan Multimodal Embeddings G1)', () => {
+      // Before: "fixedSize.maxTokens is 300 tokens, above the input limit ... (128 tokens)" although chunking was never set.
+      const image = BedrockModel.of('amazon.titan-embed-image-v1');
+      const limit = image.contextWindow!; // the catalog's input limit (128 at the time of writing)
+      expect(limit).toBeLessThan(300);
+      const { template } = kb({ embeddingModel: image });
+      template().hasResourceProperties('AWS::Bedrock::DataSource', {
+        VectorIngestionConfiguration: {
+          ChunkingConfiguration: { ChunkingStrategy: 'FIXED_SIZE', FixedSizeChunkingConfiguration: { MaxTokens: limit, OverlapPercentage: 20 } },
+        },
+      });
+      // Chunking the user sets is still checked against the limit.
+      expect(() => kb({ embeddingModel: image, dataSource: { chunking: Chunking.DEFAULT } })).toThrow(new RegExp(
+        `chunking: fixedSize.maxTokens is 300 tokens, above the input limit of the embeddings model 'amazon.titan-embed-image-v1' \\(${limit} tokens\\).*set fixedSize.maxTokens to at most ${limit}`));
+    });
+
     test('throws for out-of-range chunking parameters', () => {
       expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 0 }) } }))
         .toThrow(/chunking: fixedSize.overlapPercentage must be an integer from 1 to 99 \(Bedrock API reference FixedSizeChunkingConfiguration\); got 0/);
