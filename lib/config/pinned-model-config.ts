@@ -213,7 +213,7 @@ class ImportedPinnedModelConfig extends PinnedModelConfigBase {
   protected bindModel(fn: lambda.Function, role: string, options: GrantInvokeOptions): void {
     const model = this.tryGetModel(role);
     if (model) model.grantInvoke(fn, options);
-    Annotations.of(fn).addWarningV2('cdk-bedrock-foundation:config:importedNoHash', `Function ${fn.node.path} reads the imported `
+    Annotations.of(fn).addWarningV2('cdk-bedrock-foundation:ImportedConfigNoHash', `Function ${fn.node.path} reads the imported `
       + `model configuration ${this.configParameterName(role)}; this app cannot see its contents, so a model change made by the owning `
       + 'stack does not recycle this function\'s warm execution environments'
       + (model

@@ -159,7 +159,7 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       throw new BedrockValidationError('InvalidChunking', chunkErrors.join('\n'), this);
     }
     for (const w of findings.filter((f) => f.level === 'warning')) {
-      Annotations.of(this).addWarningV2(`cdk-bedrock-foundation:knowledgeBase${w.code}`, w.message);
+      Annotations.of(this).addWarningV2(`cdk-bedrock-foundation:${w.code}`, w.message);
     }
 
     const baseName = props.knowledgeBaseName ?? generatedName(this, 80, [

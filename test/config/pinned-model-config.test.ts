@@ -161,7 +161,7 @@ describe('PinnedModelConfig', () => {
     // amazon.nova-pro-v1:0 has no sourced temperature/topP constraint.
     new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of('amazon.nova-pro-v1:0') }, inferenceParameters: { chat: { temperature: 0.3, topP: 0.8 } } });
     expect(() => app.synth()).not.toThrow();
-    Annotations.fromStack(stack).hasWarning('/Stack/Config', Match.stringLikeRegexp('whether .*amazon\\.nova-pro-v1:0.* accepts both together is not sourced'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Config', Match.stringLikeRegexp('whether .*amazon\\.nova-pro-v1:0.* accepts both together is not sourced.*\\[ack: cdk-bedrock-foundation:LimitNotSourced\\]$'));
   });
 
   test('every model passes the same synth validation', () => {
@@ -239,7 +239,7 @@ describe('PinnedModelConfig', () => {
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/bedrock/models/chat/config']] },
       })] },
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('imported model configuration.*no Bedrock permission was granted: pass the role\'s model to fromParameterPrefix'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('imported model configuration.*no Bedrock permission was granted: pass the role\'s model to fromParameterPrefix.*\\[ack: cdk-bedrock-foundation:ImportedConfigNoHash\\]$'));
     expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('bedrock:');
     expect(() => PinnedModelConfig.fromParameterPrefix(stack, 'Bad', 'models', ['chat'])).toThrow(/must start with '\/'/);
   });
@@ -254,7 +254,7 @@ describe('PinnedModelConfig', () => {
     const statements = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(statements).toContain('bedrock:InvokeModel');
     expect(statements).toContain(`inference-profile/${HAIKU}`);
-    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(`invoke is granted on '${HAIKU.replace(/\./g, '\\.')}'`));
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(`invoke is granted on '${HAIKU.replace(/\./g, '\\.')}'.*\\[ack: cdk-bedrock-foundation:ImportedConfigNoHash\\]$`));
     expect(() => PinnedModelConfig.fromParameterPrefix(stack, 'Bad', '/bedrock/models', ['chat'], { models: { summarize: BedrockModel.of(HAIKU) } }))
       .toThrow(/options\.models has role 'summarize', which is not in roles \(chat\); add it to roles or remove its model/);
   });

@@ -226,7 +226,7 @@ describe('KnowledgeBase', () => {
 
     test('accepts such a model declared custom, with a warning', () => {
       const { stack } = kb({ embeddingModel: BedrockModel.of('cohere.embed-v4:0', { custom: { knowledgeBaseSupported: true, embeddingDimensions: [1536] } }) });
-      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp("Knowledge Base support of 'cohere.embed-v4:0' is not sourced"));
+      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp("Knowledge Base support of 'cohere.embed-v4:0' is not sourced.*\\[ack: cdk-bedrock-foundation:KnowledgeBaseModelDeclared\\]$"));
       Template.fromStack(stack).hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 1536 });
     });
 
@@ -301,7 +301,7 @@ describe('KnowledgeBase', () => {
 
     test('warns through the real S3 Vectors budget when chunks may not fit its non-filterable metadata; not for OpenSearch', () => {
       const big = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } });
-      Annotations.fromStack(big.stack).hasWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens is 8192 tokens.*Amazon S3 Vectors.*at most 38912 bytes per vector'));
+      Annotations.fromStack(big.stack).hasWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens is 8192 tokens.*Amazon S3 Vectors.*at most 38912 bytes per vector.*\\[ack: cdk-bedrock-foundation:ChunkMayExceedVectorMetadata\\]$'));
       const ok = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 6485, overlapPercentage: 10 }) } });
       Annotations.fromStack(ok.stack).hasNoWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens'));
       const oss = kb({ vectorStore: VectorStore.openSearchServerless(), dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } });
@@ -310,7 +310,7 @@ describe('KnowledgeBase', () => {
 
     test('warns when whole files (Chunking.none) must fit S3 Vectors metadata', () => {
       const { stack } = kb({ dataSource: { chunking: Chunking.none() } });
-      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp('Chunking.none\\(\\) stores each whole file as one chunk.*Amazon S3 Vectors.*38912 bytes'));
+      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp('Chunking.none\\(\\) stores each whole file as one chunk.*Amazon S3 Vectors.*38912 bytes.*\\[ack: cdk-bedrock-foundation:ChunkMayExceedVectorMetadata\\]$'));
     });
 
     test('throws for syncOnDeploy options that do not fit together', () => {

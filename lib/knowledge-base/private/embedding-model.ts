@@ -37,7 +37,7 @@ export function checkEmbeddingModel(scope: IConstruct, model: BedrockModel, dime
   if (kb?.supported === true) {
     // Sourced support.
   } else if (declared) {
-    Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:knowledgeBaseModelDeclared',
+    Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:KnowledgeBaseModelDeclared',
       `embeddingModel: Knowledge Base support of '${id}' is ${kb ? 'refused by the catalog' : 'not sourced'}; `
       + 'you declared it with custom.knowledgeBaseSupported, so the deployment is the test.');
   } else if (kb?.supported === false) {
