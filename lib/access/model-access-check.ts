@@ -6,12 +6,13 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ModelCatalog } from '../catalog/catalog';
 import { parseModelId } from '../catalog/model-id';
-import { BedrockModel } from '../models/bedrock-model';
 import { regionsOf } from '../catalog/policy';
+import { ENV } from '../contract';
+import { BedrockModel } from '../models/bedrock-model';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
-import { grantOnWildcard } from '../private/wildcard-grant';
+import { assertGrantable, grantOnWildcard } from '../private/wildcard-grant';
 import { AVAILABILITY_ACTIONS, MARKETPLACE_SUBSCRIBE_ACTIONS } from './perms';
 
 /** Properties of `ModelAccessCheck`. */
@@ -105,7 +106,7 @@ export class ModelAccessCheckProvider extends Construct {
       memorySize: 256,
       role: this.handlerRole,
       logGroup: handlerLogs,
-      environment: { ...HANDLER_ENV, ACCESS_CHECK_LOG_GROUP: handlerLogs.logGroupName },
+      environment: { ...HANDLER_ENV, [ENV.ACCESS_CHECK_LOG_GROUP]: handlerLogs.logGroupName },
     });
 
     const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
@@ -205,6 +206,7 @@ export class ModelAccessCheck extends Construct {
    * principal policy without an acknowledgement.
    */
   public grantMarketplaceSubscribe(grantee: iam.IGrantable): iam.Grant {
+    assertGrantable(grantee, 'grantMarketplaceSubscribe', this);
     return grantOnWildcard({
       grantee,
       actions: MARKETPLACE_SUBSCRIBE_ACTIONS,

@@ -1,1 +1,2 @@
+export * from './pinned-model-config-base';
 export * from './pinned-model-config';

@@ -46,7 +46,7 @@ export function checkInferenceParameters(scope: IConstruct, where: string, model
       + '(catalog): inference parameters apply to text generation (Converse inferenceConfig); remove them for this model.');
     return out;
   }
-  const warn = (what: string) => Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:config:limitNotSourced',
+  const warn = (what: string) => Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:LimitNotSourced',
     `${where}.${what} of '${model.modelId}' was not checked against a model-specific limit: none is sourced in the catalog.`);
   if (p.maxTokens !== undefined) {
     if (typeof p.maxTokens !== 'number') {
@@ -76,7 +76,7 @@ export function checkInferenceParameters(scope: IConstruct, where: string, model
       out.push(`${where} sets both temperature and topP, but '${model.modelId}' rejects the two together with a ValidationException `
         + `(${(c.sources ?? []).join('; ')}); keep only one of them.`);
     } else if (c === undefined || c === null) {
-      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:config:limitNotSourced',
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:LimitNotSourced',
         `${where} sets both temperature and topP; whether '${model.modelId}' accepts both together is not sourced, so it was not checked `
         + '(newer Anthropic models reject the pair).');
     }

@@ -17,6 +17,10 @@ import * as bedrock from 'aws-cdk-lib/aws-bedrock';
  * Text Embeddings V2 — AWS_DOC_TITAN_EMBED).
  */
 
+/** `Chunking.DEFAULT`: the values of Bedrock's own default chunking, set explicitly. */
+const DEFAULT_MAX_TOKENS = 300;
+const DEFAULT_OVERLAP_PERCENTAGE = 20;
+
 /** Hierarchical level bound from the API reference (HierarchicalChunkingLevelConfiguration.maxTokens). */
 export const HIERARCHICAL_LEVEL_MAX_TOKENS = 8192;
 
@@ -101,7 +105,20 @@ export abstract class Chunking {
    * default uses, set explicitly so the template never depends on a service default).
    */
   public static get DEFAULT(): Chunking {
-    return Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 20 });
+    return Chunking.fixedSize({ maxTokens: DEFAULT_MAX_TOKENS, overlapPercentage: DEFAULT_OVERLAP_PERCENTAGE });
+  }
+
+  /**
+   * The chunking a Knowledge Base uses when none is given: `Chunking.DEFAULT`, with `maxTokens` lowered to the
+   * embeddings model's sourced input limit when that is smaller (Amazon Titan Multimodal Embeddings G1 takes 128
+   * tokens), so that the default always fits the model. The overlap stays 20%. @internal
+   */
+  public static _defaultFor(modelMaxInputTokens: number | undefined): Chunking {
+    if (modelMaxInputTokens === undefined || Token.isUnresolved(modelMaxInputTokens) || !Number.isInteger(modelMaxInputTokens)
+      || modelMaxInputTokens < 1 || modelMaxInputTokens >= DEFAULT_MAX_TOKENS) {
+      return Chunking.DEFAULT;
+    }
+    return Chunking.fixedSize({ maxTokens: modelMaxInputTokens, overlapPercentage: DEFAULT_OVERLAP_PERCENTAGE });
   }
 
   /** Split into chunks of at most `maxTokens` tokens, overlapping by `overlapPercentage`. */

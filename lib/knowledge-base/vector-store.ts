@@ -251,13 +251,13 @@ class S3VectorsStore extends VectorStore {
     }
     const region = Stack.of(scope).region;
     if (Token.isUnresolved(region)) {
-      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:s3VectorsRegionUnknown',
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:S3VectorsRegionUnknown',
         'vectorStore: the stack has no Region (env.region is not set), so whether Amazon S3 Vectors is available '
         + `where it deploys cannot be checked (sourced Regions: ${S3_VECTORS_SOURCED_REGIONS.join(', ')}; S3 Vectors `
         + 'is GA in 14 Regions whose full list is not sourced). Set env.region on the stack, or check the AWS '
         + '"S3 Vectors Regions and quotas" page before deploying.');
     } else if (!S3_VECTORS_SOURCED_REGIONS.includes(region)) {
-      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:s3VectorsRegionNotSourced',
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:S3VectorsRegionNotSourced',
         `vectorStore: no source this library has confirms Amazon S3 Vectors in ${region} (sourced: `
         + `${S3_VECTORS_SOURCED_REGIONS.join(', ')}; S3 Vectors is GA in 14 Regions whose full list is not sourced). `
         + 'Check the AWS "S3 Vectors Regions and quotas" page before deploying, or use VectorStore.openSearchServerless().');

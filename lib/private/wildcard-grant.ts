@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { BedrockValidationError } from './errors';
 
 /** Where a wildcard grant's own policy goes and what its cdk-nag acknowledgement says. */
 export interface WildcardGrantOptions {
@@ -34,4 +35,36 @@ export function grantOnWildcard(options: WildcardGrantOptions): iam.Grant {
     Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
   }
   return iam.Grant.addToPrincipal({ grantee: policy, actions, resourceArns: ['*'] });
+}
+
+/** How a value passed where a grantee or function was expected reads in a message. */
+export function describeArgument(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Construct.isConstruct(value)) return `${value.constructor?.name ?? 'construct'} ${value.node.path}`;
+  if (typeof value === 'object') return `an object of type ${value.constructor?.name ?? 'Object'}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Throws `NotGrantable` unless `grantee` is an `iam.IGrantable` (has a `grantPrincipal`). Plain-JS callers, and apps
+ * run through a transpiler that does not type-check, can pass a construct that merely holds a grantee (an invoker, whose
+ * `function` is the grantee): without this check IAM fails with "Cannot read properties of undefined".
+ * `method` names the call, e.g. `grantMarketplaceSubscribe`.
+ */
+export function assertGrantable(grantee: unknown, method: string, scope?: IConstruct): asserts grantee is iam.IGrantable {
+  const principal = (grantee as Partial<iam.IGrantable> | undefined)?.grantPrincipal;
+  if (principal !== undefined && principal !== null) return;
+  const inner = (grantee as { function?: Partial<iam.IGrantable> } | undefined)?.function;
+  const fix = inner?.grantPrincipal
+    ? `pass its function instead: ${method}(${varName(grantee)}.function)`
+    : 'pass an iam.IGrantable: an iam.Role, iam.User or iam.Group, or a lambda.Function (its role is granted)';
+  throw new BedrockValidationError('NotGrantable', `${method}: got ${describeArgument(grantee)}, which is not an `
+    + `iam.IGrantable (it has no grantPrincipal); ${fix}.`, scope ?? (Construct.isConstruct(grantee) ? grantee : undefined));
+}
+
+/** `invoker`, `chat` ...: the construct's ID in lower camel case, for a code example in a message. */
+function varName(value: unknown): string {
+  if (!Construct.isConstruct(value)) return 'x';
+  const id = value.node.id.replace(/[^0-9a-zA-Z]+/g, '');
+  return id ? id[0].toLowerCase() + id.slice(1) : 'x';
 }

@@ -1,8 +1,11 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { ACCESS_CHECK_PROVIDER_ID, ModelAccessCheck } from '../../lib/access';
+import { ModelInvoker } from '../../lib/invokers';
 import { BedrockModel } from '../../lib/models';
 
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -180,6 +183,45 @@ describe('ModelAccessCheck', () => {
     expect(marketplace).toHaveLength(1);
     expect(marketplace[0].Properties.Users).toEqual([{ Ref: expect.stringMatching(/^Operator/) }]);
     expect(marketplace[0].Properties.Roles).toBeUndefined();
+  });
+
+  test('grantMarketplaceSubscribe(invoker): a ModelInvoker gets a message naming invoker.function, not "Cannot read properties of undefined"', () => {
+    const { stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const invoker = new ModelInvoker(stack, 'Chat', { model: BedrockModel.of(`us.${HAIKU}`) });
+    const marketplacePolicies = () => (Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as any[])
+      .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('aws-marketplace:Subscribe'));
+    const fnRole = (invoker.function as lambda.Function).role!;
+    const fnRoleId = stack.getLogicalId(fnRole.node.defaultChild as CfnElement);
+    if ((invoker as Partial<iam.IGrantable>).grantPrincipal === undefined) {
+      // The invoker is not a grantee: a clear error that names the fix.
+      expect(() => check.grantMarketplaceSubscribe(invoker as unknown as iam.IGrantable)).toThrow(
+        /grantMarketplaceSubscribe: got ModelInvoker Stack\/Chat, which is not an iam.IGrantable \(it has no grantPrincipal\); pass its function instead: grantMarketplaceSubscribe\(chat.function\)/);
+      expect(fnRole.node.tryFindChild('BedrockMarketplaceSubscribe')).toBeUndefined();
+    } else {
+      // Invokers became grantees (lib/invokers): then the grant goes to the function's role.
+      check.grantMarketplaceSubscribe(invoker as unknown as iam.IGrantable);
+    }
+    // The fix the message names works (and, if invokers became grantees, grants the same role once).
+    check.grantMarketplaceSubscribe(invoker.function);
+    expect(marketplacePolicies().map((p) => p.Properties.Roles)).toEqual([[{ Ref: fnRoleId }]]);
+  });
+
+  test('grantMarketplaceSubscribe throws NotGrantable for a construct that only holds a grantee, and for no grantee at all', () => {
+    const { stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const holder = new (class Wrapper extends Construct { public readonly function = role; })(stack, 'Summarizer');
+    let error: any;
+    try {
+      check.grantMarketplaceSubscribe(holder as unknown as iam.IGrantable);
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.code).toBe('NotGrantable');
+    expect(error?.message).toMatch(/got Wrapper Stack\/Summarizer, .*pass its function instead: grantMarketplaceSubscribe\(summarizer.function\)/);
+    expect(() => check.grantMarketplaceSubscribe(undefined as unknown as iam.IGrantable))
+      .toThrow(/grantMarketplaceSubscribe: got undefined, which is not an iam.IGrantable .*pass an iam.IGrantable: an iam.Role, iam.User or iam.Group, or a lambda.Function/);
   });
 
   test('runs the models\' synth validation', () => {

@@ -1,7 +1,12 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PinnedModelConfigBase } from '../../lib/config';
+import { MODEL_CONFIG_HASH_ENV, MODEL_CONFIG_PARAMETER_ENV, PinnedModelConfig } from '../../lib/config/pinned-model-config';
+import { ENV } from '../../lib/contract';
+import { BedrockValidationError } from '../../lib/private/errors';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { InferenceParameters } from '../../lib/models/runtime-config';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
@@ -19,6 +24,16 @@ function fn(stack: Stack, id = 'Fn') {
   return new lambda.Function(stack, id, {
     runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1'),
   });
+}
+
+/** The error `f` throws (fails the test when it throws none). */
+function thrown(f: () => unknown): BedrockValidationError {
+  try {
+    f();
+  } catch (e) {
+    return e as BedrockValidationError;
+  }
+  throw new Error('expected an error, none was thrown');
 }
 
 describe('PinnedModelConfig', () => {
@@ -146,7 +161,7 @@ describe('PinnedModelConfig', () => {
     // amazon.nova-pro-v1:0 has no sourced temperature/topP constraint.
     new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of('amazon.nova-pro-v1:0') }, inferenceParameters: { chat: { temperature: 0.3, topP: 0.8 } } });
     expect(() => app.synth()).not.toThrow();
-    Annotations.fromStack(stack).hasWarning('/Stack/Config', Match.stringLikeRegexp('whether .*amazon\\.nova-pro-v1:0.* accepts both together is not sourced'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Config', Match.stringLikeRegexp('whether .*amazon\\.nova-pro-v1:0.* accepts both together is not sourced.*\\[ack: cdk-bedrock-foundation:LimitNotSourced\\]$'));
   });
 
   test('every model passes the same synth validation', () => {
@@ -224,7 +239,7 @@ describe('PinnedModelConfig', () => {
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/bedrock/models/chat/config']] },
       })] },
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('imported model configuration.*no Bedrock permission was granted: pass the role\'s model to fromParameterPrefix'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('imported model configuration.*no Bedrock permission was granted: pass the role\'s model to fromParameterPrefix.*\\[ack: cdk-bedrock-foundation:ImportedConfigNoHash\\]$'));
     expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('bedrock:');
     expect(() => PinnedModelConfig.fromParameterPrefix(stack, 'Bad', 'models', ['chat'])).toThrow(/must start with '\/'/);
   });
@@ -239,8 +254,72 @@ describe('PinnedModelConfig', () => {
     const statements = JSON.stringify(t.findResources('AWS::IAM::Policy'));
     expect(statements).toContain('bedrock:InvokeModel');
     expect(statements).toContain(`inference-profile/${HAIKU}`);
-    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(`invoke is granted on '${HAIKU.replace(/\./g, '\\.')}'`));
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(`invoke is granted on '${HAIKU.replace(/\./g, '\\.')}'.*\\[ack: cdk-bedrock-foundation:ImportedConfigNoHash\\]$`));
     expect(() => PinnedModelConfig.fromParameterPrefix(stack, 'Bad', '/bedrock/models', ['chat'], { models: { summarize: BedrockModel.of(HAIKU) } }))
       .toThrow(/options\.models has role 'summarize', which is not in roles \(chat\); add it to roles or remove its model/);
+  });
+
+  test('the environment names are the contract\'s (the exported constants are aliases)', () => {
+    expect(MODEL_CONFIG_PARAMETER_ENV).toBe(ENV.MODEL_CONFIG_PARAMETER);
+    expect(MODEL_CONFIG_HASH_ENV).toBe(ENV.MODEL_CONFIG_HASH);
+  });
+
+  test('the created and the imported configuration share one base (naming, role checks, grantRead)', () => {
+    const { stack } = setup();
+    const created = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) } });
+    const imported = PinnedModelConfig.fromParameterPrefix(stack, 'Imported', '/shared', ['chat']);
+    expect(created).toBeInstanceOf(PinnedModelConfigBase);
+    expect(imported).toBeInstanceOf(PinnedModelConfigBase);
+    expect(imported.parameterName('chat')).toBe('/shared/chat');
+    expect(imported.configParameterName('chat')).toBe('/shared/chat/config');
+    expect(() => imported.grantRead(fn(stack), 'nope')).toThrow(/unknown role 'nope'; the imported roles are chat/);
+  });
+
+  test('a role name is checked against the roles only, not against what every object has', () => {
+    const { stack } = setup();
+    const c = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) } });
+    expect(() => c.parameterName('toString')).toThrow(/unknown role 'toString'; the roles are chat/);
+    expect(c.tryGetModel('toString')).toBeUndefined();
+  });
+
+  test.each<[string, (stack: Stack) => unknown, RegExp]>([
+    ['InvalidModelConfigProps', (stack) => new PinnedModelConfig(stack, 'A', { models: {} }), /models is empty/],
+    ['UnknownModelConfigRole', (stack) => new PinnedModelConfig(stack, 'B', { models: { chat: BedrockModel.of(HAIKU) } }).model('nope'),
+      /unknown role 'nope'; the roles are chat\. \(at Stack\/B\)/],
+    ['InvalidImportedModelConfig', (stack) => PinnedModelConfig.fromParameterPrefix(stack, 'C', 'models', ['chat']), /must start with '\/'/],
+    ['NoRolesToImport', (stack) => PinnedModelConfig.fromParameterPrefix(stack, 'D', '/models', []), /roles is empty; name the roles to import/],
+    ['FunctionAlreadyBound', (stack) => {
+      const f = fn(stack);
+      new PinnedModelConfig(stack, 'E', { models: { chat: BedrockModel.of(HAIKU) } }).bindToFunction(f, 'chat');
+      PinnedModelConfig.fromParameterPrefix(stack, 'F', '/other', ['chat']).bindToFunction(f, 'chat');
+    }, /already bound to role 'chat'/],
+  ])('throws a BedrockValidationError with the stable code %s', (code, make, message) => {
+    const e = thrown(() => make(setup().stack));
+    expect(e).toBeInstanceOf(BedrockValidationError);
+    expect(e.code).toBe(code);
+    expect(e.message).toMatch(message);
+  });
+
+  test('bindToFunction names what to pass when given something that is not a lambda.Function', () => {
+    const { stack } = setup();
+    const config = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) } });
+    // An invoker-like construct (holds its function); plain-JS callers can pass it.
+    const holder = new (class Invokerish extends Construct { public readonly function = fn(stack, 'Inner'); })(stack, 'Chat');
+    const e = thrown(() => config.bindToFunction(holder as unknown as lambda.Function, 'chat'));
+    expect(e.code).toBe('NotALambdaFunction');
+    expect(e.message).toMatch(/bindToFunction: got Invokerish Stack\/Chat, which is not a lambda.Function; an invoker \(ModelInvoker, EmbeddingInvoker\) reads a PinnedModelConfig when you pass config and role in its props/);
+    const imported = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:us-east-1:123456789012:function:f');
+    expect(() => config.bindToFunction(imported as lambda.Function, 'chat'))
+      .toThrow(/not a lambda.Function; pass a lambda.Function defined in this app \(an imported function cannot be given environment variables: set MODEL_CONFIG_PARAMETER on it where it is defined and call grantRead\)/);
+  });
+
+  test('grantRead names the fix when given a construct that only holds a grantee', () => {
+    const { stack } = setup();
+    const config = new PinnedModelConfig(stack, 'Config', { models: { chat: BedrockModel.of(HAIKU) } });
+    const holder = new (class Invokerish extends Construct { public readonly function = fn(stack, 'Inner'); })(stack, 'Chat');
+    const e = thrown(() => config.grantRead(holder as unknown as iam.IGrantable));
+    expect(e.code).toBe('NotGrantable');
+    expect(e.message).toMatch(/grantRead: got Invokerish Stack\/Chat, which is not an iam.IGrantable \(it has no grantPrincipal\); pass its function instead: grantRead\(chat.function\)/);
+    expect(() => config.grantRead(undefined as unknown as iam.IGrantable)).toThrow(/grantRead: got undefined, which is not an iam.IGrantable.*pass an iam.IGrantable: an iam.Role/);
   });
 });

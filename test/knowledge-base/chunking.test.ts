@@ -20,6 +20,17 @@ describe('Chunking', () => {
     });
   });
 
+  test('the default for a model fits its input limit: 300 tokens, or the limit when it is smaller, 20% overlap', () => {
+    const fixed = (maxTokens: number) => ({ chunkingStrategy: 'FIXED_SIZE', fixedSizeChunkingConfiguration: { maxTokens, overlapPercentage: 20 } });
+    expect(Chunking._defaultFor(8192)._render()).toEqual(fixed(300));
+    expect(Chunking._defaultFor(300)._render()).toEqual(fixed(300));
+    expect(Chunking._defaultFor(undefined)._render()).toEqual(fixed(300));
+    expect(Chunking._defaultFor(128)._render()).toEqual(fixed(128));
+    expect(Chunking._defaultFor(128)._check({ ...ctx, modelId: 'amazon.titan-embed-image-v1', modelMaxInputTokens: 128 })).toEqual([]);
+    // A limit that is no usable token count leaves the default (and its checks) as they are.
+    expect(Chunking._defaultFor(0)._render()).toEqual(fixed(300));
+  });
+
   test('valid configurations have no findings', () => {
     expect(Chunking.fixedSize({ maxTokens: 6000, overlapPercentage: 99 })._check(ctx)).toEqual([]);
     expect(Chunking.hierarchical({ parentMaxTokens: 1500, childMaxTokens: 300, overlapTokens: 1 })._check(ctx)).toEqual([]);

@@ -14,6 +14,22 @@ import { BedrockModel } from '../../lib/models';
 import { BedrockChecks } from '../../lib/nag';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/*
+ * This file is about aws-cdk-lib's built-in CloudFormation validation, which the other suites turn off for speed
+ * (test/setup-env.ts). aws-cdk-lib 2.276 runs it at synth unless `process.env.CDK_VALIDATION === 'false'`
+ * (core/lib/private/synthesis-validation.js, defaultValidationEnabled), reading the variable on every synth: switched on
+ * for this file only, and restored afterwards.
+ */
+let savedCdkValidation: string | undefined;
+beforeAll(() => {
+  savedCdkValidation = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'true';
+});
+afterAll(() => {
+  if (savedCdkValidation === undefined) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = savedCdkValidation;
+});
 const STRICT = { '@aws-cdk/core:validateAgainstDefaultRules': true, 'cdk-bedrock-foundation:now': '2026-11-25' };
 
 function appWith(props: KnowledgeBaseProps, extra?: (stack: Stack, kb: KnowledgeBase) => void) {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
 import { Chunking, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BedrockModel } from '../../lib/models';
@@ -225,7 +226,7 @@ describe('KnowledgeBase', () => {
 
     test('accepts such a model declared custom, with a warning', () => {
       const { stack } = kb({ embeddingModel: BedrockModel.of('cohere.embed-v4:0', { custom: { knowledgeBaseSupported: true, embeddingDimensions: [1536] } }) });
-      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp("Knowledge Base support of 'cohere.embed-v4:0' is not sourced"));
+      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp("Knowledge Base support of 'cohere.embed-v4:0' is not sourced.*\\[ack: cdk-bedrock-foundation:KnowledgeBaseModelDeclared\\]$"));
       Template.fromStack(stack).hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 1536 });
     });
 
@@ -277,6 +278,22 @@ describe('KnowledgeBase', () => {
       expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } })).not.toThrow();
     });
 
+    test('the default chunking fits a model with a small input limit (Titan Multimodal Embeddings G1)', () => {
+      // Before: "fixedSize.maxTokens is 300 tokens, above the input limit ... (128 tokens)" although chunking was never set.
+      const image = BedrockModel.of('amazon.titan-embed-image-v1');
+      const limit = image.contextWindow!; // the catalog's input limit (128 at the time of writing)
+      expect(limit).toBeLessThan(300);
+      const { template } = kb({ embeddingModel: image });
+      template().hasResourceProperties('AWS::Bedrock::DataSource', {
+        VectorIngestionConfiguration: {
+          ChunkingConfiguration: { ChunkingStrategy: 'FIXED_SIZE', FixedSizeChunkingConfiguration: { MaxTokens: limit, OverlapPercentage: 20 } },
+        },
+      });
+      // Chunking the user sets is still checked against the limit.
+      expect(() => kb({ embeddingModel: image, dataSource: { chunking: Chunking.DEFAULT } })).toThrow(new RegExp(
+        `chunking: fixedSize.maxTokens is 300 tokens, above the input limit of the embeddings model 'amazon.titan-embed-image-v1' \\(${limit} tokens\\).*set fixedSize.maxTokens to at most ${limit}`));
+    });
+
     test('throws for out-of-range chunking parameters', () => {
       expect(() => kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 300, overlapPercentage: 0 }) } }))
         .toThrow(/chunking: fixedSize.overlapPercentage must be an integer from 1 to 99 \(Bedrock API reference FixedSizeChunkingConfiguration\); got 0/);
@@ -284,7 +301,7 @@ describe('KnowledgeBase', () => {
 
     test('warns through the real S3 Vectors budget when chunks may not fit its non-filterable metadata; not for OpenSearch', () => {
       const big = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } });
-      Annotations.fromStack(big.stack).hasWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens is 8192 tokens.*Amazon S3 Vectors.*at most 38912 bytes per vector'));
+      Annotations.fromStack(big.stack).hasWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens is 8192 tokens.*Amazon S3 Vectors.*at most 38912 bytes per vector.*\\[ack: cdk-bedrock-foundation:ChunkMayExceedVectorMetadata\\]$'));
       const ok = kb({ dataSource: { chunking: Chunking.fixedSize({ maxTokens: 6485, overlapPercentage: 10 }) } });
       Annotations.fromStack(ok.stack).hasNoWarning('/S/Kb', Match.stringLikeRegexp('fixedSize.maxTokens'));
       const oss = kb({ vectorStore: VectorStore.openSearchServerless(), dataSource: { chunking: Chunking.fixedSize({ maxTokens: 8192, overlapPercentage: 10 }) } });
@@ -293,7 +310,7 @@ describe('KnowledgeBase', () => {
 
     test('warns when whole files (Chunking.none) must fit S3 Vectors metadata', () => {
       const { stack } = kb({ dataSource: { chunking: Chunking.none() } });
-      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp('Chunking.none\\(\\) stores each whole file as one chunk.*Amazon S3 Vectors.*38912 bytes'));
+      Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp('Chunking.none\\(\\) stores each whole file as one chunk.*Amazon S3 Vectors.*38912 bytes.*\\[ack: cdk-bedrock-foundation:ChunkMayExceedVectorMetadata\\]$'));
     });
 
     test('throws for syncOnDeploy options that do not fit together', () => {
@@ -376,6 +393,24 @@ describe('KnowledgeBase', () => {
         Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'bedrock:RetrieveAndGenerate' })]) } },
       });
       expect(Object.values(rag).map((r) => r.Properties.PolicyDocument.Statement)).toEqual([[{ Action: 'bedrock:RetrieveAndGenerate', Effect: 'Allow', Resource: '*' }]]);
+    });
+
+    test('each grant names the fix when given a construct that only holds a grantee (e.g. an invoker), instead of a TypeError', () => {
+      const { stack, knowledgeBase, fn } = withFunction();
+      const holder = new (class Wrapper extends Construct { public readonly function = fn; })(stack, 'Answerer');
+      const notGrantee = holder as unknown as iam.IGrantable;
+      expect(() => knowledgeBase.grantRetrieve(notGrantee))
+        .toThrow(/grantRetrieve: got Wrapper S\/Answerer, which is not an iam.IGrantable \(it has no grantPrincipal\); pass its function instead: grantRetrieve\(answerer.function\)/);
+      expect(() => knowledgeBase.grantStartIngestion(notGrantee)).toThrow(/grantStartIngestion: got Wrapper S\/Answerer.*grantStartIngestion\(answerer.function\)/);
+      expect(() => knowledgeBase.grantRetrieveAndGenerate(notGrantee, BedrockModel.of('anthropic.claude-haiku-4-5-20251001-v1:0')))
+        .toThrow(/grantRetrieveAndGenerate: got Wrapper S\/Answerer.*grantRetrieveAndGenerate\(answerer.function\)/);
+      expect(fn.role!.node.tryFindChild('BedrockRetrieveAndGeneratePolicy')).toBeUndefined();
+    });
+
+    test('grantRetrieveAndGenerate names the fix when the model is a model ID string instead of a BedrockModel', () => {
+      const { knowledgeBase, fn } = withFunction();
+      expect(() => knowledgeBase.grantRetrieveAndGenerate(fn, 'anthropic.claude-haiku-4-5-20251001-v1:0' as unknown as BedrockModel))
+        .toThrow(/grantRetrieveAndGenerate: model is string "anthropic.claude-haiku-4-5-20251001-v1:0", not a BedrockModel; pass the generation model as BedrockModel.of\('anthropic.claude-haiku-4-5-20251001-v1:0'\)/);
     });
 
     test('grantStartIngestion: StartIngestionJob and GetIngestionJob on the KB ARN', () => {

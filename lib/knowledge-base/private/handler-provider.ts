@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { ENV } from '../../contract';
 import { handlerCode } from '../../private/assets';
 
 /** Options of a stack-wide custom-resource provider backed by one of our prebuilt handlers. */
@@ -16,7 +17,7 @@ export interface SharedProviderOptions {
   readonly description: string;
   /** Timeout of the handler function. */
   readonly timeout: Duration;
-  /** When set, the same bundle also serves as isComplete handler (env HANDLER_KIND=isComplete). */
+  /** When set, the same bundle also serves as isComplete handler (env `ENV.HANDLER_KIND` = isComplete). */
   readonly isComplete?: { readonly queryInterval: Duration; readonly totalTimeout: Duration };
 }
 
@@ -54,7 +55,7 @@ export class SharedHandlerProvider extends Construct {
         memorySize: 256,
         role: this.handlerRole,
         logGroup,
-        environment: { HANDLER_KIND: kind },
+        environment: { [ENV.HANDLER_KIND]: kind },
       });
       // The function must not run before its role's policy exists.
       fn.node.addDependency(this.handlerRole);

@@ -1,0 +1,170 @@
+import { CustomResource, Duration, Fn, Lazy, Stack } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { IConstruct } from 'constructs';
+import { sharedHandlerProvider } from './handler-provider';
+import { BedrockValidationError } from '../../private/errors';
+import { grantStackStatus } from '../../private/stack-status';
+import { SyncOnDeployOptions } from '../types';
+
+/*
+ * Bounds of the wait (syncOnDeploy.waitForCompletion). CloudFormation gives a custom resource at most 3600 s
+ * (aws-cdk-lib CustomResource `serviceTimeout`: "The value must be between 1 second and 3600 seconds", default 3600;
+ * cr.Provider `totalTimeout`: "The maximum timeout is 1 hour"). The provider's wait starts only after the start step
+ * (our onEvent handler, timeout SYNC_HANDLER_TIMEOUT) has returned, so the wait may use at most 3600 s minus that.
+ * The waiter polls every queryInterval for totalTimeout / queryInterval attempts, which must be a whole number
+ * (aws-cdk-lib calculateRetryPolicy), and both are whole seconds (Step Functions IntervalSeconds is an integer).
+ */
+const CFN_CUSTOM_RESOURCE_MAX_SECONDS = 3600;
+const SYNC_HANDLER_TIMEOUT = Duration.minutes(2);
+const MAX_SYNC_TIMEOUT_SECONDS = CFN_CUSTOM_RESOURCE_MAX_SECONDS - SYNC_HANDLER_TIMEOUT.toSeconds();
+const DEFAULT_SYNC_TIMEOUT = Duration.minutes(30);
+const DEFAULT_QUERY_INTERVAL = Duration.seconds(30);
+
+/** What the deploy-time sync needs of its Knowledge Base (the construct itself: the sync resource is its child). */
+export interface SyncTarget extends IConstruct {
+  readonly knowledgeBaseId: string;
+  readonly dataSourceId: string;
+  readonly cfnDataSource: bedrock.CfnDataSource;
+  grantStartIngestion(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * The sync custom resource of one Knowledge Base: starts an ingestion job (and with `waitForCompletion` waits for it)
+ * whenever the data source or the content of its content deployments changes. Not a construct of its own: the
+ * resource is a direct child of the Knowledge Base (`Sync` / `SyncWait<total><interval>`), so its logical ID stays.
+ */
+export class KnowledgeBaseSync {
+  /** The custom resource. */
+  public readonly resource: CustomResource;
+  private readonly contentDeployments: s3deploy.BucketDeployment[] = [];
+
+  constructor(private readonly kb: SyncTarget, options: SyncOnDeployOptions) {
+    const wait = options.waitForCompletion ?? false;
+    const totalTimeout = options.totalTimeout ?? DEFAULT_SYNC_TIMEOUT;
+    const queryInterval = options.queryInterval ?? DEFAULT_QUERY_INTERVAL;
+    const mode = wait ? `Wait${waitModeId(totalTimeout, queryInterval)}` : '';
+    const provider = sharedHandlerProvider(Stack.of(kb), {
+      id: `CdkBedrockFoundationKbSync${mode}`,
+      handler: 'kb-sync',
+      description: 'Starts (and optionally waits for) Bedrock Knowledge Base ingestion jobs on deployment',
+      timeout: SYNC_HANDLER_TIMEOUT,
+      isComplete: wait ? { queryInterval, totalTimeout } : undefined,
+    });
+    const grant = kb.grantStartIngestion(provider.handlerRole);
+    // The handler tells a rollback Update from a normal one by the stack's status (this stack only), so that a sync
+    // never fails a rollback.
+    grantStackStatus(provider.handlerRole);
+    // CloudFormation cannot change a custom resource's ServiceToken in place, so each provider (mode, timeout,
+    // interval) gets its own logical ID: switching modes creates a new sync resource and deletes the old one.
+    const sync = new CustomResource(kb, `Sync${mode}`, {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::BedrockKnowledgeBaseSync',
+      properties: {
+        KnowledgeBaseId: kb.knowledgeBaseId,
+        DataSourceId: kb.dataSourceId,
+        WaitForCompletion: wait ? 'true' : 'false',
+        ContentHash: options.contentHash ?? '',
+        // Source object keys of a BucketDeployment are content hashes: new content -> new keys -> a new sync.
+        // Lazy, so that addContentDeployment() after the constructor still counts.
+        ContentObjectKeys: Lazy.list({
+          produce: () => this.contentDeployments.map((d) => Fn.join(',', d.objectKeys)),
+        }),
+      },
+    });
+    sync.node.addDependency(kb.cfnDataSource, provider.policyDependable);
+    grant.applyBefore(sync);
+    this.resource = sync;
+    for (const d of options.contentDeployments ?? []) this.addContentDeployment(d);
+  }
+
+  /** Runs the sync after `deployment` too, and again whenever its content changes. Idempotent. */
+  public addContentDeployment(deployment: s3deploy.BucketDeployment): void {
+    checkContentDeployment(this.kb, deployment);
+    if (this.contentDeployments.includes(deployment)) return;
+    this.contentDeployments.push(deployment);
+    this.resource.node.addDependency(deployment);
+  }
+}
+
+/** A content deployment must output its object keys: the sync re-runs when they change. */
+function checkContentDeployment(scope: IConstruct, deployment: s3deploy.BucketDeployment): void {
+  const cfn = deployment.node.tryFindChild('CustomResource')?.node.defaultChild;
+  const props = (cfn as unknown as { _cfnProperties?: Record<string, unknown> } | undefined)?._cfnProperties;
+  if (props?.OutputObjectKeys === false) {
+    throw new BedrockValidationError('ContentDeploymentWithoutKeys', `content deployment ${deployment.node.path} `
+      + 'has outputObjectKeys: false; the Knowledge Base sync reads its SourceObjectKeys to re-run when the content '
+      + 'changes. Remove outputObjectKeys: false from that BucketDeployment (or leave it out of the sync and pass '
+      + 'syncOnDeploy.contentHash instead).', scope);
+  }
+}
+
+/** Pushes one error per syncOnDeploy option that does not fit the others or the provider framework's bounds. */
+export function checkSync(errors: string[], sync: SyncOnDeployOptions | undefined): void {
+  if (!sync) return;
+  if (sync.totalTimeout && !sync.waitForCompletion) {
+    errors.push('syncOnDeploy.totalTimeout only applies with waitForCompletion: true; set waitForCompletion or drop '
+      + 'totalTimeout.');
+  }
+  if (sync.queryInterval && !sync.waitForCompletion) {
+    errors.push('syncOnDeploy.queryInterval only applies with waitForCompletion: true; set waitForCompletion or drop '
+      + 'queryInterval.');
+  }
+  if (!sync.waitForCompletion) return;
+  const total = sync.totalTimeout ?? DEFAULT_SYNC_TIMEOUT;
+  const interval = sync.queryInterval ?? DEFAULT_QUERY_INTERVAL;
+  const maxHuman = Duration.seconds(MAX_SYNC_TIMEOUT_SECONDS).toHumanString();
+  const totalOk = isResolvedDuration(total) && checkWholeSeconds(errors, 'totalTimeout', total,
+    `whole seconds from 1 second to ${maxHuman}, e.g. Duration.minutes(30)`);
+  const intervalOk = isResolvedDuration(interval) && checkWholeSeconds(errors, 'queryInterval', interval,
+    'whole seconds of at least 1 second, e.g. Duration.seconds(30)');
+  if (totalOk && total.toSeconds() > MAX_SYNC_TIMEOUT_SECONDS) {
+    errors.push(`syncOnDeploy.totalTimeout: ${total.toHumanString()} is too long; CloudFormation gives a custom `
+      + `resource at most ${CFN_CUSTOM_RESOURCE_MAX_SECONDS} seconds (1 hour) and the start step may take up to `
+      + `${SYNC_HANDLER_TIMEOUT.toHumanString()} of it, so the wait may be at most ${maxHuman} `
+      + `(Duration.minutes(${MAX_SYNC_TIMEOUT_SECONDS / 60})). For longer ingestions use waitForCompletion: false.`);
+  }
+  if (totalOk && intervalOk) {
+    const t = total.toSeconds();
+    const q = interval.toSeconds();
+    if (q > t) {
+      errors.push(`syncOnDeploy.queryInterval: ${interval.toHumanString()} is longer than totalTimeout `
+        + `(${total.toHumanString()}); use an interval of at most totalTimeout that divides it evenly.`);
+    } else if (t % q !== 0) {
+      errors.push(`syncOnDeploy.queryInterval: ${interval.toHumanString()} does not divide totalTimeout `
+        + `(${total.toHumanString()} = ${t} s) evenly, so the number of polls is not whole; use a divisor of ${t} s `
+        + `(e.g. ${nearDivisors(t, q).map((d) => `Duration.seconds(${d})`).join(' or ')}) or change totalTimeout.`);
+    }
+  }
+}
+
+function isResolvedDuration(d: Duration): boolean {
+  return !d.isUnresolved();
+}
+
+/** Pushes an error unless `d` is a whole number of seconds of at least 1 second; returns whether it is. */
+function checkWholeSeconds(errors: string[], prop: string, d: Duration, allowed: string): boolean {
+  const ms = d.toMilliseconds({ integral: false });
+  if (ms >= 1000 && ms % 1000 === 0) return true;
+  errors.push(`syncOnDeploy.${prop}: ${ms} milliseconds (${d.toHumanString()}) is not allowed; use ${allowed}.`);
+  return false;
+}
+
+/** The divisors of `total` closest to `wanted` (below and above). */
+function nearDivisors(total: number, wanted: number): number[] {
+  let below = 1;
+  let above = total;
+  for (let d = 1; d <= total; d++) {
+    if (total % d !== 0) continue;
+    if (d <= wanted) below = d;
+    if (d >= wanted) { above = d; break; }
+  }
+  return below === above ? [below] : [below, above];
+}
+
+/** Provider ID suffix of a wait mode: `30m30s` (total in minutes when whole, else seconds; interval in seconds). */
+function waitModeId(total: Duration, interval: Duration): string {
+  const t = total.toSeconds();
+  return `${t % 60 === 0 ? `${t / 60}m` : `${t}s`}${interval.toSeconds()}s`;
+}
