@@ -1,4 +1,5 @@
 import { ModelCatalog, isoDate, LifecycleState } from './catalog';
+import { BedrockValidationError } from './errors';
 import { ModelIdSyntaxError, parseModelId, ParsedModelId, tryParseModelId } from './model-id';
 import { ModelRecord } from './types';
 
@@ -91,7 +92,7 @@ export function synthDate(scope: ContextReader): Date {
 export function parseIsoDate(raw: string, what: string): Date {
   const d = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(raw) ? new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw) : new Date(NaN);
   if (Number.isNaN(d.getTime())) {
-    throw new Error(`${what} is '${raw}', which is not an ISO date; write a date such as '2026-11-25'.`);
+    throw new BedrockValidationError('InvalidDate', `${what} is '${raw}', which is not an ISO date; write a date such as '2026-11-25'.`);
   }
   return d;
 }

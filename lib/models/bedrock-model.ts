@@ -6,6 +6,7 @@ import { InvocationForm, ModelCatalog } from '../catalog/catalog';
 import { foundationModelArn, parseModelId, ParsedModelId, tryParseModelId } from '../catalog/model-id';
 import { ModelRecord } from '../catalog/types';
 import { CustomModelOptions, evaluateModelId, ModelFinding, regionsOf, synthDate } from '../catalog/policy';
+import { BedrockValidationError } from '../private/errors';
 import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-config';
 
 /** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */
@@ -81,8 +82,8 @@ export class BedrockModel {
 
   private constructor(id: string, options: BedrockModelOptions) {
     if (Token.isUnresolved(id)) {
-      throw new Error('BedrockModel.of: the model ID is an unresolved token; pass the literal model ID so it can be validated at synth '
-        + '(e.g. BedrockModel.of(\'anthropic.claude-haiku-4-5-20251001-v1:0\')).');
+      throw new BedrockValidationError('UnresolvedModelId', 'BedrockModel.of: the model ID is an unresolved token; pass the literal '
+        + 'model ID so it can be validated at synth (e.g. BedrockModel.of(\'anthropic.claude-haiku-4-5-20251001-v1:0\')).');
     }
     this.catalog = ModelCatalog.default();
     this.modelId = id;
@@ -314,7 +315,7 @@ export class BedrockModel {
           + `profile '${profile.profileId}' routes to (it never grants '*'). Declare the Regions you verified it routes to: `
           + `BedrockModel.of('${this.modelId}', { custom: { ${this.custom?.sourceModelId ? `sourceModelId: '${this.custom.sourceModelId}', ` : ''}`
           + "destinationRegions: ['<region>', ...] } }).";
-        if (!scope) throw new Error(message);
+        if (!scope) throw new BedrockValidationError('DestinationRegionsNotSourced', message);
         const seen = validated.get(scope) ?? new Set<string>();
         if (!seen.has(`${this.key}|destinations`)) {
           seen.add(`${this.key}|destinations`);

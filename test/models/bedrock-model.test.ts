@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
+import { BedrockValidationError } from '../../lib/private/errors';
 
 function stackIn(region?: string, now = '2026-11-25') {
   const app = new App({ context: { [NOW_CONTEXT_KEY]: now } });
@@ -166,6 +167,19 @@ describe('BedrockModel', () => {
     expect(embed.embeddingDimensions).toEqual([256, 512, 1024]);
     expect(embed.defaultEmbeddingDimension).toBe(1024);
     expect(embed.runtimeConfig()).toMatchObject({ schemaVersion: 1, modelId: 'amazon.titan-embed-text-v2:0', invocationForm: 'in-region', embedding: { default: 1024 } });
+  });
+
+  test('of() throws a BedrockValidationError with code UnresolvedModelId for a token, saying to pass the literal ID', () => {
+    const { stack } = stackIn('us-east-1');
+    let error: unknown;
+    try { BedrockModel.of(new CfnParameter(stack, 'ModelId').valueAsString); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(BedrockValidationError);
+    expect(error).toMatchObject({ code: 'UnresolvedModelId' });
+    expect(String(error)).toMatch(/the model ID is an unresolved token; pass the literal model ID/);
+  });
+
+  test('of() throws a BedrockValidationError with code Syntax for a string that is not a model identifier', () => {
+    expect(() => BedrockModel.of('gpt-4')).toThrow(expect.objectContaining({ code: 'Syntax', name: 'ModelIdSyntaxError' }));
   });
 
   test('of() with leading white space says to remove it and gives the trimmed ID', () => {
