@@ -1,4 +1,5 @@
 export * from './types';
+export * from './errors';
 export * from './model-id';
 export * from './catalog';
 export * from './policy';
