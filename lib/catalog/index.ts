@@ -3,3 +3,4 @@ export * from './errors';
 export * from './model-id';
 export * from './catalog';
 export * from './policy';
+export { newestActive, nearestIds } from './suggestions';
