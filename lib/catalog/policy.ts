@@ -1,6 +1,7 @@
 import { ModelCatalog, isoDate, LifecycleState } from './catalog';
 import { BedrockValidationError } from './errors';
 import { ModelIdSyntaxError, parseModelId, ParsedModelId, tryParseModelId } from './model-id';
+import { regionNameProblem } from './regions';
 import { compareRecency, display, Suggester } from './suggestions';
 import { ModelRecord } from './types';
 
@@ -18,7 +19,7 @@ export type FindingLevel = 'error' | 'warning';
 /** Stable codes of the policy's findings. */
 export type ModelFindingCode = 'Syntax' | 'Alias' | 'Unversioned' | 'RevisionDropped' | 'UnknownModel' | 'ProvisionedOnly'
   | 'NotInRegion' | 'ProfileGeography' | 'ProfileUnknown' | 'RegionNotSourced' | 'ProfileDataGap' | 'EndOfLife' | 'Legacy'
-  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn';
+  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn' | 'UnknownRegion';
 
 export interface ModelFinding {
   readonly level: FindingLevel;
@@ -168,6 +169,15 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
       + `the Regional ARN (arn:${parsed.arn.partition}:bedrock:<Region>::foundation-model/${fm}), so a grant on this ARN would not `
       + `match it; write the model ID '${fm}' (the stack's Region is used) or the Regional ARN, e.g. `
       + `'arn:${parsed.arn.partition}:bedrock:${options.region ?? 'us-east-1'}::foundation-model/${fm}'.`);
+    return findings;
+  }
+
+  // A Region no source lists: called unknown, with the nearest listed Region (never a list of every Region).
+  const regionProblem = region && !custom?.regions?.includes(region) ? regionNameProblem(region, catalog) : undefined;
+  if (regionProblem) {
+    const where = parsed.arn?.region ? `The Region in '${id}'` : 'The Region it is used from';
+    push('error', 'UnknownRegion', `${where} is '${region}', ${regionProblem.text} So where and until when '${id}' can be `
+      + 'called was not checked.');
     return findings;
   }
 
