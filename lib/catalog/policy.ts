@@ -177,7 +177,8 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
   if (regionProblem) {
     const where = parsed.arn?.region ? `The Region in '${id}'` : 'The Region it is used from';
     push('error', 'UnknownRegion', `${where} is '${region}', ${regionProblem.text} So where and until when '${id}' can be `
-      + 'called was not checked.');
+      + 'called was not checked.' + (regionProblem.kind === 'Unlisted' ? ` If ${region} is a Region newer than the catalog and you `
+      + `verified the model there, declare it: BedrockModel.of('${id}', { custom: { regions: ['${region}'] } }).` : ''));
     return findings;
   }
 
