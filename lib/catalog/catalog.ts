@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseModelId, tryParseModelId } from './model-id';
+import { BedrockValidationError } from './errors';
 import { CatalogData, ModelLifecycle, ModelRecord } from './types';
 
 /** How a model is invoked; decides which sourced rate applies. */
@@ -328,7 +329,7 @@ export class ModelCatalog {
   public estimateCost(modelId: string, inputTokens: number, outputTokens: number, form?: InvocationForm): CostEstimate {
     for (const [name, v] of [['inputTokens', inputTokens], ['outputTokens', outputTokens]] as const) {
       if (!Number.isFinite(v) || v < 0) {
-        throw new Error(`estimateCost: ${name} must be a non-negative number of tokens, got ${v}.`);
+        throw new BedrockValidationError('InvalidTokenCount', `estimateCost: ${name} must be a non-negative number of tokens, got ${v}.`);
       }
     }
     parseModelId(modelId);
@@ -336,7 +337,7 @@ export class ModelCatalog {
     if (!price) {
       const fm = tryParseModelId(modelId)?.foundationModelId ?? modelId;
       const known = this.get(fm);
-      throw new Error(known
+      throw new BedrockValidationError(known ? 'PriceNotSourced' : 'UnknownModel', known
         ? `estimateCost: the catalog (generated ${this.generatedAt}) has no sourced on-demand token price for '${fm}' `
           + '(image/video models, rerankers, Provisioned-Throughput variants and some newer models are not priced; see '
           + 'lib/catalog/data/SOURCES.md "Known gaps"). Use a priced model or compute the cost from the AWS pricing page.'
@@ -344,7 +345,7 @@ export class ModelCatalog {
           + '(ModelCatalog.default().get) or compute the cost from the AWS pricing page.');
     }
     if (price.outputPer1M === null && outputTokens > 0) {
-      throw new Error(`estimateCost: '${price.foundationModelId}' is priced per input token only (an embeddings model); `
+      throw new BedrockValidationError('OutputNotPriced', `estimateCost: '${price.foundationModelId}' is priced per input token only (an embeddings model); `
         + `pass outputTokens = 0 (got ${outputTokens}).`);
     }
     const inputUsd = (inputTokens / 1_000_000) * price.inputPer1M;

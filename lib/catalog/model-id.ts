@@ -1,7 +1,7 @@
 /**
  * Parser for Amazon Bedrock model identifiers: foundation-model IDs, system-defined (cross-Region) inference-profile
  * IDs and the ARNs that invoke calls accept. The parser only reads the shape of an ID; whether an ID is an official,
- * pinned model is decided by the catalog (see `lib/models/policy.ts`).
+ * pinned model is decided by the catalog (see `lib/catalog/policy.ts`).
  *
  * Shapes (AWS "Supported foundation models" / "Inference profiles" pages; IAM Service Authorization Reference ARN formats):
  * - foundation model: `<provider>.<model>[:<revision>[:<context suffix>]]`, e.g. `anthropic.claude-haiku-4-5-20251001-v1:0`,
@@ -11,6 +11,8 @@
  *   `arn:<partition>:bedrock:<region>:<account>:inference-profile/<profile id>`,
  *   `...:application-inference-profile/<id>`, `...:provisioned-model/<id>`.
  */
+
+import { BedrockValidationError } from './errors';
 
 /**
  * Providers whose model IDs appear in the vendored catalog (the ID prefix before the first '.'); a test keeps this list
@@ -69,10 +71,10 @@ export interface ParsedModelId {
   readonly arn?: ParsedArn;
 }
 
-/** Thrown when a string is not a Bedrock model identifier at all. */
-export class ModelIdSyntaxError extends Error {
+/** Thrown when a string is not a Bedrock model identifier at all (code `Syntax`, as the policy's finding). */
+export class ModelIdSyntaxError extends BedrockValidationError {
   constructor(public readonly value: string, reason: string) {
-    super(`'${value}' is not an Amazon Bedrock model identifier: ${reason}. Write a foundation-model ID such as `
+    super('Syntax', `'${value}' is not an Amazon Bedrock model identifier: ${reason}. Write a foundation-model ID such as `
       + "'anthropic.claude-haiku-4-5-20251001-v1:0', an inference-profile ID such as "
       + "'us.anthropic.claude-haiku-4-5-20251001-v1:0', or a Bedrock model ARN.");
     this.name = 'ModelIdSyntaxError';

@@ -1,10 +1,14 @@
 import { ModelCatalog, isoDate, LifecycleState } from './catalog';
+import { BedrockValidationError } from './errors';
 import { ModelIdSyntaxError, parseModelId, ParsedModelId, tryParseModelId } from './model-id';
+import { regionNameProblem } from './regions';
+import { compareRecency, display, Suggester } from './suggestions';
 import { ModelRecord } from './types';
 
 /**
  * The model-ID policy: pure functions that judge one model identifier against the catalog, a Region and a date.
  * `BedrockModel` (synth validation), the cdk-nag pack and the `cdk-bedrock-check` CLI all use this one implementation.
+ * What a message suggests instead is built in `./suggestions`, and judged by this policy before it is suggested.
  */
 
 /** Context key that sets the date lifecycle is judged at (an ISO date such as `2026-11-25`). */
@@ -15,7 +19,7 @@ export type FindingLevel = 'error' | 'warning';
 /** Stable codes of the policy's findings. */
 export type ModelFindingCode = 'Syntax' | 'Alias' | 'Unversioned' | 'RevisionDropped' | 'UnknownModel' | 'ProvisionedOnly'
   | 'NotInRegion' | 'ProfileGeography' | 'ProfileUnknown' | 'RegionNotSourced' | 'ProfileDataGap' | 'EndOfLife' | 'Legacy'
-  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn';
+  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn' | 'UnknownRegion';
 
 export interface ModelFinding {
   readonly level: FindingLevel;
@@ -24,6 +28,11 @@ export interface ModelFinding {
   readonly modelId: string;
   /** What is wrong, with the value, and what to write instead. */
   readonly message: string;
+  /**
+   * The IDs the message recommends writing instead, each of which passes synth (no error finding) in the same Region at
+   * the same date. Absent when the message recommends none.
+   */
+  readonly suggestions?: readonly string[];
 }
 
 /** Facts a user declares for a model the catalog does not know (or knows incompletely). */
@@ -91,19 +100,53 @@ export function synthDate(scope: ContextReader): Date {
 export function parseIsoDate(raw: string, what: string): Date {
   const d = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(raw) ? new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw) : new Date(NaN);
   if (Number.isNaN(d.getTime())) {
-    throw new Error(`${what} is '${raw}', which is not an ISO date; write a date such as '2026-11-25'.`);
+    throw new BedrockValidationError('InvalidDate', `${what} is '${raw}', which is not an ISO date; write a date such as '2026-11-25'.`);
   }
   return d;
 }
 
 /** Judges one model identifier. Returns every problem found (empty = usable). */
 export function evaluateModelId(id: string, options: EvaluateOptions): ModelFinding[] {
+  return evaluate(id, options, false);
+}
+
+/** Error codes of a catalog ID judged in a Region at a date without custom facts, memoized (the verdict on a suggestion). */
+function errorCodes(id: string, catalog: ModelCatalog, now: Date, region: string | undefined): ModelFindingCode[] {
+  let memo = VERDICTS.get(catalog);
+  if (!memo) VERDICTS.set(catalog, memo = new Map());
+  const key = `${region ?? ''}|${isoDate(now)}|${id}`;
+  let codes = memo.get(key);
+  if (!codes) {
+    codes = evaluate(id, { region, now, catalog }, true).filter((f) => f.level === 'error').map((f) => f.code);
+    memo.set(key, codes);
+  }
+  return codes;
+}
+const VERDICTS = new WeakMap<ModelCatalog, Map<string, ModelFindingCode[]>>();
+
+/**
+ * The correction of the user's own spelling (white space, case): "write 'X'" when X passes with the same options,
+ * else X's own first error, which says what to write instead.
+ */
+function corrected(fixed: string, options: EvaluateOptions, what: string, fixedIs: string): { message: string; suggestions: string[] } {
+  const errors = evaluate(fixed, options, false).filter((f) => f.level === 'error');
+  if (errors.length === 0) return { message: `${what}; write '${fixed}'.`, suggestions: [fixed] };
+  return { message: `${what}; ${fixedIs} '${fixed}', but that fails here too: ${errors[0].message}`, suggestions: [...errors[0].suggestions ?? []] };
+}
+
+/** `quiet`: only the verdict matters (a suggestion being judged), so no suggestion text is built. */
+function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFinding[] {
   const catalog = options.catalog ?? ModelCatalog.default();
   const findings: ModelFinding[] = [];
-  const push = (level: FindingLevel, code: ModelFindingCode, message: string) => findings.push({ level, code, modelId: id, message });
+  let s = new Suggester({ catalog, now: options.now, region: options.region, quiet, errorCodes: (x, r) => errorCodes(x, catalog, options.now, r) });
+  const push = (level: FindingLevel, code: ModelFindingCode, message: string, named = s.take()) => findings.push({
+    level, code, modelId: id, message, ...(named.length > 0 ? { suggestions: named } : {}),
+  });
 
   if (typeof id === 'string' && id.trim() !== id && id.trim().length > 0) {
-    push('error', 'UnknownModel', `Model ID '${id}' has leading or trailing white space, so Bedrock will not find it; write '${id.trim()}'.`);
+    const what = `Model ID '${id}' has leading or trailing white space, so Bedrock will not find it`;
+    const fix = quiet ? { message: what, suggestions: [] } : corrected(id.trim(), options, what, 'without it the ID is');
+    push('error', 'UnknownModel', fix.message, fix.suggestions);
     return findings;
   }
   let parsed: ParsedModelId;
@@ -116,6 +159,9 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
   const custom = options.custom;
   // The Region a model ARN names wins over the stack's Region.
   const region = parsed.arn?.region ? parsed.arn.region : options.region;
+  if (region !== options.region) {
+    s = new Suggester({ catalog, now: options.now, region, quiet, errorCodes: (x, r) => errorCodes(x, catalog, options.now, r) });
+  }
 
   if (parsed.arn && parsed.kind === 'foundation-model' && parsed.arn.region === '') {
     const fm = parsed.foundationModelId!;
@@ -123,6 +169,16 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
       + `the Regional ARN (arn:${parsed.arn.partition}:bedrock:<Region>::foundation-model/${fm}), so a grant on this ARN would not `
       + `match it; write the model ID '${fm}' (the stack's Region is used) or the Regional ARN, e.g. `
       + `'arn:${parsed.arn.partition}:bedrock:${options.region ?? 'us-east-1'}::foundation-model/${fm}'.`);
+    return findings;
+  }
+
+  // A Region no source lists: called unknown, with the nearest listed Region (never a list of every Region).
+  const regionProblem = region && !custom?.regions?.includes(region) ? regionNameProblem(region, catalog) : undefined;
+  if (regionProblem) {
+    const where = parsed.arn?.region ? `The Region in '${id}'` : 'The Region it is used from';
+    push('error', 'UnknownRegion', `${where} is '${region}', ${regionProblem.text} So where and until when '${id}' can be `
+      + 'called was not checked.' + (regionProblem.kind === 'Unlisted' ? ` If ${region} is a Region newer than the catalog and you `
+      + `verified the model there, declare it: BedrockModel.of('${id}', { custom: { regions: ['${region}'] } }).` : ''));
     return findings;
   }
 
@@ -147,7 +203,7 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
     // Only declared facts other than sourceModelId make the source model "custom" (else a typo would be accepted).
     const { sourceModelId: _source, ...facts } = custom;
     const declared = Object.values(facts).some((v) => v !== undefined) ? facts : undefined;
-    const src = evaluateModelId(custom.sourceModelId, { ...options, region, custom: declared });
+    const src = evaluate(custom.sourceModelId, { ...options, region, custom: declared }, quiet);
     return [...findings, ...src.map((f) => ({ ...f, modelId: id, message: `${f.message} (the model behind '${id}')` }))];
   }
   const fmId = parsed.foundationModelId!;
@@ -160,23 +216,26 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
     // Never accepted, custom or not: the wrong case of a catalog ID, an alias token, a Provisioned-Throughput suffix.
     const sameCase = catalog.getIgnoringCase(fmId);
     if (sameCase) {
-      const right = display(sameCase, prefix);
-      push('error', 'UnknownModel', `${lead} is not in the model catalog: model IDs are case-sensitive; write '${right ?? sameCase.modelId}'.`);
+      const right = display(sameCase, prefix) ?? sameCase.modelId;
+      const what = `${lead} is not in the model catalog: model IDs are case-sensitive`;
+      const fix = quiet ? { message: what, suggestions: [] } : corrected(right, options, what, 'the catalog spells it');
+      push('error', 'UnknownModel', fix.message, fix.suggestions);
       return findings;
     }
     if (parsed.revision !== undefined && parsed.contextVariantSuffix !== undefined) {
       const base = catalog.get(`${parsed.baseId}:${parsed.revision}`);
       push('error', 'ProvisionedOnly', `${lead} has the shape of a Provisioned-Throughput model ID (context variant `
         + `':${parsed.contextVariantSuffix}'), which cannot be invoked on demand. `
-        + (base ? onDemandBaseText(base, catalog, options.now, region, prefix) : `For on-demand use write the ID without ':${parsed.contextVariantSuffix}'; `)
+        + (base ? s.onDemandBase(base, prefix) : `For on-demand use write the ID without ':${parsed.contextVariantSuffix}'; `)
         + 'for Provisioned Throughput pass the provisioned-model ARN instead.');
       return findings;
     }
-    const problem = unknownIdProblem(fmId, catalog, options.now, region, prefix);
+    const problem = unknownIdProblem(fmId, catalog, s, prefix);
     if (problem.code !== 'UnknownModel' || !custom) {
       push('error', problem.code, `${lead} ${problem.message}`);
       return findings;
     }
+    s.take(); // the "did you mean" IDs are not part of the findings below
     // Declared custom: only the declared Regions can be checked, so they must be declared.
     if (!custom.regions) {
       push('error', 'RegionNotSourced', `${lead} is not in the model catalog (generated ${catalog.generatedAt}) and is declared custom `
@@ -197,7 +256,7 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
       ?? catalog.get(record.idForm.baseId);
     push('error', 'ProvisionedOnly', `${cap(label)} is a Provisioned-Throughput model ID (context variant ':${record.idForm.contextVariantSuffix}'), `
       + 'which cannot be invoked on demand. '
-      + (base ? onDemandBaseText(base, catalog, options.now, region, prefix) : '')
+      + (base ? s.onDemandBase(base, prefix) : '')
       + 'for Provisioned Throughput pass the provisioned-model ARN instead.');
     return findings;
   }
@@ -207,37 +266,37 @@ export function evaluateModelId(id: string, options: EvaluateOptions): ModelFind
     const profiles = record.inferenceProfiles?.profileIds ?? {};
     if (profiles[prefix!] === null) {
       push('error', 'ProfileUnknown', `${cap(label)}: a source says model '${fmId}' has no '${prefix}.' inference profile. `
-        + suggestForms(record, catalog, region));
+        + s.forms(record));
       return findings;
     }
     if (profiles[prefix!] !== parsed.profileId && !custom) {
-      push('error', 'ProfileUnknown', `${cap(label)} is not a sourced inference-profile ID of '${fmId}'. ${suggestForms(record, catalog, region)}`
+      push('error', 'ProfileUnknown', `${cap(label)} is not a sourced inference-profile ID of '${fmId}'. ${s.forms(record)}`
         + 'If you verified that the profile exists, declare it: BedrockModel.of(id, { custom: { regions: [...] } }).');
       return findings;
     }
   }
 
   if (!region) {
-    checkUnknownRegion(record, parsed, custom, catalog, push, label);
+    checkUnknownRegion(record, parsed, custom, catalog, s, push, label);
   } else {
-    checkRegion(record, parsed, region, custom, catalog, push, label);
+    checkRegion(record, parsed, region, custom, catalog, s, push, label);
   }
 
   const life = catalog.lifecycleAt(record, options.now, region);
   if (life.state === 'EOL') {
     push('error', 'EndOfLife', `${cap(label)} reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}: `
       + `requests to it fail (judged at ${isoDate(options.now)}; source: ${life.source ?? 'catalog'}). `
-      + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
+      + `${s.successor(record, life)}${conflictText(life)}`);
   } else if (life.state === 'LEGACY') {
     push('warning', 'Legacy', `${cap(label)} is legacy${life.legacyDate ? ` since ${life.legacyDate}` : ''}${lifeWhere(life, region)}`
       + `${life.eolDate ? ` and reaches end of life on ${life.eolDate}` : ''}, after which requests fail (judged at ${isoDate(options.now)}). `
-      + `${successorText(record, life, catalog, options.now, region)}${conflictText(life)}`);
+      + `${s.successor(record, life)}${conflictText(life)}`);
   } else if (life.state === 'ACTIVE' && life.conflicts.length > 0 && !(life.regions && region && !life.regions.includes(region))) {
     // Reference README: report the primary value and mention the conflict rather than guessing.
     push('warning', 'LifecycleConflict', `${cap(label)} is active${region ? ` in ${region}` : ''} per its primary source `
       + `(${life.source ?? 'catalog'}), but a secondary source disagrees: ${life.conflicts.join('; ')}. Accepted on the primary `
       + `source (judged at ${isoDate(options.now)}); check the AWS model lifecycle page before relying on it. `
-      + successorText(record, life, catalog, options.now, region));
+      + s.successor(record, life));
   } else if (life.state === 'UNKNOWN' && !findings.some((f) => f.level === 'error')) {
     // Reached only when availability was declared (custom.regions): the lifecycle still cannot be judged.
     push('warning', 'LifecycleNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced lifecycle for `
@@ -263,7 +322,7 @@ function pushRegionUnknown(push: (l: FindingLevel, c: ModelFindingCode, m: strin
 
 /** An env-agnostic stack: a warning naming the sourced Regions (a deploy-time Rule checks them), else an error. */
 function checkUnknownRegion(record: ModelRecord, parsed: ParsedModelId, custom: CustomModelOptions | undefined, catalog: ModelCatalog,
-  push: (l: FindingLevel, c: ModelFindingCode, m: string) => void, label: string) {
+  s: Suggester, push: (l: FindingLevel, c: ModelFindingCode, m: string) => void, label: string) {
   const regions = regionsOf(record, parsed, custom, catalog);
   if (regions && regions.length > 0) {
     pushRegionUnknown(push, label, regions);
@@ -274,23 +333,16 @@ function checkUnknownRegion(record: ModelRecord, parsed: ParsedModelId, custom: 
     push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced Regions for `
       + `${parsed.kind === 'inference-profile' ? `the '${parsed.profilePrefix}.' profile of '${record.modelId}'` : 'this model'} `
       + `(${UNSOURCED_WHY}), so neither synth nor a deploy-time Rule can check where it can be called (the stack has no `
-      + `concrete Region). ${suggestAnywhere(record, catalog, parsed.input)}${declare}`);
+      + `concrete Region). ${s.anywhere(record, parsed.input)}${declare}`);
     return;
   }
   if (parsed.kind === 'foundation-model') {
     push('error', 'NotInRegion', `${cap(label)} is not offered on demand in any Region the catalog (generated ${catalog.generatedAt}) `
-      + `lists. ${suggestAnywhere(record, catalog, parsed.input) || 'No sourced inference profile covers it either. '}${declare}`);
+      + `lists. ${s.anywhere(record, parsed.input) || 'No sourced inference profile covers it either. '}${declare}`);
   } else {
     push('error', 'ProfileGeography', `${cap(label)}: no sourced source Region of '${record.modelId}' lies in the `
-      + `'${parsed.profilePrefix}.' geography. ${suggestAnywhere(record, catalog, parsed.input)}${declare}`);
+      + `'${parsed.profilePrefix}.' geography. ${s.anywhere(record, parsed.input)}${declare}`);
   }
-}
-
-/** "Invoke it as X (from ...)" over every sourced invocation form other than `except`. */
-function suggestAnywhere(record: ModelRecord, catalog: ModelCatalog, except: string): string {
-  const forms = catalog.sourcedInvocationOptions(record).filter((o) => o.modelId !== except);
-  if (forms.length === 0) return '';
-  return `Invoke it as ${forms.map((o) => `'${o.modelId}' (from ${o.regions.join(', ')})`).join(' or ')}. `;
 }
 
 /** Whether the data puts a Region in no geography's sourced destination list (so its geography is a data gap). */
@@ -334,7 +386,7 @@ export function regionsOf(record: ModelRecord | undefined, parsed: ParsedModelId
 }
 
 function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string, custom: CustomModelOptions | undefined,
-  catalog: ModelCatalog, push: (l: FindingLevel, c: ModelFindingCode, m: string) => void, label: string) {
+  catalog: ModelCatalog, s: Suggester, push: (l: FindingLevel, c: ModelFindingCode, m: string) => void, label: string) {
   if (custom?.regions) {
     if (!custom.regions.includes(region)) {
       push('error', 'NotInRegion', `${cap(label)} is declared with custom regions [${custom.regions.join(', ')}], which do not include `
@@ -349,11 +401,11 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
     if (!record.onDemandRegions) {
       push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced Regions for this `
         + `model (${UNSOURCED_WHY}), so its availability in ${region} cannot be checked. `
-        + `${suggestForms(record, catalog, region, parsed.input)}${declare}`);
+        + `${s.forms(record, parsed.input)}${declare}`);
       return;
     }
     if (!record.onDemandRegions.includes(region)) {
-      push('error', 'NotInRegion', `${cap(label)} is not offered on demand in ${region}. ${suggestForms(record, catalog, region, parsed.input)}`
+      push('error', 'NotInRegion', `${cap(label)} is not offered on demand in ${region}. ${s.forms(record, parsed.input)}`
         + `It is offered on demand in: ${record.onDemandRegions.join(', ') || '(no Region)'}.`);
     }
     return;
@@ -367,10 +419,10 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
     if (!sources) {
       push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced global-profile `
         + `source Regions for '${fmId}'${idSourceText}, so its use from ${region} cannot be checked. `
-        + `${suggestForms(record, catalog, region, parsed.input)}${declare}`);
+        + `${s.forms(record, parsed.input)}${declare}`);
     } else if (!sources.includes(region)) {
       push('error', 'ProfileGeography', `${cap(label)} cannot be called from ${region}: global cross-Region inference for '${fmId}' is `
-        + `offered from ${sources.join(', ')}. ${suggestForms(record, catalog, region, parsed.input)}`);
+        + `offered from ${sources.join(', ')}. ${s.forms(record, parsed.input)}`);
     }
     return;
   }
@@ -379,13 +431,13 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
   if (!sources) {
     push('error', 'RegionNotSourced', `${cap(label)}: the catalog (generated ${catalog.generatedAt}) has no sourced geographic-profile `
       + `source Regions for '${fmId}'${idSourceText}; ${UNSOURCED_WHY.replace(/^it is/, 'the model is')}. So whether it can be `
-      + `called from ${region} cannot be checked. ${suggestForms(record, catalog, region, parsed.input)}${declare}`);
+      + `called from ${region} cannot be checked. ${s.forms(record, parsed.input)}${declare}`);
     return;
   }
   if (!sources.includes(region)) {
     push('error', 'ProfileGeography', `${cap(label)} cannot be called from ${region}: the Regional availability page lists no `
       + `geographic cross-Region inference for '${fmId}' from ${region} (it lists ${sources.join(', ')}). `
-      + suggestForms(record, catalog, region, parsed.input));
+      + s.forms(record, parsed.input));
     return;
   }
   if (geo && geo.includes(region)) return;
@@ -399,7 +451,7 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
     const geoPrefixes = Object.keys(record.inferenceProfiles?.profileIds ?? {}).filter((p) => p !== 'global');
     push('error', 'ProfileGeography', `${cap(label)}: ${region} is a sourced geographic source Region of '${fmId}', but it is in no `
       + `geography's sourced destination list and the model has several geographic profiles (${geoPrefixes.map((p) => `'${p}.'`).join(', ')}), `
-      + `so the catalog cannot tell whether the '${prefix}.' profile serves ${region}. ${suggestForms(record, catalog, region, parsed.input)}`
+      + `so the catalog cannot tell whether the '${prefix}.' profile serves ${region}. ${s.forms(record, parsed.input)}`
       + `If you verified that it can be called from ${region}, declare it: BedrockModel.of('${parsed.input}', { custom: { regions: ['${region}'] } }).`);
     return;
   }
@@ -411,22 +463,7 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
   }
   push('error', 'ProfileGeography', `${cap(label)}: the '${prefix}.' geography (${geo.join(', ')}) does not include the stack's Region `
     + `${region}, which is in the ${catalog.geographiesOf(region).map((g) => `'${g}.'`).join(', ')} geography. `
-    + suggestForms(record, catalog, region, parsed.input));
-}
-
-/** "From R use X" text: the sourced forms usable from the Region, else where the model is offered. */
-function suggestForms(record: ModelRecord, catalog: ModelCatalog, region: string | undefined, except?: string): string {
-  if (!region) return '';
-  const options = catalog.invocationOptions(record, region).filter((o) => o.modelId !== except);
-  if (options.length > 0) {
-    return `From ${region} use ${options.map((o) => `'${o.modelId}'`).join(' or ')}. `;
-  }
-  const elsewhere = catalog.sourcedInvocationOptions(record).filter((o) => o.modelId !== except);
-  if (elsewhere.length > 0) {
-    return `No sourced invocation form of '${record.modelId}' is usable from ${region} (elsewhere: `
-      + `${elsewhere.map((o) => `'${o.modelId}' from ${o.regions.join(', ')}`).join('; ')}). `;
-  }
-  return '';
+    + s.forms(record, parsed.input));
 }
 
 function lifeWhere(life: LifecycleState, region?: string): string {
@@ -438,202 +475,40 @@ function conflictText(life: LifecycleState): string {
   return life.conflicts.length ? ` Note: a secondary source disagrees: ${life.conflicts.join('; ')}.` : '';
 }
 
-function successorText(record: ModelRecord, life: LifecycleState, catalog: ModelCatalog, now: Date, region?: string): string {
-  for (const [what, id] of [['its successor', life.successor], ['', record.replaceWith]] as const) {
-    const next = id ? catalog.get(id) : undefined;
-    const form = next ? workingForm(next, catalog, region) : undefined;
-    if (form?.callable) return `Migrate to ${what ? `${what} ` : ''}'${form.id}'.`;
-  }
-  const provider = record.modelId.split('.')[0];
-  const alternatives = rankSuggestions(catalog, now, region, undefined, (m) => m.modelId !== record.modelId
-    && m.modelId.split('.')[0] === provider && sameModality(m, record))
-    .filter((s) => s.rank === 0).slice(0, 3);
-  return alternatives.length
-    ? `No successor is sourced; active ${provider} models with the same modalities${region ? ` callable from ${region}` : ''} include `
-      + `${alternatives.map((s) => `'${s.id}'`).join(', ')}.`
-    : 'No successor is sourced; pick an active model with ModelCatalog.default().select(...).';
-}
-
-function sameModality(a: ModelRecord, b: ModelRecord): boolean {
-  return JSON.stringify(a.outputModalities ?? []) === JSON.stringify(b.outputModalities ?? []) && (b.outputModalities?.length ?? 0) > 0;
-}
-
-/** The ID a suggestion writes for a record: with the user's profile prefix only where that profile ID is sourced. */
-function display(record: ModelRecord, prefix: string | undefined): string | undefined {
-  if (!prefix) return record.modelId;
-  const id = record.inferenceProfiles?.profileIds?.[prefix];
-  return id ?? undefined;
-}
-
-/**
- * The form of a model to suggest: with a profile prefix, that sourced profile; otherwise the first sourced form
- * usable from the Region (in-Region, then geographic, then global), or from any sourced Region when the Region is
- * unknown. `callable` = the form is sourced as usable there.
- */
-function workingForm(record: ModelRecord, catalog: ModelCatalog, region: string | undefined, prefix?: string): { id: string; callable: boolean } | undefined {
-  const usable = region ? catalog.invocationOptions(record, region) : catalog.sourcedInvocationOptions(record);
-  if (prefix) {
-    const id = display(record, prefix);
-    return id ? { id, callable: usable.some((o) => o.modelId === id) } : undefined;
-  }
-  if (usable.length > 0) return { id: usable[0].modelId, callable: true };
-  return { id: record.modelId, callable: false };
-}
-
-/** Version numbers of a model name, e.g. [4, 5] for `claude-opus-4-5`, [3, 2] for `llama3-2-90b-instruct`. */
-function nameVersion(modelName: string | undefined): number[] {
-  const out: number[] = [];
-  for (const token of (modelName ?? '').split('-')) {
-    const m = /^[a-z]*(\d+(?:\.\d+)?)$/.exec(token);
-    if (m) out.push(Number(m[1]));
-  }
-  return out;
-}
-
-/**
- * Newest first: the version numbers in the model name (`claude-opus-5-5` > `claude-opus-4-8` > `claude-opus-4-5`), then
- * the sourced release date (the record's `launchDate`, else the date in the ID), then the `-vN` version and `:N` revision.
- */
-function compareRecency(a: ModelRecord, b: ModelRecord): number {
-  const pa = parseModelId(a.modelId);
-  const pb = parseModelId(b.modelId);
-  const va = nameVersion(pa.modelName);
-  const vb = nameVersion(pb.modelName);
-  for (let i = 0; i < Math.max(va.length, vb.length); i++) {
-    const d = (vb[i] ?? -1) - (va[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  const date = (m: ModelRecord, p: ParsedModelId) => m.launchDate ?? (p.date ? `${p.date.slice(0, 4)}-${p.date.slice(4, 6)}-${p.date.slice(6)}` : '');
-  const da = date(a, pa);
-  const db = date(b, pb);
-  if (da !== db) return db.localeCompare(da);
-  const vn = (p: ParsedModelId) => Number((p.version ?? 'v-1').slice(1));
-  if (vn(pa) !== vn(pb)) return vn(pb) - vn(pa);
-  if ((pa.revision ?? -1) !== (pb.revision ?? -1)) return (pb.revision ?? -1) - (pa.revision ?? -1);
-  return b.modelId.localeCompare(a.modelId);
-}
-
-interface Suggestion {
-  readonly id: string;
-  /** 0 active and callable, 1 legacy and callable, 2 active elsewhere, 3 legacy elsewhere, 4 lifecycle unknown, 5 end-of-life. */
-  readonly rank: number;
-  readonly record: ModelRecord;
-}
-
-/** Records matching a predicate as suggestions, active and callable ones first, newest first; PT variants left out. */
-function rankSuggestions(catalog: ModelCatalog, now: Date, region: string | undefined, prefix: string | undefined,
-  pred: (m: ModelRecord) => boolean): Suggestion[] {
-  const out: Suggestion[] = [];
-  for (const m of catalog.all()) {
-    if (m.idForm.contextVariantSuffix || !pred(m)) continue;
-    const form = workingForm(m, catalog, region, prefix);
-    if (!form) continue; // never invent a profile ID
-    const state = catalog.lifecycleAt(m, now, region).state;
-    const rank = state === 'EOL' ? 5 : state === 'UNKNOWN' ? 4 : (state === 'ACTIVE' ? 0 : 1) + (form.callable ? 0 : 2);
-    // A usable model is shown in the form that works; an end-of-life or unsourced one by the ID the user meant.
-    out.push({ id: rank >= 4 ? display(m, prefix)! : form.id, rank, record: m });
-  }
-  return out.sort((a, b) => a.rank - b.rank || compareRecency(a.record, b.record));
-}
-
-/** IDs matching a predicate, active ones first, newest first; Provisioned-Throughput variants left out. */
-export function newestActive(catalog: ModelCatalog, now: Date, region: string | undefined, pred: (m: ModelRecord) => boolean): string[] {
-  return rankSuggestions(catalog, now, region, undefined, pred).map((s) => s.record.modelId);
-}
-
-/** "e.g. 'a', 'b' (newest active first)", with an honest label when none of them is active and callable. */
-function suggestionList(list: Suggestion[], region: string | undefined): string {
-  const ids = list.slice(0, 4).map((x) => `'${x.id}'`).join(', ');
-  const where = region ? ` from ${region}` : '';
-  const label = list[0].rank === 0 ? 'newest active first'
-    : list.length === 1 ? `not active and callable${where}` : `none of them is active and callable${where}; newest first`;
-  return `${ids} (${label})`;
-}
-
-/** "For on-demand use write X" for the base model of a Provisioned-Throughput variant, only where X is usable. */
-function onDemandBaseText(base: ModelRecord, catalog: ModelCatalog, now: Date, region: string | undefined, prefix: string | undefined): string {
-  const form = workingForm(base, catalog, region, prefix);
-  const state = catalog.lifecycleAt(base, now, region).state;
-  if (form?.callable && state !== 'EOL') return `For on-demand use write '${form.id}'; `;
-  const where = region ? ` from ${region}` : '';
-  return `Its on-demand model '${base.modelId}' is not sourced as usable${where}`
-    + (prefix && !display(base, prefix) ? ` (and has no sourced '${prefix}.' profile)` : '')
-    + (state === 'EOL' ? ' (it is end-of-life)' : '') + '; ';
-}
-
 /** Classifies an ID the catalog does not know: alias, unversioned family, dropped revision or unknown. */
-function unknownIdProblem(fmId: string, catalog: ModelCatalog, now: Date, region: string | undefined,
-  prefix: string | undefined): { code: ModelFindingCode; message: string } {
+function unknownIdProblem(fmId: string, catalog: ModelCatalog, s: Suggester, prefix: string | undefined): { code: ModelFindingCode; message: string } {
   const aliasMatch = /^(.*?)([-:.]latest)(?=[-:.]|$)/i.exec(fmId);
   if (aliasMatch) {
     const family = aliasMatch[1];
-    const list = rankSuggestions(catalog, now, region, prefix, (m) => m.modelId.startsWith(family));
     const where = aliasMatch[0].length < fmId.length ? ' inside the ID' : '';
+    const list = s.family(prefix, (m) => m.modelId.startsWith(family), 'Write the pinned ID you mean, e.g.');
     return {
       code: 'Alias',
       message: `is an alias ('${aliasMatch[2]}'${where}) that can silently change behaviour; Bedrock model IDs are exact versions`
         + `${where ? ' (no AWS source lists a Bedrock model ID containing \'latest\')' : ''}. `
-        + (list.length ? `Write the pinned ID you mean, e.g. ${suggestionList(list, region)}.` : 'Write an exact model ID from the catalog (ModelCatalog.default().all()).'),
+        + (list || 'Write an exact model ID from the catalog (ModelCatalog.default().all()).'),
     };
   }
   const revisioned = catalog.all().filter((m) => !m.idForm.contextVariantSuffix && m.modelId.startsWith(`${fmId}:`))
     .sort(compareRecency);
   if (revisioned.length > 0) {
-    const shown = revisioned.map((m) => {
-      const id = display(m, prefix);
-      if (!id) return `'${m.modelId}' (no '${prefix}.' profile of it is sourced)`;
-      const state = catalog.lifecycleAt(m, now, region).state;
-      const form = workingForm(m, catalog, region, prefix);
-      const notes = [state === 'EOL' || state === 'LEGACY' ? `${state === 'EOL' ? 'end-of-life' : 'legacy'}${region ? ` in ${region}` : ''}` : '',
-        form && !form.callable ? `not sourced as callable${region ? ` from ${region}` : ''}` : ''].filter(Boolean);
-      return `'${id}'${notes.length ? ` (${notes.join(', ')})` : ''}`;
-    });
     return {
       code: 'RevisionDropped',
-      message: `drops the ':N' revision of an official revisioned ID, so it is not a pinned version. Write ${shown.slice(0, 4).join(', ')}.`,
+      message: `drops the ':N' revision of an official revisioned ID, so it is not a pinned version. ${s.revisions(revisioned, prefix)}`.trim(),
     };
   }
-  const family = rankSuggestions(catalog, now, region, prefix, (m) => m.modelId.startsWith(fmId) && m.modelId !== fmId);
-  const anyFamily = catalog.all().some((m) => m.modelId.startsWith(fmId) && m.modelId !== fmId);
-  if (family.length > 0 || anyFamily) {
+  const members = (m: ModelRecord) => m.modelId.startsWith(fmId) && m.modelId !== fmId;
+  if (catalog.all().some(members)) {
+    const list = s.family(prefix, members, 'Write the pinned ID you mean, e.g.');
     return {
       code: 'Unversioned',
       message: 'is a model family or partial ID, not an exact model version. '
-        + (family.length ? `Write the pinned ID you mean, e.g. ${suggestionList(family, region)}.`
-          : `No model of this family has a sourced '${prefix}.' inference profile; write an exact model or profile ID from the catalog.`),
+        + (list || `No model of this family has a sourced '${prefix}.' inference profile; write an exact model or profile ID from the catalog.`),
     };
   }
-  const nearest = nearestIds(fmId, catalog, 3).map((x) => (prefix ? display(catalog.get(x)!, prefix) : x)).filter((x): x is string => !!x);
   return {
     code: 'UnknownModel',
-    message: `is not in the model catalog (generated ${catalog.generatedAt}). `
-      + (nearest.length ? `Did you mean ${nearest.map((x) => `'${x}'`).join(', ')}? ` : '')
+    message: `is not in the model catalog (generated ${catalog.generatedAt}). ${s.nearest(fmId, prefix)}`
       + "If it is a model newer than the catalog, declare it: BedrockModel.of(id, { custom: { regions: ['<region>', ...] } }).",
   };
-}
-
-/** The catalog IDs closest to `id` by edit distance. */
-export function nearestIds(id: string, catalog: ModelCatalog, n: number): string[] {
-  const lower = id.toLowerCase();
-  return catalog.all()
-    .filter((m) => !m.idForm.contextVariantSuffix)
-    .map((m) => ({ id: m.modelId, d: levenshtein(lower, m.modelId.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
-    .slice(0, n)
-    .map((x) => x.id);
-}
-
-function levenshtein(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseIsoDate } from '../catalog/policy';
+import { regionNameProblem } from '../catalog/regions';
 import type { RuleLevel } from '../nag/core/types';
 import { dateLine, FORMATS, OutputFormat, render } from './formats';
 import { InputError, loadInputs } from './load';
@@ -57,8 +58,6 @@ export class UsageError extends Error {
   }
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
 /** Parses the command line (without `node` and the script). */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const paths: string[] = [];
@@ -102,7 +101,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--region': {
         const v = value();
-        if (!REGION.test(v)) throw new UsageError(`--region is '${v}', which is not an AWS Region name; write one such as 'us-east-1'.`);
+        const problem = regionNameProblem(v);
+        if (problem) throw new UsageError(`--region is '${v}', ${problem.text}`);
         region = v;
         break;
       }

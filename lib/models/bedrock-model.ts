@@ -2,10 +2,11 @@ import { createHash } from 'crypto';
 import { Annotations, Aws, CfnRule, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { InvocationForm, ModelCatalog } from '../catalog/catalog';
+import { InvocationForm, isoDate, ModelCatalog } from '../catalog/catalog';
 import { foundationModelArn, parseModelId, ParsedModelId, tryParseModelId } from '../catalog/model-id';
 import { ModelRecord } from '../catalog/types';
 import { CustomModelOptions, evaluateModelId, ModelFinding, regionsOf, synthDate } from '../catalog/policy';
+import { BedrockValidationError } from '../private/errors';
 import { RuntimeModelConfig, RUNTIME_CONFIG_SCHEMA_VERSION } from './runtime-config';
 
 /** The IAM actions that invoke a model (Converse and ConverseStream are authorized by these). */
@@ -39,8 +40,14 @@ export interface BedrockModelOptions {
   readonly custom?: CustomModelOptions;
 }
 
-const validated = new WeakMap<IConstruct, Set<string>>();
-const WARNING_PREFIX = 'cdk-bedrock-foundation:model';
+/**
+ * What has been reported, per stack: each problem of a model (same ID, custom facts and synth date) is reported once
+ * per stack, on the first construct that used the model, whatever number of constructs use it (grantInvoke,
+ * PinnedModelConfig, invokers, ...). The value lists the paths of the constructs that use it, for the error message.
+ */
+const reported = new WeakMap<Stack, Map<string, string[]>>();
+/** Warning IDs: `cdk-bedrock-foundation:<Code>`, the code being the policy code (`Legacy`, `ProfileDataGap` ...). */
+const WARNING_PREFIX = 'cdk-bedrock-foundation:';
 
 /**
  * A pinned Amazon Bedrock model: an exact foundation-model ID, a system-defined (cross-Region) inference profile over
@@ -81,8 +88,8 @@ export class BedrockModel {
 
   private constructor(id: string, options: BedrockModelOptions) {
     if (Token.isUnresolved(id)) {
-      throw new Error('BedrockModel.of: the model ID is an unresolved token; pass the literal model ID so it can be validated at synth '
-        + '(e.g. BedrockModel.of(\'anthropic.claude-haiku-4-5-20251001-v1:0\')).');
+      throw new BedrockValidationError('UnresolvedModelId', 'BedrockModel.of: the model ID is an unresolved token; pass the literal '
+        + 'model ID so it can be validated at synth (e.g. BedrockModel.of(\'anthropic.claude-haiku-4-5-20251001-v1:0\')).');
     }
     this.catalog = ModelCatalog.default();
     this.modelId = id;
@@ -158,18 +165,17 @@ export class BedrockModel {
   /**
    * Attaches the model's synth validation to a construct that uses it: errors fail synthesis (`node.addValidation`),
    * warnings become annotations, and in a stack without a concrete Region a CloudFormation Rule asserts at deploy time
-   * that `AWS::Region` is one where the model is offered. Idempotent per construct.
+   * that `AWS::Region` is one where the model is offered. Each problem is reported once per stack, on the first
+   * construct that uses the model (its error names every construct that uses it).
    */
   public validate(scope: IConstruct): void {
-    const seen = validated.get(scope) ?? new Set<string>();
-    if (seen.has(this.key)) return;
-    seen.add(this.key);
-    validated.set(scope, seen);
+    const users = this.reportOnce(scope, 'findings');
+    if (!users) return;
 
     const findings = this.evaluate(scope);
     const errors = findings.filter((f) => f.level === 'error').map((f) => f.message);
     if (errors.length > 0) {
-      scope.node.addValidation({ validate: () => errors });
+      scope.node.addValidation({ validate: () => errors.map((e) => `${e}${usedBy(users)}`) });
     }
     for (const f of findings.filter((x) => x.level === 'warning')) {
       if (f.code === 'RegionUnknown') continue;
@@ -182,6 +188,25 @@ export class BedrockModel {
 
   private get key(): string {
     return `${this.modelId}|${JSON.stringify(this.custom ?? {})}`;
+  }
+
+  /**
+   * Records that `scope` uses this model for `what`. Returns the list of users to report on when this is the first use in
+   * the stack (the list grows with later uses), undefined when the problem was already reported in this stack.
+   */
+  private reportOnce(scope: IConstruct, what: string): string[] | undefined {
+    const stack = Stack.of(scope);
+    const byKey = reported.get(stack) ?? new Map<string, string[]>();
+    reported.set(stack, byKey);
+    const key = `${this.key}|${isoDate(synthDate(scope))}|${what}`;
+    const users = byKey.get(key);
+    if (users) {
+      if (!users.includes(scope.node.path)) users.push(scope.node.path);
+      return undefined;
+    }
+    const fresh = [scope.node.path];
+    byKey.set(key, fresh);
+    return fresh;
   }
 
   private addRegionRule(scope: IConstruct) {
@@ -314,13 +339,9 @@ export class BedrockModel {
           + `profile '${profile.profileId}' routes to (it never grants '*'). Declare the Regions you verified it routes to: `
           + `BedrockModel.of('${this.modelId}', { custom: { ${this.custom?.sourceModelId ? `sourceModelId: '${this.custom.sourceModelId}', ` : ''}`
           + "destinationRegions: ['<region>', ...] } }).";
-        if (!scope) throw new Error(message);
-        const seen = validated.get(scope) ?? new Set<string>();
-        if (!seen.has(`${this.key}|destinations`)) {
-          seen.add(`${this.key}|destinations`);
-          validated.set(scope, seen);
-          scope.node.addValidation({ validate: () => [message] });
-        }
+        if (!scope) throw new BedrockValidationError('DestinationRegionsNotSourced', message);
+        const users = this.reportOnce(scope, 'destinations');
+        if (users) scope.node.addValidation({ validate: () => [`${message}${usedBy(users)}`] });
       }
     }
     if (Token.isUnresolved(callRegion)) out.push(callRegion);
@@ -360,6 +381,11 @@ export class BedrockModel {
   public toString(): string {
     return this.modelId;
   }
+}
+
+/** " (used by A, B)" when more than one construct of the stack uses the model, else nothing. */
+function usedBy(users: readonly string[]): string {
+  return users.length > 1 ? ` (reported once; used by ${users.join(', ')})` : '';
 }
 
 function scopeOf(grantee: iam.IGrantable): IConstruct | undefined {

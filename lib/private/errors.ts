@@ -1,15 +1,4 @@
-import { IConstruct } from 'constructs';
-
-/**
- * A synth-time error with a stable code (`ModelNotPinned`, `InvalidDimensions` ...), the construct path,
- * the offending value and the fix in its message. Modelled on aws-cdk-lib's ValidationError.
- */
-export class BedrockValidationError extends Error {
-  public readonly code: string;
-  constructor(code: string, message: string, scope?: IConstruct) {
-    super(scope ? `${message} (at ${scope.node.path})` : message);
-    this.code = code;
-    this.name = 'BedrockValidationError';
-    Object.setPrototypeOf(this, new.target.prototype);
-  }
-}
+// The error class lives in the catalog (which knows no constructs) so that the model-ID policy can raise it too;
+// constructs keep importing it from here.
+export { BedrockValidationError } from '../catalog/errors';
+export type { ErrorScope } from '../catalog/errors';

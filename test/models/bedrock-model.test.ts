@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
+import { BedrockValidationError } from '../../lib/private/errors';
 
 function stackIn(region?: string, now = '2026-11-25') {
   const app = new App({ context: { [NOW_CONTEXT_KEY]: now } });
@@ -139,6 +140,78 @@ describe('BedrockModel', () => {
     expect(message.match(/is a model family or partial ID/g)).toHaveLength(1);
   });
 
+  describe('each problem is reported once per model and stack', () => {
+    /** A stack in `region` with `n` roles (Stack/Role1 ... Stack/RoleN). */
+    function rolesIn(region: string | undefined, n: number) {
+      const { app, stack } = stackIn(region);
+      const roles = Array.from({ length: n }, (_, i) => new iam.Role(stack, `Role${i + 1}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+      return { app, stack, roles };
+    }
+    const synthError = (app: App) => {
+      try { app.synth(); } catch (e) { return String(e); }
+      return '';
+    };
+
+    test('one bad model ID used by three constructs fails synthesis with one error, naming every user', () => {
+      const { app, roles } = rolesIn('us-east-1', 3);
+      // three separate BedrockModel objects for the same ID count as one model
+      for (const role of roles) BedrockModel.of('anthropic.claude-3-sonnet').grantInvoke(role);
+      const message = synthError(app);
+      expect(message.match(/is a model family or partial ID/g)).toHaveLength(1);
+      expect(message).toMatch(/reported once; used by Stack\/Role1, Stack\/Role2, Stack\/Role3/);
+    });
+
+    test('a legacy model used by three constructs warns once, with the ID cdk-bedrock-foundation:Legacy', () => {
+      const { stack, roles } = rolesIn('us-east-1', 3);
+      const model = BedrockModel.of('ai21.jamba-1-5-large-v1:0');
+      for (const role of roles) model.grantInvoke(role);
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('legacy since 2026-05-26'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].id).toBe('/Stack/Role1');
+      expect(warnings[0].entry.data).toMatch(/\[ack: cdk-bedrock-foundation:Legacy\]$/);
+    });
+
+    test('an unknown Region used by three constructs fails once, and the error calls the Region unknown', () => {
+      const { app, roles } = rolesIn('us-east-7', 3);
+      for (const role of roles) BedrockModel.of('amazon.nova-pro-v1:0').grantInvoke(role);
+      const message = synthError(app);
+      expect(message.match(/'us-east-7', which is an unknown Region/g)).toHaveLength(1);
+      expect(message).toMatch(/did you mean 'us-east-1'\?/);
+    });
+
+    test('the unsourced destination Regions of a profile used by three constructs fail once', () => {
+      const { app, roles } = rolesIn('ap-south-1', 3);
+      for (const role of roles) BedrockModel.of('in.openai.gpt-5.6-terra').grantInvoke(role);
+      expect(synthError(app).match(/destination Regions of the 'in\.' geography are not sourced/g)).toHaveLength(1);
+    });
+
+    test('each stack gets its own report', () => {
+      const app = new App({ context: { [NOW_CONTEXT_KEY]: '2026-11-25' } });
+      for (const name of ['A', 'B']) {
+        const stack = new Stack(app, name, { env: { region: 'us-east-1' } });
+        BedrockModel.of('anthropic.claude-3-sonnet').grantInvoke(new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+      }
+      let message = '';
+      try { app.synth(); } catch (e) { message = String(e); }
+      expect(message.match(/is a model family or partial ID/g)).toHaveLength(2);
+      expect(message).toMatch(/A\/Role/);
+      expect(message).toMatch(/B\/Role/);
+      expect(message).not.toMatch(/used by/);
+    });
+  });
+
+  test.each([
+    ['us-east-1', 'ai21.jamba-1-5-large-v1:0', 'Legacy'],
+    ['us-west-1', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', 'ProfileDataGap'],
+    ['us-east-1', 'us.amazon.nova-premier-v1:0', 'LifecycleConflict'],
+    ['an env-agnostic stack', 'amazon.titan-embed-text-v1', 'RegionUnknown'],
+  ])('in %s, %s warns with the ID cdk-bedrock-foundation:%s (the policy code)', (where, id, code) => {
+    const { stack, role } = stackIn(where.startsWith('an ') ? undefined : where);
+    BedrockModel.of(id).grantInvoke(role);
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Role', Match.anyValue());
+    expect(warnings.map((w) => /\[ack: ([^\]]+)\]$/.exec(String(w.entry.data))?.[1])).toEqual([`cdk-bedrock-foundation:${code}`]);
+  });
+
   test('an application-inference-profile ARN needs custom.sourceModelId', () => {
     const { app, role } = stackIn('us-east-1');
     BedrockModel.of('arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3').grantInvoke(role);
@@ -166,6 +239,19 @@ describe('BedrockModel', () => {
     expect(embed.embeddingDimensions).toEqual([256, 512, 1024]);
     expect(embed.defaultEmbeddingDimension).toBe(1024);
     expect(embed.runtimeConfig()).toMatchObject({ schemaVersion: 1, modelId: 'amazon.titan-embed-text-v2:0', invocationForm: 'in-region', embedding: { default: 1024 } });
+  });
+
+  test('of() throws a BedrockValidationError with code UnresolvedModelId for a token, saying to pass the literal ID', () => {
+    const { stack } = stackIn('us-east-1');
+    let error: unknown;
+    try { BedrockModel.of(new CfnParameter(stack, 'ModelId').valueAsString); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(BedrockValidationError);
+    expect(error).toMatchObject({ code: 'UnresolvedModelId' });
+    expect(String(error)).toMatch(/the model ID is an unresolved token; pass the literal model ID/);
+  });
+
+  test('of() throws a BedrockValidationError with code Syntax for a string that is not a model identifier', () => {
+    expect(() => BedrockModel.of('gpt-4')).toThrow(expect.objectContaining({ code: 'Syntax', name: 'ModelIdSyntaxError' }));
   });
 
   test('of() with leading white space says to remove it and gives the trimmed ID', () => {
