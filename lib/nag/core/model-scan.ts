@@ -65,7 +65,7 @@ export interface ModelHit {
 }
 
 /** Codes that depend on the Region the model is called from. */
-const REGION_CODES = new Set<ModelHitCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionUnknown', 'ProfileDataGap']);
+const REGION_CODES = new Set<ModelHitCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionUnknown', 'ProfileDataGap', 'UnknownRegion']);
 const LIFECYCLE_CODES = new Set<ModelHitCode>(['EndOfLife', 'Legacy', 'LifecycleConflict', 'LifecycleNotSourced']);
 
 /** JSON keys whose string values are model identifiers (the runtime model configuration uses `modelId`). */

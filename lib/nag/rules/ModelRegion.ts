@@ -9,7 +9,7 @@ export default defineModelRule({
   name: 'ModelRegion',
   level: 'error',
   // CrossRegionArn is the scan's own code (a foundation-model ARN of another, no or a wildcard Region).
-  codes: ['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionlessArn', 'CrossRegionArn'],
+  codes: ['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionlessArn', 'CrossRegionArn', 'UnknownRegion'],
   info: "A Bedrock model is not offered in the Region it is used from, or is granted in another Region.",
   explanation: 'Invoking a model that is not offered on demand in the stack\'s Region fails at run time. Use an '
     + 'inference-profile ID whose geography covers the Region (the message lists the usable IDs), deploy to a Region '

@@ -20,6 +20,7 @@ describe('model rules declare the codes they report', () => {
       RegionNotSourced: ['ModelRegion'],
       CrossRegionArn: ['ModelRegion'],
       RegionlessArn: ['ModelRegion'],
+      UnknownRegion: ['ModelRegion'],
       RegionUnknown: ['ModelRegionUnverified'],
       ProfileDataGap: ['ModelRegionUnverified'],
       EndOfLife: ['ModelEndOfLife'],
