@@ -27,7 +27,8 @@ import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
 import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, envInt, type ContextLike } from '../shared/sdk';
+import { ENV, envBool, envInt } from '../shared/env';
+import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
 const client = new BedrockRuntimeClient(clientOptions());
@@ -37,7 +38,7 @@ const decoder = new TextDecoder();
 /** Texts per request (env MAX_TEXTS, default 512): bounds the work one invocation can start. */
 const MAX_TEXTS = envInt('MAX_TEXTS', 512);
 /** Concurrent InvokeModel calls for one-text-per-call models (env EMBEDDING_CONCURRENCY, default 4). */
-const CONCURRENCY = Math.max(1, envInt('EMBEDDING_CONCURRENCY', 4));
+const CONCURRENCY = Math.max(1, envInt(ENV.EMBEDDING_CONCURRENCY, 4));
 
 export type Family = 'titan-v2' | 'titan-v1' | 'cohere-v3' | 'cohere-v4';
 
@@ -88,15 +89,8 @@ export interface EmbeddingResponse {
   readonly estimatedCostUsd?: number;
 }
 
-function envDimensions(): number | undefined {
-  const raw = process.env.EMBEDDING_DIMENSIONS;
-  return raw ? envInt('EMBEDDING_DIMENSIONS', 0) : undefined;
-}
-
-function envNormalize(): boolean | undefined {
-  const raw = process.env.EMBEDDING_NORMALIZE;
-  return raw === undefined || raw === '' ? undefined : raw === 'true';
-}
+const envDimensions = () => envInt(ENV.EMBEDDING_DIMENSIONS, undefined);
+const envNormalize = () => envBool(ENV.EMBEDDING_NORMALIZE);
 
 interface Plan {
   readonly family: Family;

@@ -11,7 +11,8 @@ import {
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, envInt, type ContextLike } from '../shared/sdk';
+import { ENV, envInt, envString } from '../shared/env';
+import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
 const client = new BedrockAgentRuntimeClient(clientOptions());
@@ -49,7 +50,7 @@ export interface RagChunks {
 }
 
 function required(name: string): string {
-  const v = process.env[name];
+  const v = envString(name);
   if (!v) throw new InvokerError('ConfigError', 500, `Environment variable ${name} is not set; RagInvoker sets it at deploy.`);
   return v;
 }
@@ -75,11 +76,11 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
   const deadline = deadlineFor(context);
   try {
     const req = parseInput(requestSchema, event);
-    const knowledgeBaseId = required('KNOWLEDGE_BASE_ID');
-    const modelArn = required('MODEL_ARN');
-    modelId = process.env.MODEL_ID || modelArn;
+    const knowledgeBaseId = required(ENV.KNOWLEDGE_BASE_ID);
+    const modelArn = required(ENV.MODEL_ARN);
+    modelId = envString(ENV.MODEL_ID) ?? modelArn;
     logger.appendKeys({ modelId, knowledgeBaseId });
-    const numberOfResults = req.numberOfResults ?? envInt('NUMBER_OF_RESULTS', 5);
+    const numberOfResults = req.numberOfResults ?? envInt(ENV.NUMBER_OF_RESULTS, 5);
     const retrievalConfiguration = { vectorSearchConfiguration: { numberOfResults } };
     const mode = req.mode ?? 'retrieveAndGenerate';
     const started = performance.now();

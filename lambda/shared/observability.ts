@@ -8,18 +8,17 @@
  * the invocation form, omitted when the configuration has no USD price) and `Errors` (Count, with the error code
  * in the log line).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { RuntimeModelConfig } from '../../lib/contract';
+import { ENV, envString } from './env';
 import type { InvokerError } from './errors';
-import type { RuntimeModelConfig } from './model-config';
+import { createLogger, serviceName } from './log';
 import type { ContextLike } from './sdk';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'bedrock-invoker';
-
-export const logger = new Logger({ serviceName });
+export const logger = createLogger('bedrock-invoker');
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'CdkBedrockFoundation',
-  serviceName,
+  namespace: envString(ENV.POWERTOOLS_METRICS_NAMESPACE) ?? 'CdkBedrockFoundation',
+  serviceName: serviceName('bedrock-invoker'),
 });
 
 /** Starts an invocation: Lambda context keys and correlation ID on every log line. */
@@ -31,7 +30,7 @@ export function beginInvocation(context: ContextLike | undefined, correlationId:
 export type Price = NonNullable<RuntimeModelConfig['price']>;
 
 /** USD cost of one call at the configured rate, or undefined when no USD price is configured. */
-export function estimateCostUsd(price: RuntimeModelConfig['price'], inputTokens?: number, outputTokens?: number): number | undefined {
+export function estimateCostUsd(price: RuntimeModelConfig['price'] | undefined, inputTokens?: number, outputTokens?: number): number | undefined {
   if (!price || price.currency !== 'USD') return undefined;
   if (inputTokens === undefined && outputTokens === undefined) return undefined;
   const out = outputTokens ? (price.outputPer1M ?? 0) * outputTokens : 0;

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
-import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
+import { getModelConfigWithin, inferenceParametersSchema, type RuntimeModelConfig } from '../shared/model-config';
 import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
 import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
 import { maxBytesPerToken, minimumTokens } from '../shared/token-estimate';
@@ -18,12 +18,8 @@ import { parseInput } from '../shared/validation';
 
 const client = new BedrockRuntimeClient(clientOptions());
 
-const inferenceSchema = z.strictObject({
-  maxTokens: z.optional(z.int().check(z.gte(1))),
-  temperature: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  topP: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  stopSequences: z.optional(z.array(z.string().check(z.minLength(1)))),
-});
+/** A request's inference overrides: the configuration's fields and bounds, and nothing else. */
+const inferenceSchema = z.strictObject(inferenceParametersSchema.shape);
 
 const requestSchema = z.strictObject({
   prompt: z.optional(z.string().check(z.minLength(1))),

@@ -32,7 +32,7 @@ afterEach(() => out.stop());
 function useHandler(config: object, env: Record<string, string | undefined> = {}): { mod: any } {
   const ref: { mod: any } = { mod: undefined };
   let r: () => void;
-  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker'); });
+  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker', { logLevel: 'INFO' }); }); // logs captured, asserted on
   afterAll(() => r());
   return ref;
 }

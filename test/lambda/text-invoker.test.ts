@@ -24,7 +24,7 @@ beforeAll(async () => {
     POWERTOOLS_SERVICE_NAME: 'text-invoker-test',
   });
   installStreamingShim();
-  mod = loadBundledHandler('text-invoker');
+  mod = loadBundledHandler('text-invoker', { logLevel: 'INFO' }); // its log lines are captured and asserted on
 });
 
 afterAll(async () => {
