@@ -26,9 +26,9 @@ import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedroc
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
 import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
-import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
+import { invoke, logger, recordCall } from '../shared/observability';
 import { ENV, envBool, envInt } from '../shared/env';
-import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
+import { clientOptions, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
 const client = new BedrockRuntimeClient(clientOptions());
@@ -196,14 +196,11 @@ export function parseBody(p: Plan, modelId: string, raw: Uint8Array, expected: n
 
 /** Direct invocation: `{ texts, inputType?, dimensions?, normalize?, truncate? }` → EmbeddingResponse. */
 export async function handler(event: unknown, context?: ContextLike): Promise<EmbeddingResponse> {
-  beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
-  let modelId: string | undefined;
-  const deadline = deadlineFor(context);
-  try {
+  return invoke(context, (event as { correlationId?: string } | null)?.correlationId, async ({ deadline, setModel }) => {
     const req = parseInput(requestSchema, event);
     const config = await getModelConfigWithin(deadline);
-    modelId = config.modelId;
-    logger.appendKeys({ modelId });
+    const modelId = config.modelId;
+    setModel(modelId);
     const p = plan(req, config);
     const inputType = req.inputType ?? 'search_document';
     const batches: string[][] = [];
@@ -219,16 +216,15 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
     let failure: unknown;
     let otherFailures = 0;
     let cancelled = 0;
-    const mid = modelId;
     const worker = async () => {
       while (failure === undefined && next < batches.length) {
         const i = next++;
         try {
           const out = await client.send(new InvokeModelCommand({
-            modelId: mid, contentType: 'application/json', accept: 'application/json',
+            modelId, contentType: 'application/json', accept: 'application/json',
             body: encoder.encode(JSON.stringify(bodyFor(p, batches[i], inputType))),
           }), { abortSignal: signal });
-          results[i] = parseBody(p, mid, out.body, batches[i].length);
+          results[i] = parseBody(p, modelId, out.body, batches[i].length);
         } catch (e) {
           if (failure === undefined) {
             failure = e;
@@ -257,12 +253,5 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
       ...(inputTokens !== undefined ? { inputTokens } : {}),
       ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
     };
-  } catch (e) {
-    const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
-    recordError(err, modelId);
-    throw err;
-  } finally {
-    deadline.dispose();
-    endInvocation();
-  }
+  });
 }

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
-import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
+import { invoke, logger, recordCall } from '../shared/observability';
 import { ENV, envInt, envString } from '../shared/env';
-import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
+import { clientOptions, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
 const client = new BedrockAgentRuntimeClient(clientOptions());
@@ -71,15 +71,13 @@ function source(r: RetrievedReference | KnowledgeBaseRetrievalResult): Source {
 }
 
 export async function handler(event: unknown, context?: ContextLike): Promise<RagAnswer | RagChunks> {
-  beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
-  let modelId: string | undefined;
-  const deadline = deadlineFor(context);
-  try {
+  return invoke(context, (event as { correlationId?: string } | null)?.correlationId, async ({ deadline, setModel }) => {
     const req = parseInput(requestSchema, event);
     const knowledgeBaseId = required(ENV.KNOWLEDGE_BASE_ID);
     const modelArn = required(ENV.MODEL_ARN);
-    modelId = envString(ENV.MODEL_ID) ?? modelArn;
-    logger.appendKeys({ modelId, knowledgeBaseId });
+    const modelId = envString(ENV.MODEL_ID) ?? modelArn;
+    setModel(modelId);
+    logger.appendKeys({ knowledgeBaseId });
     const numberOfResults = req.numberOfResults ?? envInt(ENV.NUMBER_OF_RESULTS, 5);
     const retrievalConfiguration = { vectorSearchConfiguration: { numberOfResults } };
     const mode = req.mode ?? 'retrieveAndGenerate';
@@ -121,12 +119,5 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
     } catch (e) {
       throw fromSdkError(e, modelId, mode === 'retrieve' ? `Retrieve (${target})` : `RetrieveAndGenerate (${target})`, deadline.budgetMs);
     }
-  } catch (e) {
-    const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
-    recordError(err, modelId);
-    throw err;
-  } finally {
-    deadline.dispose();
-    endInvocation();
-  }
+  });
 }
