@@ -302,7 +302,7 @@ async function isRollingBack(stackId: string | undefined, config: Record<string,
   if (stackId && remaining <= 0) return { rollingBack: false, error: 'no time left before the check\'s deadline' };
   const abort = new AbortController();
   const cfn = new CloudFormationClient({ ...config, retryStrategy: retryStrategy(s, deadline, abort.signal) });
-  const timer = setTimeout(() => abort.abort(new Error(`deadline reached after ${remaining} ms`)), Math.max(remaining, 0));
+  const cancelTimer = clock().setTimer(Math.max(remaining, 0), () => abort.abort(new Error(`deadline reached after ${remaining} ms`)));
   try {
     const answer = await stackRollbackStatus(cfn, stackId, abort.signal);
     if (answer.error === undefined) {
@@ -313,7 +313,7 @@ async function isRollingBack(stackId: string | undefined, config: Record<string,
     logger.warn('DescribeStacks failed', { stackId, error: e });
     return { rollingBack: false, error: `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}${e.status ? ` (HTTP ${e.status})` : ''}${e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}` };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     cfn.destroy();
   }
 }
@@ -342,7 +342,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const rollbackReserve = event.RequestType === 'Update' ? Math.min(s.requestTimeoutMs + s.connectTimeoutMs, Math.floor(budget / 4)) : 0;
   const checkBudget = budget - rollbackReserve;
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`deadline of ${checkBudget} ms reached`)), checkBudget);
+  const cancelTimer = clock().setTimer(checkBudget, () => abort.abort(new Error(`deadline of ${checkBudget} ms reached`)));
 
   const clientConfig = () => ({
     region,
@@ -378,7 +378,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
       }
     });
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     client.destroy();
   }
 

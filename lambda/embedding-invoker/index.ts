@@ -31,6 +31,8 @@ import { ENV, envBool, envInt } from '../shared/env';
 import { clientOptions, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
+export { setClock } from '../shared/clock';
+
 const client = new BedrockRuntimeClient(clientOptions());
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -15,6 +15,8 @@ import { ENV, envInt, envString } from '../shared/env';
 import { clientOptions, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
 
+export { setClock } from '../shared/clock';
+
 const client = new BedrockAgentRuntimeClient(clientOptions());
 
 const requestSchema = z.strictObject({

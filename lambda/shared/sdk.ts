@@ -4,6 +4,7 @@
  * through an AbortSignal. There is no retry loop on top of the SDK.
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { clock } from './clock';
 import { ENV, envInt } from './env';
 import { backoffDelayMs, ensureTimeToRetry, type Backoff } from './retry';
 
@@ -71,14 +72,13 @@ export function deadlineFor(context: ContextLike | undefined): Deadline {
     return { dispose: () => undefined };
   }
   const budgetMs = Math.max(1, remaining - DEADLINE_MARGIN_MS);
-  currentDeadline = Date.now() + budgetMs;
+  currentDeadline = clock().now() + budgetMs;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), budgetMs);
-  timer.unref?.();
+  const cancel = clock().setTimer(budgetMs, () => controller.abort());
   return {
     signal: controller.signal,
     budgetMs,
-    dispose: () => { clearTimeout(timer); currentDeadline = Number.POSITIVE_INFINITY; },
+    dispose: () => { cancel(); currentDeadline = Number.POSITIVE_INFINITY; },
   };
 }
 

@@ -16,6 +16,8 @@ import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
 import { maxBytesPerToken, minimumTokens } from '../shared/token-estimate';
 import { parseInput } from '../shared/validation';
 
+export { setClock } from '../shared/clock';
+
 const client = new BedrockRuntimeClient(clientOptions());
 
 /** A request's inference overrides: the configuration's fields and bounds, and nothing else. */

@@ -7,7 +7,7 @@ import { loadBundledHandler, outerRealm } from '../utils/bundled-handler';
 import { StdoutCapture } from '../utils/emf';
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { FakeCloudFormation } from '../utils/fake-cloudformation';
-import { useVirtualClock, type ClockedBundle } from '../utils/virtual-clock';
+import { settledFlag, turns, until, useVirtualClock, type ClockedBundle } from '../utils/virtual-clock';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis: () => number }) => Promise<{
   PhysicalResourceId?: string; Data?: Record<string, string>;
@@ -291,15 +291,24 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
   });
 
   test('times out a slow response per request and fails instead of hanging', async () => {
+    setEnv({ ACCESS_CHECK_REQUEST_TIMEOUT_MS: '100' }); // a real socket timeout: keep it short
     fake.setAvailability(HAIKU, reply.delayed(5000, reply.availability(HAIKU)));
     await expect(handler(event([haiku]), ctx())).rejects.toThrow(/could not be checked \(TimeoutError: .*requestTimeout/);
     expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(3);
   });
 
   test('answers within the deadline taken from the Lambda remaining time when Bedrock never answers', async () => {
+    const clock = useVirtualClock(bundle); // the deadline passes when the test says so
     fake.setAvailability(HAIKU, reply.hang());
     setEnv({ ACCESS_CHECK_REQUEST_TIMEOUT_MS: '60000' });
-    await expect(handler(event([haiku]), ctx(1500))).rejects.toThrow(/could not be checked before the check's deadline \(AbortError: deadline of 1500 ms reached/);
+    const run = handler(event([haiku]), ctx(1500));
+    const settled = settledFlag(run);
+    await until(() => fake.requestsTo('GET /foundation-model-availability/').length === 1, 'the availability request');
+    clock.advance(1499);
+    await turns(50);
+    expect(settled()).toBe(false); // still waiting 1 ms before the deadline ...
+    clock.advance(1); // ... and not after it
+    await expect(run).rejects.toThrow(/could not be checked before the check's deadline \(AbortError: deadline of 1500 ms reached/);
   });
 
   test('fails on a malformed (non-JSON) response', async () => {
