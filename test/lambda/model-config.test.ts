@@ -201,6 +201,9 @@ describe('bounded SSM read', () => {
         name: 'ConfigTimeout', message: expect.stringMatching(new RegExp(`^Reading SSM parameter ${PARAM} was abandoned before it completed`)),
       });
       expect(Date.now() - started).toBeLessThan(650);
+      // Let the abandoned request finish (the next read then follows its answer on the loopback connection).
+      held.release();
+      await held.answered;
       // A failed read is not cached: the next read succeeds.
       await expect(getModelConfig()).resolves.toMatchObject({ modelId: HAIKU_CONFIG.modelId });
       const aborted = new AbortController();
@@ -209,9 +212,6 @@ describe('bounded SSM read', () => {
       const calls = ssm.getParameterCalls;
       await expect(getModelConfig({ abortSignal: aborted.signal })).rejects.toMatchObject({ name: 'ConfigTimeout' });
       expect(ssm.getParameterCalls).toBe(calls); // an already-aborted read sends no request
-      // Let the abandoned request finish before the client goes.
-      held.release();
-      await held.answered;
     } finally { resetModelConfigCache(); }
   });
 });
