@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Build step run by `npm run build` (and so by `npm ci` through `prepare`):
 // 1. bundles every handler in lambda/<name>/index.ts with esbuild into assets/handlers/<name>/index.js
-//    (one minified file per handler, AWS SDK clients bundled and pinned, ESM-first resolution);
+//    (one minified file per handler, AWS SDK clients bundled and pinned, ESM-first resolution), and fails when a
+//    bundle takes in anything from lib/ but the construct↔handler contract (lib/contract, inlined) or any of
+//    aws-cdk-lib / constructs (a handler must stay a small runtime file);
 // 2. copies the vendored catalog data next to the compiled catalog code (dist/lib/catalog/data) and makes the
 //    compiled CLI (dist/bin/cdk-bedrock-check.js) executable.
 // Constructs load the prebuilt asset with lambda.Code.fromAsset, so consumer synth never runs esbuild.
 import { build } from 'esbuild';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +28,13 @@ if (existsSync(outRoot)) {
     if (statSync(join(outRoot, entry)).isDirectory() && !handlers.includes(entry)) rmSync(join(outRoot, entry), { recursive: true, force: true });
   }
 }
+// What a handler may take from this repository's lib/ (everything else there is construct code), and the packages it
+// must never pull in.
+const ALLOWED_LIB = /^lib\/contract\//;
+const FORBIDDEN_PACKAGE = /(^|\/)node_modules\/(aws-cdk-lib|constructs|cdk-nag)\//;
+
 const sizes = {};
+const problems = [];
 await Promise.all(handlers.map(async (name) => {
   const outdir = join(outRoot, name);
   mkdirSync(outdir, { recursive: true });
@@ -47,7 +55,15 @@ await Promise.all(handlers.map(async (name) => {
   });
   const out = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('index.js'));
   sizes[name] = out ? out[1].bytes : 0;
+  // Metafile input paths are relative to the working directory; make them relative to the repository root.
+  const inputs = Object.keys(result.metafile.inputs).map((file) => relative(root, resolve(file)).split(sep).join('/'));
+  const bad = inputs.filter((file) => (file.startsWith('lib/') && !ALLOWED_LIB.test(file)) || FORBIDDEN_PACKAGE.test(file));
+  if (bad.length) problems.push(`lambda/${name}/index.ts bundles ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
 }));
+if (problems.length) {
+  console.error(`build-assets: a handler imports construct code. Handlers may import from lib/ only lib/contract, and never aws-cdk-lib, constructs or cdk-nag:\n- ${problems.join('\n- ')}\nMove what the handler needs into lib/contract (no imports) or lambda/shared.`);
+  process.exit(1);
+}
 mkdirSync(outRoot, { recursive: true });
 writeFileSync(join(outRoot, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 

@@ -31,8 +31,15 @@ import { createHash } from 'node:crypto';
 import { BedrockClient, GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { clock } from '../shared/clock';
+import { ENV, envInt, envString } from '../shared/env';
+import { createLogger, errorSummary } from '../shared/log';
+import { backoffDelayMs, DeadlineRetryStrategy, type Backoff } from '../shared/retry';
 import { stackRollbackStatus } from '../shared/stack-status';
+
+export { setClock } from '../shared/clock';
+
+const logger = createLogger('access-check');
 
 /** One model as the construct passes it (ResourceProperties.Models[]). */
 export interface ModelToCheck {
@@ -91,63 +98,42 @@ interface Settings {
   readonly concurrency: number;
 }
 
-function intEnv(name: string, dflt: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  return Number.isFinite(n) && n >= min ? Math.floor(n) : dflt;
-}
-
 function settings(): Settings {
   return {
-    maxAttempts: intEnv('ACCESS_CHECK_MAX_ATTEMPTS', 8, 1),
-    backoffBaseMs: intEnv('ACCESS_CHECK_BACKOFF_BASE_MS', 500, 0),
-    backoffMaxMs: intEnv('ACCESS_CHECK_BACKOFF_MAX_MS', 10000, 0),
-    connectTimeoutMs: intEnv('ACCESS_CHECK_CONNECT_TIMEOUT_MS', 3000, 1),
-    requestTimeoutMs: intEnv('ACCESS_CHECK_REQUEST_TIMEOUT_MS', 5000, 1),
-    deadlineMs: intEnv('ACCESS_CHECK_DEADLINE_MS', 120000, 1),
-    safetyMarginMs: intEnv('ACCESS_CHECK_SAFETY_MARGIN_MS', 10000, 0),
-    concurrency: intEnv('ACCESS_CHECK_CONCURRENCY', 4, 1),
+    maxAttempts: envInt(ENV.ACCESS_CHECK_MAX_ATTEMPTS, 8, 1),
+    backoffBaseMs: envInt(ENV.ACCESS_CHECK_BACKOFF_BASE_MS, 500),
+    backoffMaxMs: envInt(ENV.ACCESS_CHECK_BACKOFF_MAX_MS, 10000),
+    connectTimeoutMs: envInt(ENV.ACCESS_CHECK_CONNECT_TIMEOUT_MS, 3000, 1),
+    requestTimeoutMs: envInt(ENV.ACCESS_CHECK_REQUEST_TIMEOUT_MS, 5000, 1),
+    deadlineMs: envInt(ENV.ACCESS_CHECK_DEADLINE_MS, 120000, 1),
+    safetyMarginMs: envInt(ENV.ACCESS_CHECK_SAFETY_MARGIN_MS, 10000),
+    concurrency: envInt('ACCESS_CHECK_CONCURRENCY', 4, 1),
   };
 }
 
 /**
- * The delay before retry number `attempt` (1-based): "equal jitter" exponential backoff, i.e. uniformly between half
- * the cap and the cap, where the cap is `backoffBaseMs * 2^(attempt-1)` bounded by `backoffMaxMs`. The floor of half
- * the cap keeps retries spaced (full jitter can pick ~0 ms and burn every attempt at once). A Retry-After hint from
- * the service raises the delay (never above `backoffMaxMs`).
+ * The check's backoff: "equal jitter" exponential backoff, i.e. uniformly between half the cap and the cap, where the
+ * cap is `backoffBaseMs * 2^(attempt-1)` bounded by `backoffMaxMs`. The floor of half the cap keeps retries spaced
+ * (full jitter can pick ~0 ms and burn every attempt at once).
  */
-export function retryDelayMs(s: Pick<Settings, 'backoffBaseMs' | 'backoffMaxMs'>, attempt: number, retryAfterMs?: number, random = Math.random): number {
-  const cap = Math.min(s.backoffMaxMs, s.backoffBaseMs * 2 ** (attempt - 1));
-  const jittered = Math.floor(cap / 2 + random() * (cap / 2));
-  const hinted = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(s.backoffMaxMs, Math.ceil(retryAfterMs)) : 0;
-  return Math.max(jittered, hinted);
+function backoff(s: Pick<Settings, 'backoffBaseMs' | 'backoffMaxMs'>): Backoff {
+  return { baseMs: s.backoffBaseMs, maxMs: s.backoffMaxMs, jitter: 'equal' };
 }
 
 /**
- * Retries throttling and transient errors (429, 500/502/503/504, timeouts, connection resets) with the backoff of
- * `retryDelayMs`, at most `maxAttempts` attempts, and never past the deadline.
+ * The delay before retry number `attempt` (1-based) under the check's backoff; a Retry-After hint from the service
+ * raises it (never above `backoffMaxMs`).
  */
-class BoundedRetryStrategy implements RetryStrategyV2 {
-  public readonly mode = 'standard';
-  constructor(private readonly s: Settings, private readonly deadline: number) {}
-  public async acquireInitialRetryToken(): Promise<StandardRetryToken> {
-    return token(0, 0);
-  }
-  public async refreshRetryTokenForRetry(t: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
-    const attempt = t.getRetryCount() + 1;
-    const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
-    if (!retryable || attempt >= this.s.maxAttempts) throw info.error ?? new Error('not retryable');
-    const retryAfterMs = info.retryAfterHint ? info.retryAfterHint.getTime() - Date.now() : undefined;
-    const delay = retryDelayMs(this.s, attempt, retryAfterMs);
-    if (Date.now() + delay + this.s.requestTimeoutMs > this.deadline) throw info.error ?? new Error('deadline');
-    return token(attempt, delay);
-  }
-  public recordSuccess(): void { /* no retry quota */ }
+export function retryDelayMs(s: Pick<Settings, 'backoffBaseMs' | 'backoffMaxMs'>, attempt: number, retryAfterMs?: number, random = Math.random): number {
+  return backoffDelayMs(backoff(s), attempt, retryAfterMs, random);
 }
 
-function token(count: number, delay: number): StandardRetryToken {
-  return { getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined };
+/**
+ * Retries throttling and transient errors (429, 500/502/503/504, timeouts, connection resets) with the check's
+ * backoff, at most `maxAttempts` attempts, never past the deadline, keeping a request timeout for the last attempt.
+ */
+function retryStrategy(s: Settings, deadline: number, signal?: AbortSignal): DeadlineRetryStrategy {
+  return new DeadlineRetryStrategy({ maxAttempts: s.maxAttempts, backoff: backoff(s), reserveMs: s.requestTimeoutMs, deadline, signal });
 }
 
 /** Strips a geo/global profile prefix or a foundation-model / inference-profile ARN down to the FM ID. */
@@ -183,16 +169,6 @@ type Outcome =
 interface Report {
   readonly errors: string[];
   readonly warnings: string[];
-}
-
-function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, extra: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, message, ...extra });
-  if (level === 'INFO') console.log(line); else if (level === 'WARN') console.warn(line); else console.error(line);
-}
-
-function errorSummary(e: unknown): { name: string; message: string; status?: number; attempts?: number } {
-  const err = (e ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
-  return { name: err.name ?? 'Error', message: err.message ?? String(e), status: err.$metadata?.httpStatusCode, attempts: err.$metadata?.attempts };
 }
 
 function alternatives(m: ModelToCheck, region: string): string {
@@ -322,22 +298,22 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
  */
 async function isRollingBack(stackId: string | undefined, config: Record<string, unknown>, s: Settings, deadline: number):
   Promise<{ rollingBack: boolean; status?: string; error?: string }> {
-  const remaining = deadline - Date.now();
+  const remaining = deadline - clock().now();
   if (stackId && remaining <= 0) return { rollingBack: false, error: 'no time left before the check\'s deadline' };
-  const cfn = new CloudFormationClient({ ...config, retryStrategy: new BoundedRetryStrategy(s, deadline) });
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`deadline reached after ${remaining} ms`)), Math.max(remaining, 0));
+  const cfn = new CloudFormationClient({ ...config, retryStrategy: retryStrategy(s, deadline, abort.signal) });
+  const cancelTimer = clock().setTimer(Math.max(remaining, 0), () => abort.abort(new Error(`deadline reached after ${remaining} ms`)));
   try {
     const answer = await stackRollbackStatus(cfn, stackId, abort.signal);
     if (answer.error === undefined) {
-      log('INFO', 'stack status', { stackId, status: answer.status });
+      logger.info('stack status', { stackId, status: answer.status });
       return { rollingBack: answer.rollingBack, status: answer.status };
     }
     const e = errorSummary(answer.error);
-    log('WARN', 'DescribeStacks failed', { stackId, error: e });
+    logger.warn('DescribeStacks failed', { stackId, error: e });
     return { rollingBack: false, error: `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}${e.status ? ` (HTTP ${e.status})` : ''}${e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}` };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     cfn.destroy();
   }
 }
@@ -347,7 +323,7 @@ function accountOf(stackId?: string): string | undefined {
 }
 
 export async function handler(event: AccessCheckEvent, context?: LambdaContextLike): Promise<AccessCheckResult> {
-  log('INFO', 'event', { requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, logicalResourceId: event.LogicalResourceId, properties: event.ResourceProperties });
+  logger.info('event', { requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, logicalResourceId: event.LogicalResourceId, properties: event.ResourceProperties });
   if (event.RequestType === 'Delete') {
     // Nothing to clean up; always succeed and keep the ID CloudFormation sent (the framework rejects a changed one).
     // After a failed Create this is the framework's CREATE_FAILED marker (the framework normally answers that Delete itself).
@@ -355,10 +331,10 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   }
 
   const { models, failOnMissingAgreement } = parseProperties(event.ResourceProperties);
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '';
+  const region = envString('AWS_REGION') ?? envString('AWS_DEFAULT_REGION') ?? '';
   if (!region) throw new Error('ModelAccessCheck: AWS_REGION is not set in the handler environment; cannot tell which Region to check.');
   const s = settings();
-  const started = Date.now();
+  const started = clock().now();
   const remaining = context?.getRemainingTimeInMillis?.();
   const budget = Math.max(1000, Math.min(s.deadlineMs, remaining !== undefined ? remaining - s.safetyMarginMs : s.deadlineMs));
   const deadline = started + budget;
@@ -366,7 +342,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const rollbackReserve = event.RequestType === 'Update' ? Math.min(s.requestTimeoutMs + s.connectTimeoutMs, Math.floor(budget / 4)) : 0;
   const checkBudget = budget - rollbackReserve;
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error(`deadline of ${checkBudget} ms reached`)), checkBudget);
+  const cancelTimer = clock().setTimer(checkBudget, () => abort.abort(new Error(`deadline of ${checkBudget} ms reached`)));
 
   const clientConfig = () => ({
     region,
@@ -377,7 +353,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
       throwOnRequestTimeout: true,
     }),
   });
-  const client = new BedrockClient({ ...clientConfig(), retryStrategy: new BoundedRetryStrategy(s, started + checkBudget) });
+  const client = new BedrockClient({ ...clientConfig(), retryStrategy: retryStrategy(s, started + checkBudget, abort.signal) });
 
   const fmIds = models.map((m) => m.FoundationModelId || foundationModelIdOf(m.ModelId));
   const unique = [...new Set(fmIds)];
@@ -391,18 +367,18 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
       try {
         const out = await client.send(new GetFoundationModelAvailabilityCommand({ modelId: fmId }), { abortSignal: abort.signal });
         const { $metadata, ...response } = out as unknown as Record<string, unknown>;
-        log('INFO', 'availability', { modelId: fmId, response, attempts: ($metadata as { attempts?: number } | undefined)?.attempts });
+        logger.info('availability', { modelId: fmId, response, attempts: ($metadata as { attempts?: number } | undefined)?.attempts });
         outcomes.set(fmId, { kind: 'ok', response });
       } catch (error) {
         const e = abort.signal.aborted
           ? Object.assign(new Error(`deadline of ${checkBudget} ms reached (${errorSummary(error).message})`), { name: 'AbortError' })
           : error;
-        log('WARN', 'availability call failed', { modelId: fmId, error: errorSummary(error) });
+        logger.warn('availability call failed', { modelId: fmId, error: errorSummary(error) });
         outcomes.set(fmId, { kind: 'apiError', error: e });
       }
     });
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     client.destroy();
   }
 
@@ -418,7 +394,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const account = accountOf(event.StackId);
   const where = `${region}${account ? `, account ${account}` : ''}`;
   const physicalResourceId = physicalIdFor(region, models);
-  const logGroup = process.env.ACCESS_CHECK_LOG_GROUP || process.env.AWS_LAMBDA_LOG_GROUP_NAME;
+  const logGroup = envString(ENV.ACCESS_CHECK_LOG_GROUP) ?? envString('AWS_LAMBDA_LOG_GROUP_NAME');
   const more = logGroup ? `the full report is in the access-check handler's log group ${logGroup}` : 'the full report is in the access-check handler\'s log group';
   let rollbackNote = '';
   if (report.errors.length > 0 && event.RequestType === 'Update') {
@@ -426,7 +402,7 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
     if (rollback.rollingBack) {
       report.warnings.unshift(...report.errors.map((e) => `During the stack's rollback (UPDATE_ROLLBACK_IN_PROGRESS) this check of the previous `
         + `models is not failed, so that the rollback can complete: ${e}`));
-      log('WARN', 'access check failed during a rollback; succeeding so the rollback can complete', { errors: report.errors });
+      logger.warn('access check failed during a rollback; succeeding so the rollback can complete', { errors: report.errors });
       report.errors.length = 0;
     } else if (rollback.error) {
       rollbackNote = `Could not tell whether this Update is a rollback (DescribeStacks on the stack failed: ${rollback.error}), so the check `
@@ -443,11 +419,11 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
     const message = fitLines(
       `Bedrock model access check failed (${where}): ${report.errors.length} problem(s) with ${models.length} model(s) checked.`,
       items, note, MAX_REASON_CHARS, more);
-    log('ERROR', 'access check failed', { errors: report.errors, warnings: report.warnings });
+    logger.error('access check failed', { errors: report.errors, warnings: report.warnings });
     throw reportError(message);
   }
-  for (const w of report.warnings) log('WARN', 'access check warning', { warning: w });
-  log('INFO', 'access check passed', { region, models: fmIds, warnings: report.warnings.length });
+  for (const w of report.warnings) logger.warn('access check warning', { warning: w });
+  logger.info('access check passed', { region, models: fmIds, warnings: report.warnings.length });
   return {
     PhysicalResourceId: physicalResourceId,
     Data: {

@@ -26,9 +26,12 @@ import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedroc
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
 import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
-import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, envInt, type ContextLike } from '../shared/sdk';
+import { invoke, logger, recordCall } from '../shared/observability';
+import { ENV, envBool, envInt } from '../shared/env';
+import { clientOptions, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
+
+export { setClock } from '../shared/clock';
 
 const client = new BedrockRuntimeClient(clientOptions());
 const encoder = new TextEncoder();
@@ -37,7 +40,7 @@ const decoder = new TextDecoder();
 /** Texts per request (env MAX_TEXTS, default 512): bounds the work one invocation can start. */
 const MAX_TEXTS = envInt('MAX_TEXTS', 512);
 /** Concurrent InvokeModel calls for one-text-per-call models (env EMBEDDING_CONCURRENCY, default 4). */
-const CONCURRENCY = Math.max(1, envInt('EMBEDDING_CONCURRENCY', 4));
+const CONCURRENCY = Math.max(1, envInt(ENV.EMBEDDING_CONCURRENCY, 4));
 
 export type Family = 'titan-v2' | 'titan-v1' | 'cohere-v3' | 'cohere-v4';
 
@@ -88,15 +91,8 @@ export interface EmbeddingResponse {
   readonly estimatedCostUsd?: number;
 }
 
-function envDimensions(): number | undefined {
-  const raw = process.env.EMBEDDING_DIMENSIONS;
-  return raw ? envInt('EMBEDDING_DIMENSIONS', 0) : undefined;
-}
-
-function envNormalize(): boolean | undefined {
-  const raw = process.env.EMBEDDING_NORMALIZE;
-  return raw === undefined || raw === '' ? undefined : raw === 'true';
-}
+const envDimensions = () => envInt(ENV.EMBEDDING_DIMENSIONS, undefined);
+const envNormalize = () => envBool(ENV.EMBEDDING_NORMALIZE);
 
 interface Plan {
   readonly family: Family;
@@ -202,14 +198,11 @@ export function parseBody(p: Plan, modelId: string, raw: Uint8Array, expected: n
 
 /** Direct invocation: `{ texts, inputType?, dimensions?, normalize?, truncate? }` → EmbeddingResponse. */
 export async function handler(event: unknown, context?: ContextLike): Promise<EmbeddingResponse> {
-  beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
-  let modelId: string | undefined;
-  const deadline = deadlineFor(context);
-  try {
+  return invoke(context, (event as { correlationId?: string } | null)?.correlationId, async ({ deadline, setModel }) => {
     const req = parseInput(requestSchema, event);
     const config = await getModelConfigWithin(deadline);
-    modelId = config.modelId;
-    logger.appendKeys({ modelId });
+    const modelId = config.modelId;
+    setModel(modelId);
     const p = plan(req, config);
     const inputType = req.inputType ?? 'search_document';
     const batches: string[][] = [];
@@ -225,16 +218,15 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
     let failure: unknown;
     let otherFailures = 0;
     let cancelled = 0;
-    const mid = modelId;
     const worker = async () => {
       while (failure === undefined && next < batches.length) {
         const i = next++;
         try {
           const out = await client.send(new InvokeModelCommand({
-            modelId: mid, contentType: 'application/json', accept: 'application/json',
+            modelId, contentType: 'application/json', accept: 'application/json',
             body: encoder.encode(JSON.stringify(bodyFor(p, batches[i], inputType))),
           }), { abortSignal: signal });
-          results[i] = parseBody(p, mid, out.body, batches[i].length);
+          results[i] = parseBody(p, modelId, out.body, batches[i].length);
         } catch (e) {
           if (failure === undefined) {
             failure = e;
@@ -263,12 +255,5 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Em
       ...(inputTokens !== undefined ? { inputTokens } : {}),
       ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}),
     };
-  } catch (e) {
-    const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
-    recordError(err, modelId);
-    throw err;
-  } finally {
-    deadline.dispose();
-    endInvocation();
-  }
+  });
 }

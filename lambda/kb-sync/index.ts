@@ -21,7 +21,15 @@
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { clock } from '../shared/clock';
+import { ENV, envInt, envString } from '../shared/env';
+import { createLogger } from '../shared/log';
+import { RetriesExhausted, retryUntilDeadline } from '../shared/retry';
 import { stackRollbackStatus } from '../shared/stack-status';
+
+export { setClock } from '../shared/clock';
+
+const logger = createLogger('kb-sync');
 
 interface SyncProps {
   readonly KnowledgeBaseId: string;
@@ -40,23 +48,19 @@ interface SyncEvent {
   readonly Data?: Record<string, string>;
 }
 
-const envMs = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v >= 0 && process.env[name] !== '' && process.env[name] !== undefined ? v : fallback;
-};
+/** Most a wait between two StartIngestionJob attempts grows to. */
+const CONFLICT_RETRY_MAX_MS = 30_000;
 
 // Bounded requests: a stalled connection must not run the handler into its Lambda timeout (which would fail the
 // deployment, or a rollback, without a clear reason).
 const requestHandler = () => new NodeHttpHandler({
-  connectionTimeout: envMs('KB_SYNC_CONNECT_TIMEOUT_MS', 3_000),
-  requestTimeout: envMs('KB_SYNC_REQUEST_TIMEOUT_MS', 10_000),
+  connectionTimeout: envInt('KB_SYNC_CONNECT_TIMEOUT_MS', 3_000),
+  requestTimeout: envInt('KB_SYNC_REQUEST_TIMEOUT_MS', 10_000),
   throwOnRequestTimeout: true,
 });
 
 let client: BedrockAgentClient | undefined;
 const agent = () => (client ??= new BedrockAgentClient({ maxAttempts: 4, requestHandler: requestHandler() }));
-
-const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ msg, ...extra }));
 
 let cfnClient: CloudFormationClient | undefined;
 const cloudFormation = () => (cfnClient ??= new CloudFormationClient({ maxAttempts: 3, requestHandler: requestHandler() }));
@@ -69,21 +73,21 @@ async function rollingBack(event: SyncEvent): Promise<boolean> {
   if (event.RequestType !== 'Update' || !event.StackId) return false;
   const answer = await stackRollbackStatus(cloudFormation(), event.StackId);
   if (answer.error === undefined) {
-    log('stack status', { stackId: event.StackId, status: answer.status });
+    logger.info('stack status', { stackId: event.StackId, status: answer.status });
   } else {
     const e = answer.error as Error;
-    log('DescribeStacks failed; treating the Update as a normal update', { stackId: event.StackId, error: `${e?.name}: ${e?.message}` });
+    logger.warn('DescribeStacks failed; treating the Update as a normal update', { stackId: event.StackId, error: `${e?.name}: ${e?.message}` });
   }
   return answer.rollingBack;
 }
 
 export async function handler(event: SyncEvent): Promise<Record<string, unknown>> {
-  return process.env.HANDLER_KIND === 'isComplete' ? isComplete(event) : onEvent(event);
+  return envString(ENV.HANDLER_KIND) === 'isComplete' ? isComplete(event) : onEvent(event);
 }
 
 async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
   if (event.RequestType === 'Delete') {
-    log('delete: nothing to do (ingested vectors belong to the data source)');
+    logger.info('delete: nothing to do (ingested vectors belong to the data source)');
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'none' };
   }
   const { KnowledgeBaseId: knowledgeBaseId, DataSourceId: dataSourceId } = event.ResourceProperties;
@@ -91,89 +95,97 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
     throw new Error(`KnowledgeBaseId ('${knowledgeBaseId}') and DataSourceId ('${dataSourceId}') are required.`);
   }
   const physicalResourceId = `${knowledgeBaseId}/${dataSourceId}`;
-  const deadline = Date.now() + envMs('KB_SYNC_CONFLICT_WAIT_MS', 60_000);
-  let delay = envMs('KB_SYNC_RETRY_BASE_MS', 2_000);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await agent().send(new StartIngestionJobCommand({
-        knowledgeBaseId,
-        dataSourceId,
-        // Idempotent per CloudFormation request: a retried invocation does not start a second job.
-        clientToken: event.RequestId && event.RequestId.length >= 33 ? event.RequestId : undefined,
-        description: `cdk-bedrock-foundation sync on ${event.RequestType}`,
-      }));
-      const job = res.ingestionJob;
-      if (!job?.ingestionJobId) throw new Error('StartIngestionJob returned no ingestionJobId.');
-      log('ingestion job started', { knowledgeBaseId, dataSourceId, ingestionJobId: job.ingestionJobId, status: job.status });
-      if (event.ResourceProperties.WaitForCompletion === 'true' && await rollingBack(event)) {
-        // Do not make the rollback wait for (and depend on) the ingestion: it runs on in the background.
-        log('rollback in progress: not waiting for the ingestion job', { ingestionJobId: job.ingestionJobId });
-        return {
-          PhysicalResourceId: physicalResourceId,
-          Data: {
-            IngestionJobId: job.ingestionJobId,
-            Status: 'STARTED_NOT_WAITED',
-            Note: `Ingestion job ${job.ingestionJobId} was started during a stack rollback and is not waited for, so `
-              + 'the rollback cannot fail on it; check its outcome with GetIngestionJob.',
-          },
-        };
+  const deadline = clock().now() + envInt('KB_SYNC_CONFLICT_WAIT_MS', 60_000);
+  const backoff = { baseMs: envInt('KB_SYNC_RETRY_BASE_MS', 2_000), maxMs: CONFLICT_RETRY_MAX_MS, jitter: 'none' } as const;
+  let attempt = 0;
+  try {
+    // Only a ConflictException (another job of the data source is running) is retried here; the SDK retries the rest.
+    const job = await retryUntilDeadline({
+      backoff,
+      deadline,
+      onRetry: (r) => logger.info('another ingestion job is running; retrying', { attempt: r.attempt, delayMs: r.delayMs }),
+    }, async (n) => {
+      attempt = n;
+      try {
+        const res = await agent().send(new StartIngestionJobCommand({
+          knowledgeBaseId,
+          dataSourceId,
+          // Idempotent per CloudFormation request: a retried invocation does not start a second job.
+          clientToken: event.RequestId && event.RequestId.length >= 33 ? event.RequestId : undefined,
+          description: `cdk-bedrock-foundation sync on ${event.RequestType}`,
+        }));
+        return { done: true, value: res.ingestionJob };
+      } catch (e) {
+        if ((e as { name?: string }).name === 'ConflictException') return { done: false, reason: (e as Error).message, error: e };
+        throw e;
       }
+    });
+    if (!job?.ingestionJobId) throw new Error('StartIngestionJob returned no ingestionJobId.');
+    logger.info('ingestion job started', { knowledgeBaseId, dataSourceId, ingestionJobId: job.ingestionJobId, status: job.status });
+    if (event.ResourceProperties.WaitForCompletion === 'true' && await rollingBack(event)) {
+      // Do not make the rollback wait for (and depend on) the ingestion: it runs on in the background.
+      logger.info('rollback in progress: not waiting for the ingestion job', { ingestionJobId: job.ingestionJobId });
       return {
         PhysicalResourceId: physicalResourceId,
-        Data: { IngestionJobId: job.ingestionJobId, Status: job.status ?? '' },
+        Data: {
+          IngestionJobId: job.ingestionJobId,
+          Status: 'STARTED_NOT_WAITED',
+          Note: `Ingestion job ${job.ingestionJobId} was started during a stack rollback and is not waited for, so `
+            + 'the rollback cannot fail on it; check its outcome with GetIngestionJob.',
+        },
       };
-    } catch (e) {
-      const name = (e as { name?: string }).name;
-      if (name === 'ConflictException' && Date.now() + delay <= deadline) {
-        log('another ingestion job is running; retrying', { attempt, delayMs: delay });
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 30_000);
-        continue;
-      }
-      const rollback = await rollingBack(event);
-      if (name === 'ConflictException' && rollback) {
-        // Never block a rollback on a job that is already running: it ingests the data source as it is now.
-        const note = `Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was `
-          + `still running after ${attempt} attempts during the stack's rollback; no new job was started, and the rollback `
-          + 'continues. Once the stack is stable, start a job if the content changed (StartIngestionJob, or change '
-          + 'syncOnDeploy.contentHash).';
-        log('sync skipped during a rollback: an ingestion job is already running', {
-          knowledgeBaseId, dataSourceId, requestType: event.RequestType, attempts: attempt, error: (e as Error).message,
-        });
-        return {
-          PhysicalResourceId: physicalResourceId,
-          Data: { IngestionJobId: '', Status: 'ALREADY_RUNNING', Note: note },
-        };
-      }
-      if (rollback) {
-        log('StartIngestionJob failed during a stack rollback; not failing the rollback', {
-          knowledgeBaseId, dataSourceId, error: `${name}: ${(e as Error).message}`,
-        });
-        return {
-          PhysicalResourceId: physicalResourceId,
-          Data: {
-            IngestionJobId: '',
-            Status: 'NOT_STARTED',
-            Note: `StartIngestionJob failed during a stack rollback (${name}: ${(e as Error).message.slice(0, 500)}); `
-              + 'the rollback continues. Start a job once the stack is stable.',
-          },
-        };
-      }
-      if (name === 'ConflictException') {
-        throw new Error(`Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was still `
-          + `running after ${attempt} attempts, so this deployment could not start one for its content. Wait until that job `
-          + 'has finished (GetIngestionJob, or the Bedrock console), then deploy again. '
-          + `(${(e as Error).message})`);
-      }
-      throw e;
     }
+    return {
+      PhysicalResourceId: physicalResourceId,
+      Data: { IngestionJobId: job.ingestionJobId, Status: job.status ?? '' },
+    };
+  } catch (caught) {
+    // Retries of a ConflictException ran out of time: go on with the last ConflictException.
+    const e = caught instanceof RetriesExhausted ? caught.lastError : caught;
+    const name = (e as { name?: string }).name;
+    const rollback = await rollingBack(event);
+    if (name === 'ConflictException' && rollback) {
+      // Never block a rollback on a job that is already running: it ingests the data source as it is now.
+      const note = `Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was `
+        + `still running after ${attempt} attempts during the stack's rollback; no new job was started, and the rollback `
+        + 'continues. Once the stack is stable, start a job if the content changed (StartIngestionJob, or change '
+        + 'syncOnDeploy.contentHash).';
+      logger.warn('sync skipped during a rollback: an ingestion job is already running', {
+        knowledgeBaseId, dataSourceId, requestType: event.RequestType, attempts: attempt, error: (e as Error).message,
+      });
+      return {
+        PhysicalResourceId: physicalResourceId,
+        Data: { IngestionJobId: '', Status: 'ALREADY_RUNNING', Note: note },
+      };
+    }
+    if (rollback) {
+      logger.warn('StartIngestionJob failed during a stack rollback; not failing the rollback', {
+        knowledgeBaseId, dataSourceId, error: `${name}: ${(e as Error).message}`,
+      });
+      return {
+        PhysicalResourceId: physicalResourceId,
+        Data: {
+          IngestionJobId: '',
+          Status: 'NOT_STARTED',
+          Note: `StartIngestionJob failed during a stack rollback (${name}: ${(e as Error).message.slice(0, 500)}); `
+            + 'the rollback continues. Start a job once the stack is stable.',
+        },
+      };
+    }
+    if (name === 'ConflictException') {
+      throw new Error(`Another ingestion job of data source ${dataSourceId} (Knowledge Base ${knowledgeBaseId}) was still `
+        + `running after ${attempt} attempts, so this deployment could not start one for its content. Wait until that job `
+        + 'has finished (GetIngestionJob, or the Bedrock console), then deploy again. '
+        + `(${(e as Error).message})`);
+    }
+    throw e;
   }
 }
 
 async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
   if (event.RequestType === 'Delete') return { IsComplete: true };
   if (event.Data?.Status && ['ALREADY_RUNNING', 'STARTED_NOT_WAITED', 'NOT_STARTED'].includes(event.Data.Status)) {
-    log('nothing to wait for', { status: event.Data.Status, note: event.Data.Note });
+    logger.info('nothing to wait for', { status: event.Data.Status, note: event.Data.Note });
     return { IsComplete: true, Data: event.Data };
   }
   const { KnowledgeBaseId: knowledgeBaseId, DataSourceId: dataSourceId } = event.ResourceProperties;
@@ -183,7 +195,7 @@ async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
   const job = res.ingestionJob;
   const status = job?.status ?? 'UNKNOWN';
   const stats = job?.statistics ?? {};
-  log('ingestion job status', { ingestionJobId, status, statistics: stats });
+  logger.info('ingestion job status', { ingestionJobId, status, statistics: stats });
   if (status === 'COMPLETE') {
     return {
       IsComplete: true,

@@ -15,6 +15,14 @@ import * as https from 'node:https';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { clock } from '../shared/clock';
+import { envInt, envString } from '../shared/env';
+import { createLogger } from '../shared/log';
+import { RetriesExhausted, retryUntilDeadline, type Attempt, type Backoff } from '../shared/retry';
+
+export { setClock } from '../shared/clock';
+
+const logger = createLogger('oss-index');
 
 interface Props {
   readonly Endpoint: string;
@@ -34,24 +42,16 @@ interface LambdaContext { getRemainingTimeInMillis?: () => number }
 
 interface Response { status: number; body: string }
 
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
-
 /** Per-request timeout. */
-const requestTimeoutMs = () => env('OSS_REQUEST_TIMEOUT_MS', 10_000);
+const requestTimeoutMs = () => envInt('OSS_REQUEST_TIMEOUT_MS', 10_000, 1);
 /** Upper bound on all retries of one operation (also capped by the Lambda's remaining time). */
-const maxWaitMs = () => env('OSS_MAX_WAIT_MS', 5 * 60_000);
+const maxWaitMs = () => envInt('OSS_MAX_WAIT_MS', 5 * 60_000, 1);
 /** First backoff delay; doubles up to OSS_RETRY_MAX_MS. */
-const retryBaseMs = () => env('OSS_RETRY_BASE_MS', 1_000);
-const retryMaxMs = () => env('OSS_RETRY_MAX_MS', 16_000);
-
-const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ msg, ...extra }));
+const backoff = (): Backoff => ({ baseMs: envInt('OSS_RETRY_BASE_MS', 1_000, 1), maxMs: envInt('OSS_RETRY_MAX_MS', 16_000, 1), jitter: 'none' });
 
 export async function handler(event: CfnEvent, context: LambdaContext = {}): Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }> {
   const props = event.ResourceProperties;
-  const deadline = Date.now() + Math.min(maxWaitMs(), (context.getRemainingTimeInMillis?.() ?? Infinity) - 15_000);
+  const deadline = () => clock().now() + Math.min(maxWaitMs(), (context.getRemainingTimeInMillis?.() ?? Infinity) - 15_000);
   if (event.RequestType === 'Delete') {
     await deleteIndex(event, deadline);
     return { PhysicalResourceId: event.PhysicalResourceId ?? physicalId(props) };
@@ -64,7 +64,7 @@ export async function handler(event: CfnEvent, context: LambdaContext = {}): Pro
       + 'example the vector dimension); an OpenSearch knn_vector mapping cannot be changed in place. Give the vector '
       + 'store a new indexName so a new index is created (the old one is then deleted).');
   }
-  await createIndex(props, deadline);
+  await createIndex(props, deadline());
   return { PhysicalResourceId: id, Data: { IndexName: props.IndexName } };
 }
 
@@ -94,14 +94,14 @@ async function createIndex(props: Props, deadline: number): Promise<void> {
     const r = await signedRequest(props.Endpoint, 'PUT', path, props.IndexBody);
     if (r.status >= 200 && r.status < 300) return { done: true, value: r };
     if (r.status === 400 && r.body.includes('resource_already_exists_exception')) {
-      log('index already exists; accepting it', { index: props.IndexName });
+      logger.info('index already exists; accepting it', { index: props.IndexName });
       return { done: true, value: r };
     }
     if (isRetryable(r.status)) return { done: false, reason: `HTTP ${r.status}: ${r.body.slice(0, 300)}` };
     throw new Error(`Creating the vector index '${props.IndexName}' at ${props.Endpoint} failed with HTTP ${r.status}: `
       + `${r.body.slice(0, 1000)}`);
   });
-  log('index created', { index: props.IndexName, status: res.status });
+  logger.info('index created', { index: props.IndexName, status: res.status });
   // Wait until the index is visible, so the Knowledge Base created next finds it.
   await withRetries(`wait for index ${props.IndexName}`, deadline, async () => {
     const r = await signedRequest(props.Endpoint, 'HEAD', path);
@@ -111,24 +111,25 @@ async function createIndex(props: Props, deadline: number): Promise<void> {
   });
 }
 
-async function deleteIndex(event: CfnEvent, deadline: number): Promise<void> {
+async function deleteIndex(event: CfnEvent, deadline: () => number): Promise<void> {
   const props = event.ResourceProperties;
   // Only delete what this resource created: the physical ID names endpoint and index.
   if (!props?.Endpoint || !props?.IndexName || event.PhysicalResourceId !== physicalId(props)) {
-    log('delete: nothing to delete (resource was never created)', { physicalResourceId: event.PhysicalResourceId });
+    logger.info('delete: nothing to delete (resource was never created)', { physicalResourceId: event.PhysicalResourceId });
     return;
   }
   try {
-    await withRetries(`delete index ${props.IndexName}`, deadline, async () => {
+    await withRetries(`delete index ${props.IndexName}`, deadline(), async () => {
       const r = await signedRequest(props.Endpoint, 'DELETE', indexPath(props.IndexName));
       if ((r.status >= 200 && r.status < 300) || r.status === 404) return { done: true, value: r };
       if (isRetryable(r.status)) return { done: false, reason: `HTTP ${r.status}` };
       throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 500)}`);
     });
-    log('index deleted', { index: props.IndexName });
+    logger.info('index deleted', { index: props.IndexName });
   } catch (e) {
-    // Never fail a stack deletion: the collection is usually deleted right after, taking the index with it.
-    log('delete failed; continuing so the stack deletion is not blocked', { index: props.IndexName, error: String(e) });
+    // Never fail a stack deletion (not even on a malformed OSS_* setting): the collection is usually deleted right
+    // after, taking the index with it.
+    logger.warn('delete failed; continuing so the stack deletion is not blocked', { index: props.IndexName, error: String(e) });
   }
 }
 
@@ -137,31 +138,26 @@ function isRetryable(status: number): boolean {
   return status === 0 || status === 403 || status === 429 || status >= 500;
 }
 
-type Attempt<T> = { done: true; value: T } | { done: false; reason: string };
-
+/** Retries `fn` while it reports a retryable status, until the deadline; then fails naming the last error. */
 async function withRetries<T>(what: string, deadline: number, fn: () => Promise<Attempt<T>>): Promise<T> {
-  let delay = retryBaseMs();
-  let attempt = 0;
-  for (;;) {
-    attempt++;
-    const result = await fn();
-    if (result.done) return result.value;
-    const now = Date.now();
-    if (now + delay > deadline) {
-      throw new Error(`Gave up on ${what} after ${attempt} attempts (time limit reached); last error: ${result.reason}. `
-        + 'If this is HTTP 403, check that the data-access policy names this function\'s role.');
-    }
-    log('retrying', { what, attempt, delayMs: delay, reason: result.reason });
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, retryMaxMs());
+  try {
+    return await retryUntilDeadline({
+      backoff: backoff(),
+      deadline,
+      onRetry: (r) => logger.info('retrying', { what, attempt: r.attempt, delayMs: r.delayMs, reason: r.reason }),
+    }, fn);
+  } catch (e) {
+    if (!(e instanceof RetriesExhausted)) throw e;
+    throw new Error(`Gave up on ${what} after ${e.attempts} attempts (time limit reached); last error: ${e.reason}. `
+      + 'If this is HTTP 403, check that the data-access policy names this function\'s role.');
   }
 }
 
 async function signedRequest(endpoint: string, method: string, path: string, body?: string): Promise<Response> {
   const url = new URL(endpoint);
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
+  const region = envString('AWS_REGION') ?? envString('AWS_DEFAULT_REGION');
+  const accessKeyId = envString('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = envString('AWS_SECRET_ACCESS_KEY');
   if (!region || !accessKeyId || !secretAccessKey) {
     throw new Error('AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set to sign OpenSearch requests.');
   }
@@ -185,7 +181,7 @@ async function signedRequest(endpoint: string, method: string, path: string, bod
   const signer = new SignatureV4({
     service: 'aoss',
     region,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN },
+    credentials: { accessKeyId, secretAccessKey, sessionToken: envString('AWS_SESSION_TOKEN') },
     sha256: Sha256,
   });
   const signed = await signer.sign(request);

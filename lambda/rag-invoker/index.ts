@@ -10,9 +10,12 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
-import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, envInt, type ContextLike } from '../shared/sdk';
+import { invoke, logger, recordCall } from '../shared/observability';
+import { ENV, envInt, envString } from '../shared/env';
+import { clientOptions, type ContextLike } from '../shared/sdk';
 import { parseInput } from '../shared/validation';
+
+export { setClock } from '../shared/clock';
 
 const client = new BedrockAgentRuntimeClient(clientOptions());
 
@@ -49,7 +52,7 @@ export interface RagChunks {
 }
 
 function required(name: string): string {
-  const v = process.env[name];
+  const v = envString(name);
   if (!v) throw new InvokerError('ConfigError', 500, `Environment variable ${name} is not set; RagInvoker sets it at deploy.`);
   return v;
 }
@@ -70,16 +73,14 @@ function source(r: RetrievedReference | KnowledgeBaseRetrievalResult): Source {
 }
 
 export async function handler(event: unknown, context?: ContextLike): Promise<RagAnswer | RagChunks> {
-  beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
-  let modelId: string | undefined;
-  const deadline = deadlineFor(context);
-  try {
+  return invoke(context, (event as { correlationId?: string } | null)?.correlationId, async ({ deadline, setModel }) => {
     const req = parseInput(requestSchema, event);
-    const knowledgeBaseId = required('KNOWLEDGE_BASE_ID');
-    const modelArn = required('MODEL_ARN');
-    modelId = process.env.MODEL_ID || modelArn;
-    logger.appendKeys({ modelId, knowledgeBaseId });
-    const numberOfResults = req.numberOfResults ?? envInt('NUMBER_OF_RESULTS', 5);
+    const knowledgeBaseId = required(ENV.KNOWLEDGE_BASE_ID);
+    const modelArn = required(ENV.MODEL_ARN);
+    const modelId = envString(ENV.MODEL_ID) ?? modelArn;
+    setModel(modelId);
+    logger.appendKeys({ knowledgeBaseId });
+    const numberOfResults = req.numberOfResults ?? envInt(ENV.NUMBER_OF_RESULTS, 5);
     const retrievalConfiguration = { vectorSearchConfiguration: { numberOfResults } };
     const mode = req.mode ?? 'retrieveAndGenerate';
     const started = performance.now();
@@ -120,12 +121,5 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
     } catch (e) {
       throw fromSdkError(e, modelId, mode === 'retrieve' ? `Retrieve (${target})` : `RetrieveAndGenerate (${target})`, deadline.budgetMs);
     }
-  } catch (e) {
-    const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
-    recordError(err, modelId);
-    throw err;
-  } finally {
-    deadline.dispose();
-    endInvocation();
-  }
+  });
 }

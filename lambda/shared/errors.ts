@@ -1,3 +1,5 @@
+import { ENV, envString } from './env';
+
 /**
  * Errors returned by the invoker handlers.
  *
@@ -42,7 +44,7 @@ export class InvokerError extends Error {
 
 /** The configuration read (SSM) did not finish before the deadline; names the parameter and what to check. */
 export function configTimeout(budgetMs: number | undefined): InvokerError {
-  const name = process.env.MODEL_CONFIG_PARAMETER || '(MODEL_CONFIG_PARAMETER not set)';
+  const name = envString(ENV.MODEL_CONFIG_PARAMETER) ?? `(${ENV.MODEL_CONFIG_PARAMETER} not set)`;
   // The same code as the config helper's own SSM request timeout (lambda/shared/model-config.ts), so callers see one code.
   return new InvokerError('ConfigTimeout', 504,
     `Reading the model configuration from SSM parameter ${name} did not finish within the function's remaining time${budgetMs !== undefined ? ` (${budgetMs} ms)` : ''}. Check that the function can reach the SSM endpoint (in a VPC: an SSM interface endpoint or a NAT gateway), or raise the function timeout.`);

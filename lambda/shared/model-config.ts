@@ -25,50 +25,60 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
+import {
+  INVOCATION_FORMS, RUNTIME_CONFIG_SCHEMA_VERSION, type InferenceParameters, type RuntimeModelConfig,
+} from '../../lib/contract';
+import { ENV, envInt, envString } from './env';
 import { configTimeout, InvokerError } from './errors';
 import { logger } from './observability';
-import { clientOptions, envInt, withinDeadline, type Deadline } from './sdk';
-import { describeIssue, issuePath } from './validation';
+import { clientOptions, withinDeadline, type Deadline } from './sdk';
+import { describeIssue, issuePath, schemaFor } from './validation';
+
+export type { InferenceParameters, RuntimeModelConfig };
 
 /** 24 hours, in seconds (Powertools `maxAge` unit). */
 export const CONFIG_MAX_AGE_SECONDS = 24 * 60 * 60;
 
-export const INVOCATION_FORMS = ['in-region', 'geo-profile', 'global-profile', 'application-profile', 'provisioned'] as const;
+/** A field the contract allows to be null may be left out: it then reads as null. */
+const orNull = <T extends z.ZodMiniType>(schema: T) => z._default(z.nullable(schema), null);
 
-const inferenceParametersSchema = z.object({
+/** The Converse inference parameters (also what a text-invoker request may override). */
+export const inferenceParametersSchema = schemaFor<InferenceParameters>()(z.object({
   maxTokens: z.optional(z.int().check(z.gte(1))),
   temperature: z.optional(z.number().check(z.gte(0), z.lte(1))),
   topP: z.optional(z.number().check(z.gte(0), z.lte(1))),
   stopSequences: z.optional(z.array(z.string().check(z.minLength(1)))),
-});
+}));
 
-const configSchema = z.object({
-  schemaVersion: z.literal(1),
+/**
+ * The run-time configuration as the constructs write it (lib/contract `RuntimeModelConfig`, checked at compile time
+ * by `schemaFor`): every field the contract requires is required, except that a field the contract allows to be null
+ * may be left out.
+ */
+export const runtimeModelConfigSchema = schemaFor<RuntimeModelConfig>()(z.object({
+  schemaVersion: z.literal(RUNTIME_CONFIG_SCHEMA_VERSION),
   role: z.optional(z.string()),
   modelId: z.string().check(z.minLength(1)),
-  foundationModelId: z.optional(z.nullable(z.string())),
+  foundationModelId: orNull(z.string()),
   invocationForm: z.enum(INVOCATION_FORMS),
-  inferenceParameters: z.optional(z.nullable(inferenceParametersSchema)),
-  contextWindow: z.optional(z.nullable(z.int().check(z.gte(1)))),
-  maxOutputTokens: z.optional(z.nullable(z.int().check(z.gte(1)))),
-  embedding: z.optional(z.nullable(z.object({
+  inferenceParameters: z.optional(inferenceParametersSchema),
+  contextWindow: orNull(z.int().check(z.gte(1))),
+  maxOutputTokens: orNull(z.int().check(z.gte(1))),
+  embedding: orNull(z.object({
     dimensions: z.array(z.int().check(z.gte(1))),
-    default: z.optional(z.nullable(z.int().check(z.gte(1)))),
-  }))),
-  price: z.optional(z.nullable(z.object({
+    default: orNull(z.int().check(z.gte(1))),
+  })),
+  price: orNull(z.object({
     inputPer1M: z.number().check(z.gte(0)),
     outputPer1M: z.nullable(z.number().check(z.gte(0))),
     currency: z.string(),
-    rateBasis: z.optional(z.nullable(z.string())),
-    asOf: z.optional(z.nullable(z.string())),
-    approximate: z.optional(z.boolean()),
-    source: z.optional(z.nullable(z.array(z.string()))),
-  }))),
-  catalogGeneratedAt: z.optional(z.nullable(z.string())),
-});
-
-export type InferenceParameters = z.infer<typeof inferenceParametersSchema>;
-export type RuntimeModelConfig = z.infer<typeof configSchema>;
+    rateBasis: z.string(),
+    asOf: orNull(z.string()),
+    approximate: z.boolean(),
+    source: z.array(z.string()),
+  })),
+  catalogGeneratedAt: z.string(),
+}));
 
 /**
  * Parses and validates the configuration JSON. `origin` names where it came from (env var or SSM parameter) so
@@ -87,12 +97,12 @@ export function parseModelConfig(raw: string, origin: string): RuntimeModelConfi
       + `${JSON.stringify(raw.slice(0, 40))}. Redeploy the stack that owns it (editing it by hand is drift).`);
   }
   const version = (json as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== 1) {
+  if (version !== RUNTIME_CONFIG_SCHEMA_VERSION) {
     throw new InvokerError('ConfigError', 500,
-      `Model configuration in ${origin} has schemaVersion ${JSON.stringify(version)}; this handler reads schemaVersion 1. Deploy matching versions of the configuration and the invoker.`,
+      `Model configuration in ${origin} has schemaVersion ${JSON.stringify(version)}; this handler reads schemaVersion ${RUNTIME_CONFIG_SCHEMA_VERSION}. Deploy matching versions of the configuration and the invoker.`,
       { field: 'schemaVersion' });
   }
-  const result = configSchema.safeParse(json);
+  const result = runtimeModelConfigSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issuePath(issue.path);
@@ -159,15 +169,15 @@ export interface GetModelConfigOptions {
  * CONFIG_MAX_AGE_SECONDS). A failed read is not cached, so the next invocation tries again.
  */
 export async function getModelConfig(options: GetModelConfigOptions = {}): Promise<RuntimeModelConfig> {
-  const inline = process.env.MODEL_CONFIG;
-  if (inline !== undefined && inline !== '') {
-    if (envCache?.raw !== inline) envCache = { raw: inline, config: parseModelConfig(inline, 'environment variable MODEL_CONFIG') };
+  const inline = envString(ENV.MODEL_CONFIG);
+  if (inline !== undefined) {
+    if (envCache?.raw !== inline) envCache = { raw: inline, config: parseModelConfig(inline, `environment variable ${ENV.MODEL_CONFIG}`) };
     return envCache.config;
   }
-  const name = process.env.MODEL_CONFIG_PARAMETER;
-  if (name === undefined || name === '') {
+  const name = envString(ENV.MODEL_CONFIG_PARAMETER);
+  if (name === undefined) {
     throw new InvokerError('ConfigError', 500,
-      'No model configuration: set environment variable MODEL_CONFIG (JSON) or MODEL_CONFIG_PARAMETER (SSM parameter name). The invoker constructs set one of them.');
+      `No model configuration: set environment variable ${ENV.MODEL_CONFIG} (JSON) or ${ENV.MODEL_CONFIG_PARAMETER} (SSM parameter name). The invoker constructs set one of them.`);
   }
   let raw: string | undefined;
   try {
@@ -195,13 +205,13 @@ export function getModelConfigWithin(deadline: Deadline): Promise<RuntimeModelCo
 
 /** Logs (once per value) when the parameter's JSON is not what the deploy wrote: someone edited it by hand. */
 function warnOnDrift(name: string, raw: string): void {
-  const expected = process.env.MODEL_CONFIG_HASH;
+  const expected = envString(ENV.MODEL_CONFIG_HASH);
   if (!expected) return; // an imported configuration: this app could not know the hash
   const actual = createHash('sha256').update(raw).digest('hex');
   if (actual === expected || driftWarned === `${name}\n${actual}`) return;
   driftWarned = `${name}\n${actual}`;
   logger.warn(`Model configuration drift: SSM parameter ${name} does not hold what the stack deployed (sha256 ${actual}, `
-    + `MODEL_CONFIG_HASH ${expected}); it was probably edited by hand. Using the parameter's value; redeploy the stack that owns it `
+    + `${ENV.MODEL_CONFIG_HASH} ${expected}); it was probably edited by hand. Using the parameter's value; redeploy the stack that owns it `
     + '(PinnedModelConfig) to restore the reviewed configuration, or make the change there.', { parameter: name, sha256: actual, expectedSha256: expected });
 }
 
@@ -213,7 +223,7 @@ function ssmError(e: unknown, name: string): InvokerError {
   const attempts = (inner as typeof err).$metadata?.attempts;
   if (code === 'ParameterNotFound') {
     return new InvokerError('ConfigNotFound', 500,
-      `SSM parameter ${name} not found: deploy PinnedModelConfig with this role in this account and Region, or fix MODEL_CONFIG_PARAMETER.`, { cause: e });
+      `SSM parameter ${name} not found: deploy PinnedModelConfig with this role in this account and Region, or fix ${ENV.MODEL_CONFIG_PARAMETER}.`, { cause: e });
   }
   if (code === 'AccessDeniedException') {
     return new InvokerError('ConfigAccessDenied', 500,

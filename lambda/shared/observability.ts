@@ -8,18 +8,17 @@
  * the invocation form, omitted when the configuration has no USD price) and `Errors` (Count, with the error code
  * in the log line).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { InvokerError } from './errors';
-import type { RuntimeModelConfig } from './model-config';
-import type { ContextLike } from './sdk';
+import type { RuntimeModelConfig } from '../../lib/contract';
+import { ENV, envString } from './env';
+import { InvokerError } from './errors';
+import { createLogger, serviceName } from './log';
+import { deadlineFor, type ContextLike, type Deadline } from './sdk';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'bedrock-invoker';
-
-export const logger = new Logger({ serviceName });
+export const logger = createLogger('bedrock-invoker');
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'CdkBedrockFoundation',
-  serviceName,
+  namespace: envString(ENV.POWERTOOLS_METRICS_NAMESPACE) ?? 'CdkBedrockFoundation',
+  serviceName: serviceName('bedrock-invoker'),
 });
 
 /** Starts an invocation: Lambda context keys and correlation ID on every log line. */
@@ -31,7 +30,7 @@ export function beginInvocation(context: ContextLike | undefined, correlationId:
 export type Price = NonNullable<RuntimeModelConfig['price']>;
 
 /** USD cost of one call at the configured rate, or undefined when no USD price is configured. */
-export function estimateCostUsd(price: RuntimeModelConfig['price'], inputTokens?: number, outputTokens?: number): number | undefined {
+export function estimateCostUsd(price: RuntimeModelConfig['price'] | undefined, inputTokens?: number, outputTokens?: number): number | undefined {
   if (!price || price.currency !== 'USD') return undefined;
   if (inputTokens === undefined && outputTokens === undefined) return undefined;
   const out = outputTokens ? (price.outputPer1M ?? 0) * outputTokens : 0;
@@ -68,4 +67,39 @@ export function recordError(err: InvokerError, modelId: string | undefined): voi
 /** Flushes the EMF metrics of this invocation (stdout). */
 export function endInvocation(): void {
   metrics.publishStoredMetrics();
+}
+
+/** Any thrown value as an InvokerError (an unexpected one as `InternalError`, keeping it as the cause). */
+export function asInvokerError(e: unknown, modelId: string | undefined): InvokerError {
+  return e instanceof InvokerError ? e
+    : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
+}
+
+/** What `invoke` hands the handler's work. */
+export interface Invocation {
+  /** Bounds the configuration read and the SDK calls (DEADLINE_MARGIN_MS before the function times out). */
+  readonly deadline: Deadline;
+  /** Names the model on the log lines that follow and on the Errors metric of a failure. */
+  setModel(modelId: string): void;
+}
+
+/**
+ * Runs one direct invocation: Lambda context and correlation ID on every log line, a deadline for the work, any
+ * failure recorded (Errors metric, log line) and rethrown as an InvokerError, and the metrics flushed at the end.
+ */
+export async function invoke<T>(context: ContextLike | undefined, correlationId: string | undefined,
+  work: (invocation: Invocation) => Promise<T>): Promise<T> {
+  beginInvocation(context, correlationId);
+  let modelId: string | undefined;
+  const deadline = deadlineFor(context);
+  try {
+    return await work({ deadline, setModel: (id) => { modelId = id; logger.appendKeys({ modelId: id }); } });
+  } catch (e) {
+    const err = asInvokerError(e, modelId);
+    recordError(err, modelId);
+    throw err;
+  } finally {
+    deadline.dispose();
+    endInvocation();
+  }
 }

@@ -1,22 +1,15 @@
 /**
- * SDK client settings shared by the handlers: the SDK's own retry strategy (attempts and backoff configured here),
- * bounded by the function's remaining time through an AbortSignal. There is no retry loop on top of the SDK.
+ * SDK client settings shared by the invoker handlers: the SDK's own retry strategy (attempts and backoff configured
+ * here, with the shared backoff formula and deadline rule of ./retry), bounded by the function's remaining time
+ * through an AbortSignal. There is no retry loop on top of the SDK.
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-
-/** Reads a positive integer from the environment, or returns the fallback. */
-export function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`Environment variable ${name} must be a non-negative integer, got ${JSON.stringify(raw)}.`);
-  }
-  return n;
-}
+import { clock } from './clock';
+import { ENV, envInt } from './env';
+import { backoffDelayMs, ensureTimeToRetry, type Backoff } from './retry';
 
 /** Total attempts per SDK call (first try included). Env `BEDROCK_MAX_ATTEMPTS`, default 4. */
-export const MAX_ATTEMPTS = envInt('BEDROCK_MAX_ATTEMPTS', 4);
+export const MAX_ATTEMPTS = envInt(ENV.BEDROCK_MAX_ATTEMPTS, 4);
 /** First backoff delay; doubles per retry with full jitter. Env `BEDROCK_RETRY_BASE_DELAY_MS`, default 250. */
 export const RETRY_BASE_DELAY_MS = envInt('BEDROCK_RETRY_BASE_DELAY_MS', 250);
 /** Backoff cap. Env `BEDROCK_RETRY_MAX_DELAY_MS`, default 8000. */
@@ -29,28 +22,21 @@ export const DEADLINE_MARGIN_MS = envInt('DEADLINE_MARGIN_MS', 500);
  */
 export const RETRY_MIN_ATTEMPT_MS = envInt('BEDROCK_RETRY_MIN_ATTEMPT_MS', 500);
 
-let currentDeadline = Number.POSITIVE_INFINITY;
+const BACKOFF: Backoff = { baseMs: RETRY_BASE_DELAY_MS, maxMs: RETRY_MAX_DELAY_MS, jitter: 'full' };
 
-/** Thrown by backoffDelay to stop the SDK's retries: the SDK then rethrows the last error with its attempt count. */
-export class NoTimeToRetry extends Error {
-  constructor(delayMs: number, leftMs: number) {
-    super(`no time for another attempt: backoff ${delayMs} ms + ${RETRY_MIN_ATTEMPT_MS} ms for the attempt, ${leftMs} ms left`);
-    this.name = 'NoTimeToRetry';
-  }
-}
+let currentDeadline = Number.POSITIVE_INFINITY;
 
 /**
  * Exponential backoff with full jitter (the SDK's `computeNextBackoffDelay`). When the sleep plus
  * RETRY_MIN_ATTEMPT_MS would not end before the current invocation's deadline, there is no time for another attempt:
- * it throws, which makes the SDK's retry middleware stop and rethrow the last retryable error (ThrottlingException,
- * 5xx, ...) with `$metadata.attempts`, so the caller reports Throttled/UpstreamError with the attempt count. Sleeping
- * into the deadline instead would let the AbortSignal fire first and turn persistent throttling into a Timeout.
+ * it throws (NoTimeToRetry), which makes the SDK's retry middleware stop and rethrow the last retryable error
+ * (ThrottlingException, 5xx, ...) with `$metadata.attempts`, so the caller reports Throttled/UpstreamError with the
+ * attempt count. Sleeping into the deadline instead would let the AbortSignal fire first and turn persistent
+ * throttling into a Timeout.
  */
 export function backoffDelay(attempt: number): number {
-  const ceiling = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1));
-  const delay = Math.floor(Math.random() * ceiling);
-  const left = currentDeadline - Date.now();
-  if (delay + RETRY_MIN_ATTEMPT_MS > left) throw new NoTimeToRetry(delay, Math.max(0, Math.round(left)));
+  const delay = backoffDelayMs(BACKOFF, attempt);
+  ensureTimeToRetry(delay, RETRY_MIN_ATTEMPT_MS, currentDeadline);
   return delay;
 }
 
@@ -86,14 +72,13 @@ export function deadlineFor(context: ContextLike | undefined): Deadline {
     return { dispose: () => undefined };
   }
   const budgetMs = Math.max(1, remaining - DEADLINE_MARGIN_MS);
-  currentDeadline = Date.now() + budgetMs;
+  currentDeadline = clock().now() + budgetMs;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), budgetMs);
-  timer.unref?.();
+  const cancel = clock().setTimer(budgetMs, () => controller.abort());
   return {
     signal: controller.signal,
     budgetMs,
-    dispose: () => { clearTimeout(timer); currentDeadline = Number.POSITIVE_INFINITY; },
+    dispose: () => { cancel(); currentDeadline = Number.POSITIVE_INFINITY; },
   };
 }
 

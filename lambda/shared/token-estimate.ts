@@ -15,7 +15,7 @@
  * so with N = 256 it can reject prompts only for models whose window is below ~24,000 tokens; larger prompts for
  * larger windows are left to Bedrock, which answers with a ValidationException naming the limit.
  */
-import { envInt } from './sdk';
+import { envInt } from './env';
 
 export const DEFAULT_MAX_BYTES_PER_TOKEN = 256;
 

@@ -13,6 +13,30 @@ interface Issue {
   readonly message?: string;
 }
 
+/** T with `readonly` removed all the way down (zod's output types are mutable; the contract's are readonly). */
+export type Writable<T> = T extends readonly (infer U)[] ? Writable<U>[]
+  : T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
+
+/**
+ * `true` when A and B are the same type, `readonly` aside: the same fields, each as optional, as nullable and of the
+ * same type, at every depth (TypeScript's own identity check, so a field optional on one side only also differs).
+ */
+export type SameShape<A, B> = (<G>() => G extends Writable<A> ? 1 : 2) extends (<G>() => G extends Writable<B> ? 1 : 2) ? true : false;
+
+/** What the compiler reports when a schema tied with `schemaFor<T>()` does not produce T. */
+export interface SchemaDoesNotMatch<Output, Expected> {
+  readonly 'the schema output differs from the contract type': { readonly schemaOutput: Output; readonly contract: Expected };
+}
+
+/**
+ * Ties a zod schema to the type it must produce: `schemaFor<RuntimeModelConfig>()(z.object({...}))` compiles only when
+ * the schema's output type is the same shape as T (SameShape), so a field added to, dropped from or retyped in either
+ * the contract (lib/contract) or the schema fails `tsc` (`npm run build`); see test/contract/schema-tie.ts.
+ */
+export function schemaFor<T>() {
+  return <S extends z.ZodMiniType>(schema: S & (SameShape<z.output<S>, T> extends true ? unknown : SchemaDoesNotMatch<z.output<S>, T>)): S => schema;
+}
+
 /** `messages[0].content` style path for an issue. */
 export function issuePath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -10,20 +10,18 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
-import { getModelConfigWithin, type RuntimeModelConfig } from '../shared/model-config';
-import { beginInvocation, endInvocation, logger, recordCall, recordError } from '../shared/observability';
+import { getModelConfigWithin, inferenceParametersSchema, type RuntimeModelConfig } from '../shared/model-config';
+import { asInvokerError, beginInvocation, endInvocation, invoke, logger, recordCall, recordError } from '../shared/observability';
 import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
 import { maxBytesPerToken, minimumTokens } from '../shared/token-estimate';
 import { parseInput } from '../shared/validation';
 
+export { setClock } from '../shared/clock';
+
 const client = new BedrockRuntimeClient(clientOptions());
 
-const inferenceSchema = z.strictObject({
-  maxTokens: z.optional(z.int().check(z.gte(1))),
-  temperature: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  topP: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  stopSequences: z.optional(z.array(z.string().check(z.minLength(1)))),
-});
+/** A request's inference overrides: the configuration's fields and bounds, and nothing else. */
+const inferenceSchema = z.strictObject(inferenceParametersSchema.shape);
 
 const requestSchema = z.strictObject({
   prompt: z.optional(z.string().check(z.minLength(1))),
@@ -112,14 +110,11 @@ function usageOf(u: TokenUsage | undefined): TextResponse['usage'] {
 
 /** Direct invocation: `{ prompt | messages, system?, inferenceConfig?, correlationId? }` → TextResponse. */
 export async function handler(event: unknown, context?: ContextLike): Promise<TextResponse> {
-  beginInvocation(context, (event as { correlationId?: string } | null)?.correlationId);
-  let modelId: string | undefined;
-  const deadline = deadlineFor(context);
-  try {
+  return invoke(context, (event as { correlationId?: string } | null)?.correlationId, async ({ deadline, setModel }) => {
     const req = parseInput(requestSchema, event);
     const config = await getModelConfigWithin(deadline);
-    modelId = config.modelId;
-    logger.appendKeys({ modelId });
+    const modelId = config.modelId;
+    setModel(modelId);
     const input = buildConverseInput(req, config);
     const started = performance.now();
     try {
@@ -139,14 +134,7 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Te
     } catch (e) {
       throw fromSdkError(e, modelId, 'Converse', deadline.budgetMs);
     }
-  } catch (e) {
-    const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
-    recordError(err, modelId);
-    throw err;
-  } finally {
-    deadline.dispose();
-    endInvocation();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -247,7 +235,7 @@ export async function streamConverse(event: UrlEvent, responseStream: ResponseSt
       throw fromSdkError(e, modelId, 'ConverseStream', deadline.budgetMs);
     }
   } catch (e) {
-    const err = e instanceof InvokerError ? e : new InvokerError('InternalError', 500, `Unexpected error: ${(e as Error)?.message ?? String(e)}`, { modelId, cause: e });
+    const err = asInvokerError(e, modelId);
     recordError(err, modelId);
     if (out) {
       out.write(line({ type: 'error', error: err.toJSON() }));

@@ -20,10 +20,38 @@ export const ENV = {
   EMBEDDING_DIMENSIONS: 'EMBEDDING_DIMENSIONS',
   /** Whether an embedding invoker asks for normalized vectors (`true`/`false`). */
   EMBEDDING_NORMALIZE: 'EMBEDDING_NORMALIZE',
+  /** Concurrent InvokeModel calls of an embedding invoker for one-text-per-call models. */
+  EMBEDDING_CONCURRENCY: 'EMBEDDING_CONCURRENCY',
+  /** The generation model's invocation ARN a RAG invoker passes to RetrieveAndGenerate. */
+  MODEL_ARN: 'MODEL_ARN',
+  /** The model ID a RAG invoker puts in its metrics dimension and messages. */
+  MODEL_ID: 'MODEL_ID',
+  /** Chunks a RAG invoker retrieves per query when the request names none. */
+  NUMBER_OF_RESULTS: 'NUMBER_OF_RESULTS',
+  /** Total attempts per AWS SDK call of an invoker (first try included). */
+  BEDROCK_MAX_ATTEMPTS: 'BEDROCK_MAX_ATTEMPTS',
+  /** Powertools service name: the `service` key of every log line and metric dimension. */
+  POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
+  /** CloudWatch namespace of an invoker's metrics (Powertools). */
+  POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   /** Which entry point of a two-phase custom-resource bundle runs (`onEvent` or `isComplete`). */
   HANDLER_KIND: 'HANDLER_KIND',
   /** Log group of the access-check handler, named in its failure messages. */
   ACCESS_CHECK_LOG_GROUP: 'ACCESS_CHECK_LOG_GROUP',
+  /** Access check: total attempts per GetFoundationModelAvailability / DescribeStacks call. */
+  ACCESS_CHECK_MAX_ATTEMPTS: 'ACCESS_CHECK_MAX_ATTEMPTS',
+  /** Access check: first backoff cap, doubling per retry (equal jitter). */
+  ACCESS_CHECK_BACKOFF_BASE_MS: 'ACCESS_CHECK_BACKOFF_BASE_MS',
+  /** Access check: largest backoff (also the largest Retry-After honoured). */
+  ACCESS_CHECK_BACKOFF_MAX_MS: 'ACCESS_CHECK_BACKOFF_MAX_MS',
+  /** Access check: connection timeout of one request. */
+  ACCESS_CHECK_CONNECT_TIMEOUT_MS: 'ACCESS_CHECK_CONNECT_TIMEOUT_MS',
+  /** Access check: timeout of one request. */
+  ACCESS_CHECK_REQUEST_TIMEOUT_MS: 'ACCESS_CHECK_REQUEST_TIMEOUT_MS',
+  /** Access check: overall deadline of one run. */
+  ACCESS_CHECK_DEADLINE_MS: 'ACCESS_CHECK_DEADLINE_MS',
+  /** Access check: time kept back from the Lambda's remaining time. */
+  ACCESS_CHECK_SAFETY_MARGIN_MS: 'ACCESS_CHECK_SAFETY_MARGIN_MS',
 } as const;
 
 export type EnvName = typeof ENV[keyof typeof ENV];
@@ -66,7 +94,8 @@ export interface RuntimePrice {
  * `<prefix>/<role>/config`, or passed to an invoker as the `MODEL_CONFIG` environment variable.
  */
 export interface RuntimeModelConfig {
-  readonly schemaVersion: number;
+  /** Always `RUNTIME_CONFIG_SCHEMA_VERSION`: a handler refuses a configuration of another version. */
+  readonly schemaVersion: typeof RUNTIME_CONFIG_SCHEMA_VERSION;
   /** The role name in a `PinnedModelConfig` (e.g. `chat`). */
   readonly role?: string;
   /** The ID to send as `modelId` (foundation-model ID, inference-profile ID or ARN). */

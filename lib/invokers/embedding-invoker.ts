@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { IPinnedModelConfig } from '../config/pinned-model-config';
+import { ENV } from '../contract';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
 import { InvokerOptions } from './invoker-options';
@@ -66,9 +67,9 @@ export class EmbeddingInvoker extends Construct {
     }
     if (this.model) this.checkOptions(what, this.model, props);
     const env: Record<string, string> = {};
-    if (props.dimensions !== undefined) env.EMBEDDING_DIMENSIONS = String(props.dimensions);
-    if (props.normalize !== undefined) env.EMBEDDING_NORMALIZE = String(props.normalize);
-    if (props.concurrency !== undefined) env.EMBEDDING_CONCURRENCY = String(props.concurrency);
+    if (props.dimensions !== undefined) env[ENV.EMBEDDING_DIMENSIONS] = String(props.dimensions);
+    if (props.normalize !== undefined) env[ENV.EMBEDDING_NORMALIZE] = String(props.normalize);
+    if (props.concurrency !== undefined) env[ENV.EMBEDDING_CONCURRENCY] = String(props.concurrency);
     const fn = createInvokerFunction(this, 'embedding-invoker', props, 'index.handler', env);
     bindModel(fn, props, false); // InvokeModel only: embeddings are never streamed
     checkOutputModality(this, what, this.model, 'EMBEDDING', 'an embedding invoker needs an embeddings model (use ModelInvoker for text).', props);

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ENV } from '../contract';
 import { IKnowledgeBase } from '../knowledge-base/knowledge-base';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
@@ -38,10 +39,10 @@ export class RagInvoker extends Construct {
       throw new BedrockValidationError('InvalidNumberOfResults', `${what}: numberOfResults is ${n}; give a whole number from 1 to 100.`, this);
     }
     const fn = createInvokerFunction(this, 'rag-invoker', props, 'index.handler', {
-      KNOWLEDGE_BASE_ID: props.knowledgeBase.knowledgeBaseId,
-      MODEL_ARN: props.model.invocationArn(this),
-      MODEL_ID: props.model.modelId,
-      NUMBER_OF_RESULTS: String(n ?? 5),
+      [ENV.KNOWLEDGE_BASE_ID]: props.knowledgeBase.knowledgeBaseId,
+      [ENV.MODEL_ARN]: props.model.invocationArn(this),
+      [ENV.MODEL_ID]: props.model.modelId,
+      [ENV.NUMBER_OF_RESULTS]: String(n ?? 5),
     });
     // Granted to the role (the grant's cdk-nag acknowledgement of RetrieveAndGenerate on "*" lands on the role, which
     // holds the policy); this also attaches the model's synth validation.

@@ -3,26 +3,25 @@
  * `node scripts/build-assets.mjs`) in-process against a fake Bedrock control plane on 127.0.0.1, with the real
  * @aws-sdk/client-bedrock client inside the bundle (endpoint from AWS_ENDPOINT_URL_BEDROCK).
  */
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import { loadBundledHandler, outerRealm } from '../utils/bundled-handler';
+import { StdoutCapture } from '../utils/emf';
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { FakeCloudFormation } from '../utils/fake-cloudformation';
+import { settledFlag, turns, until, useVirtualClock, type ClockedBundle } from '../utils/virtual-clock';
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis: () => number }) => Promise<{
   PhysicalResourceId?: string; Data?: Record<string, string>;
 }>;
 const LOG_GROUP = 'Stack-CdkBedrockFoundationModelAccessCheckProviderHandlerLogs1A2B3C4D-abcdefGHIJKL';
-const bundle = path.join(__dirname, '..', '..', 'assets', 'handlers', 'access-check', 'index.js');
-// The bundled SDK (ESM build) does `await import('node:http')` for http:// endpoints, which jest's module sandbox rejects
-// without --experimental-vm-modules. So the bundle is loaded with Node's own require (still in-process, still the
-// bundle as shipped): it then runs in the worker's outer realm, whose process.env and console are set/spied below.
-const outer = vm.runInThisContext('globalThis') as typeof globalThis;
-const nodeRequire = (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule.require.bind(
-  (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule);
-const { handler, retryDelayMs } = nodeRequire(bundle) as {
+// The bundle as shipped, loaded in the worker's outer realm (see utils/bundled-handler.ts), whose process.env is set
+// below. Its logs are silent; the tests about what it logs use a second copy that logs, with its output captured.
+type Bundle = ClockedBundle & {
   handler: Handler; retryDelayMs: (s: { backoffBaseMs: number; backoffMaxMs: number }, attempt: number, retryAfterMs?: number, random?: () => number) => number;
 };
-const outerEnv = outer.process.env;
+const bundle = loadBundledHandler<Bundle>('access-check');
+const { handler, retryDelayMs } = bundle;
+const logging = loadBundledHandler<Bundle>('access-check', { logLevel: 'INFO' });
+const outerEnv = outerRealm().process.env;
 
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const NOVA = 'amazon.nova-pro-v1:0';
@@ -82,12 +81,9 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
       ACCESS_CHECK_SAFETY_MARGIN_MS: '0',
     });
     delete outerEnv.AWS_PROFILE;
-    jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
-    jest.spyOn(outer.console, 'warn').mockImplementation(() => undefined);
-    jest.spyOn(outer.console, 'error').mockImplementation(() => undefined);
   });
   afterEach(async () => {
-    jest.restoreAllMocks();
+    bundle.setClock(undefined);
     for (const k of Object.keys(outerEnv)) if (!(k in env)) delete outerEnv[k];
     Object.assign(outerEnv, env);
     await fake.close();
@@ -192,7 +188,8 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     const many = Array.from({ length: 12 }, (_, i) => `anthropic.test-model-${i}-20260101-v1:0`);
     for (const id of many) fake.setAvailability(id, reply.availability(id, { region: 'NOT_AVAILABLE' }));
     const models = many.map((id) => ({ ...haiku, ModelId: id, FoundationModelId: id }));
-    const error = await handler(event(models), ctx()).then(() => undefined, (e: Error) => e);
+    const logs = new StdoutCapture().start();
+    const error = await logging.handler(event(models), ctx()).then(() => undefined, (e: Error) => e).finally(() => logs.stop());
     const message = error!.message;
     // The body the provider framework would PUT to CloudFormation (aws-cdk-lib 2.276.0 custom-resources
     // runtime/framework.js + cfn-response.js): the Lambda runtime reports trace = error.stack.split('\n'); the framework
@@ -212,7 +209,7 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     expect(message).toMatch(new RegExp(`\\.\\.\\. and \\d+ more line\\(s\\): the full report is in the access-check handler's log group ${LOG_GROUP}\\.`));
     expect(Buffer.byteLength(message)).toBeLessThanOrEqual(2800);
     // The log has every problem.
-    const logged = (outer.console.error as jest.Mock).mock.calls.map((c) => String(c[0])).join('\n');
+    const logged = logs.logs().filter((l) => l.level === 'ERROR' && l.message === 'access check failed').map((l) => JSON.stringify(l)).join('\n');
     for (const id of many) expect(logged).toContain(id);
 
     for (const id of many) fake.setAvailability(id, reply.availability(id, { agreement: 'NOT_AVAILABLE' }));
@@ -224,10 +221,11 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
 
   test('the agreement warning says how Bedrock subscribes on first invocation', async () => {
     fake.setAvailability(HAIKU, reply.availability(HAIKU, { agreement: 'NOT_AVAILABLE' }));
-    const out = await handler(event([haiku]), ctx());
+    const logs = new StdoutCapture().start();
+    const out = await logging.handler(event([haiku]), ctx()).finally(() => logs.stop());
     expect(out.Data?.Warnings).toMatch(/subscribes the account on the model's first invocation when the invoking role has aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions/);
     expect(out.Data?.Warnings).toMatch(/valid payment method/);
-    expect(outer.console.warn).toHaveBeenCalledWith(expect.stringContaining('access check warning'));
+    expect(logs.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'access check warning', warning: expect.stringContaining('no active Marketplace agreement') }));
   });
 
   test('retries throttling with backoff, then succeeds', async () => {
@@ -243,12 +241,25 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
   });
 
   test('honours Retry-After (up to the backoff cap)', async () => {
+    // A virtual clock: the handler's one-second wait takes no real time, and is recorded.
+    const clock = useVirtualClock(bundle);
     setEnv({ ACCESS_CHECK_BACKOFF_MAX_MS: '1500' });
     fake.setAvailability(HAIKU, reply.throttle(undefined, 1), reply.availability(HAIKU));
     await expect(handler(event([haiku]), ctx())).resolves.toMatchObject({ Data: { WarningCount: '0' } });
     const reqs = fake.requestsTo('GET /foundation-model-availability/');
     expect(reqs).toHaveLength(2);
-    expect(reqs[1].at - reqs[0].at).toBeGreaterThanOrEqual(950);
+    // Retry-After: 1 (second) raises the backoff (at most 20 ms for the first retry) to ~1 s, below the 1.5 s cap.
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(950);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(1500);
+  });
+
+  test('a malformed ACCESS_CHECK_* setting fails the check naming it, and never a Delete', async () => {
+    setEnv({ ACCESS_CHECK_MAX_ATTEMPTS: '0' });
+    await expect(handler(event([haiku]), ctx())).rejects.toThrow(
+      'Environment variable ACCESS_CHECK_MAX_ATTEMPTS must be a whole number >= 1, got "0"; set a whole number, or unset it for the default (8).');
+    await expect(handler(event([haiku], { type: 'Delete', physicalId: 'id-1' }), ctx())).resolves.toEqual({ PhysicalResourceId: 'id-1' });
+    expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(0);
   });
 
   test('the backoff has a deterministic floor of half its exponential cap, and Retry-After raises it up to the cap', () => {
@@ -280,15 +291,24 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
   });
 
   test('times out a slow response per request and fails instead of hanging', async () => {
+    setEnv({ ACCESS_CHECK_REQUEST_TIMEOUT_MS: '100' }); // a real socket timeout: keep it short
     fake.setAvailability(HAIKU, reply.delayed(5000, reply.availability(HAIKU)));
     await expect(handler(event([haiku]), ctx())).rejects.toThrow(/could not be checked \(TimeoutError: .*requestTimeout/);
     expect(fake.requestsTo('GET /foundation-model-availability/')).toHaveLength(3);
   });
 
   test('answers within the deadline taken from the Lambda remaining time when Bedrock never answers', async () => {
+    const clock = useVirtualClock(bundle); // the deadline passes when the test says so
     fake.setAvailability(HAIKU, reply.hang());
     setEnv({ ACCESS_CHECK_REQUEST_TIMEOUT_MS: '60000' });
-    await expect(handler(event([haiku]), ctx(1500))).rejects.toThrow(/could not be checked before the check's deadline \(AbortError: deadline of 1500 ms reached/);
+    const run = handler(event([haiku]), ctx(1500));
+    const settled = settledFlag(run);
+    await until(() => fake.requestsTo('GET /foundation-model-availability/').length === 1, 'the availability request');
+    clock.advance(1499);
+    await turns(50);
+    expect(settled()).toBe(false); // still waiting 1 ms before the deadline ...
+    clock.advance(1); // ... and not after it
+    await expect(run).rejects.toThrow(/could not be checked before the check's deadline \(AbortError: deadline of 1500 ms reached/);
   });
 
   test('fails on a malformed (non-JSON) response', async () => {

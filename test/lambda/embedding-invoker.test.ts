@@ -4,6 +4,7 @@ import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler
 import { StdoutCapture } from '../utils/emf';
 import { FakeBedrockRuntime, fakeTokens, fakeVector, invokeReply } from '../utils/fake-bedrock-runtime';
 import { lambdaContext } from '../utils/lambda-context';
+import { settledFlag, until, useVirtualClock } from '../utils/virtual-clock';
 import { COHERE_V3_CONFIG, TITAN_V2_CONFIG } from './fixtures';
 
 let fake: FakeBedrockRuntime;
@@ -32,7 +33,7 @@ afterEach(() => out.stop());
 function useHandler(config: object, env: Record<string, string | undefined> = {}): { mod: any } {
   const ref: { mod: any } = { mod: undefined };
   let r: () => void;
-  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker'); });
+  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker', { logLevel: 'INFO' }); }); // logs captured, asserted on
   afterAll(() => r());
   return ref;
 }
@@ -146,8 +147,16 @@ describe('Titan Text Embeddings V2', () => {
   });
 
   test('a hanging model is cut off at the function deadline', async () => {
-    fake.enqueue('invoke', { kind: 'hang' });
-    await expect(h.mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({ name: 'Timeout', modelId: 'amazon.titan-embed-text-v2:0' });
+    const clock = useVirtualClock(h.mod); // the deadline passes when the test says so
+    try {
+      fake.enqueue('invoke', { kind: 'hang' });
+      const run = h.mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1200 }));
+      const settled = settledFlag(run);
+      await until(() => fake.calls('invoke').length === 1, 'the InvokeModel request');
+      expect(settled()).toBe(false);
+      clock.advance(700); // 1,200 ms left - 500 ms margin
+      await expect(run).rejects.toMatchObject({ name: 'Timeout', modelId: 'amazon.titan-embed-text-v2:0' });
+    } finally { h.mod.setClock(undefined); }
   });
 
   test('input validation names the field in the message (the runtime reports only errorType and errorMessage)', async () => {
@@ -219,10 +228,11 @@ describe('a text-generation model', () => {
 
 describe('model configuration from an SSM endpoint that never answers', () => {
   let hung: LoopbackHttpServer;
+  let hungRequests = 0;
   let r: () => void;
   let mod: any;
   beforeAll(async () => {
-    hung = await LoopbackHttpServer.start(() => undefined); // accepts the request, never responds
+    hung = await LoopbackHttpServer.start(() => { hungRequests += 1; }); // accepts the request, never responds
     r = setEnv({ MODEL_CONFIG: undefined, MODEL_CONFIG_PARAMETER: '/bedrock/models/embed/config', AWS_ENDPOINT_URL_SSM: hung.url });
     mod = loadBundledHandler('embedding-invoker');
   });
@@ -232,8 +242,14 @@ describe('model configuration from an SSM endpoint that never answers', () => {
   });
 
   test('fails within the deadline with a ConfigTimeout naming the parameter', async () => {
+    const clock = useVirtualClock(mod); // the deadline passes when the test says so
     const started = Date.now();
-    await expect(mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1000 }))).rejects.toMatchObject({
+    const run = mod.handler({ texts: ['a'] }, lambdaContext({ remainingMs: 1000 }));
+    const settled = settledFlag(run);
+    await until(() => hungRequests > 0, 'the SSM request');
+    expect(settled()).toBe(false);
+    clock.advance(500); // 1,000 ms left - 500 ms margin
+    await expect(run).rejects.toMatchObject({
       name: 'ConfigTimeout', message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/embed\/config did not finish/),
     });
     expect(Date.now() - started).toBeLessThan(1000);

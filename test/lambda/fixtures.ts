@@ -1,5 +1,7 @@
-/** Runtime model configurations (schemaVersion 1, CONTRACT.md) used by the handler tests. */
-export const HAIKU_CONFIG = {
+import type { RuntimeModelConfig } from '../../lib/contract';
+
+/** Runtime model configurations (lib/contract `RuntimeModelConfig`, as the constructs write them) used by the handler tests. */
+export const HAIKU_CONFIG: RuntimeModelConfig = {
   schemaVersion: 1,
   role: 'chat',
   modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -9,11 +11,11 @@ export const HAIKU_CONFIG = {
   contextWindow: 200000,
   maxOutputTokens: 64000,
   embedding: null,
-  price: { inputPer1M: 1.1, outputPer1M: 5.5, currency: 'USD', rateBasis: 'geo/in-Region rate', asOf: '2026-10-05', source: ['test-fixture'] },
+  price: { inputPer1M: 1.1, outputPer1M: 5.5, currency: 'USD', rateBasis: 'geo/in-Region rate', asOf: '2026-10-05', approximate: false, source: ['test-fixture'] },
   catalogGeneratedAt: '2026-11-25',
 };
 
-export const TITAN_V2_CONFIG = {
+export const TITAN_V2_CONFIG: RuntimeModelConfig = {
   schemaVersion: 1,
   modelId: 'amazon.titan-embed-text-v2:0',
   foundationModelId: 'amazon.titan-embed-text-v2:0',
@@ -21,11 +23,11 @@ export const TITAN_V2_CONFIG = {
   contextWindow: 8192,
   maxOutputTokens: null,
   embedding: { dimensions: [256, 512, 1024], default: 1024 },
-  price: { inputPer1M: 0.02, outputPer1M: null, currency: 'USD', rateBasis: 'in-Region rate', asOf: '2026-10-05', source: ['test-fixture'] },
+  price: { inputPer1M: 0.02, outputPer1M: null, currency: 'USD', rateBasis: 'in-Region rate', asOf: '2026-10-05', approximate: false, source: ['test-fixture'] },
   catalogGeneratedAt: '2026-11-25',
 };
 
-export const COHERE_V3_CONFIG = {
+export const COHERE_V3_CONFIG: RuntimeModelConfig = {
   schemaVersion: 1,
   modelId: 'cohere.embed-english-v3',
   foundationModelId: 'cohere.embed-english-v3',

@@ -2,30 +2,21 @@
  * The bundled kb-sync handler (assets/handlers/kb-sync/index.js) with the real @aws-sdk/client-bedrock-agent against
  * a fake Agents for Amazon Bedrock endpoint on 127.0.0.1.
  */
-import * as path from 'node:path';
-import * as vm from 'node:vm';
 import { FakeBedrockAgent } from '../utils/fake-bedrock-agent';
 import { FakeCloudFormation } from '../utils/fake-cloudformation';
-import { fakeAwsEnv } from '../utils/bundled-handler';
+import { fakeAwsEnv, loadBundledHandler as loadBundle, setEnv } from '../utils/bundled-handler';
+import { StdoutCapture } from '../utils/emf';
+import { useVirtualClock, type ClockedBundle, type VirtualClock } from '../utils/virtual-clock';
 
-// The bundled SDK does `await import('node:http')` for http:// endpoints, which jest's module sandbox rejects without
-// --experimental-vm-modules; so the bundle is loaded with Node's own require in the worker's outer realm (still
-// in-process, still the shipped bundle), and env vars are set on that realm's process.env.
-const outer = vm.runInThisContext('globalThis') as typeof globalThis;
-const mainModule = (outer.process as unknown as { mainModule: NodeJS.Module }).mainModule;
-const nodeRequire = mainModule.require.bind(mainModule);
-const outerEnv = outer.process.env;
-const bundle = path.join(__dirname, '..', '..', 'assets', 'handlers', 'kb-sync', 'index.js');
-function loadBundledHandler(_name: string): { handler: (e: any) => Promise<any> } {
-  return nodeRequire(bundle);
-}
-function setEnv(vars: Record<string, string | undefined>): () => void {
-  const before: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(vars)) {
-    before[k] = outerEnv[k];
-    if (v === undefined) delete outerEnv[k]; else outerEnv[k] = v;
-  }
-  return () => { for (const [k, v] of Object.entries(before)) { if (v === undefined) delete outerEnv[k]; else outerEnv[k] = v; } };
+// The bundle as shipped (loaded once, in the worker's outer realm, see utils/bundled-handler.ts: one warm execution
+// environment for the file), with a fresh virtual clock per test: the waits between StartIngestionJob attempts take no
+// real time, and how many attempts fit in KB_SYNC_CONFLICT_WAIT_MS depends only on the backoff (5, 10, 20 ms ...),
+// not on how busy the machine is. Its log lines are captured (and asserted on where it matters).
+let bundle: { handler: (e: any) => Promise<any> } & ClockedBundle;
+let clock: VirtualClock;
+const out = new StdoutCapture();
+function loadBundledHandler(_name: 'kb-sync'): { handler: (e: any) => Promise<any> } {
+  return bundle;
 }
 
 let fake: FakeBedrockAgent;
@@ -36,7 +27,11 @@ const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Kb/1b2c3d4
 const props = { ServiceToken: 'x', KnowledgeBaseId: 'KB12345678', DataSourceId: 'DS12345678', WaitForCompletion: 'true', ContentHash: 'abc' };
 const requestId = '6f1c2b9e-7a44-4a3e-9a0c-3d2b1e5f7a10-extra';
 
-beforeAll(async () => { fake = await FakeBedrockAgent.start(); cfn = await FakeCloudFormation.start(); });
+beforeAll(async () => {
+  fake = await FakeBedrockAgent.start();
+  cfn = await FakeCloudFormation.start();
+  bundle = loadBundle('kb-sync', { logLevel: 'INFO' });
+});
 afterAll(async () => { await fake.close(); await cfn.close(); });
 beforeEach(() => {
   fake.reset();
@@ -44,9 +39,11 @@ beforeEach(() => {
   cfn.requests.length = 0;
   cfn.stacks.set(STACK_ID, 'UPDATE_IN_PROGRESS');
   restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url, HANDLER_KIND: 'onEvent', KB_SYNC_RETRY_BASE_MS: '5', KB_SYNC_CONFLICT_WAIT_MS: '2000' });
-  jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
+  clock = useVirtualClock(bundle);
+  out.clear();
+  out.start();
 });
-afterEach(() => { restore(); jest.restoreAllMocks(); });
+afterEach(() => { out.stop(); bundle.setClock(undefined); restore(); });
 
 describe('kb-sync handler: onEvent', () => {
   test('Create starts an ingestion job of the data source, idempotent per request, signed for bedrock', async () => {
@@ -75,6 +72,7 @@ describe('kb-sync handler: onEvent', () => {
     const res = await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
     expect(res.Data.IngestionJobId).toBe('JOB1');
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(3);
+    expect(clock.sleeps).toEqual([5, 10]); // the backoff doubles from KB_SYNC_RETRY_BASE_MS
   });
 
   test('an Update while another job of the data source is still running fails after the bounded wait, saying what to do', async () => {
@@ -86,13 +84,14 @@ describe('kb-sync handler: onEvent', () => {
     await expect(handler(update)).rejects.toThrow(
       /Another ingestion job of data source DS12345678 \(Knowledge Base KB12345678\) was still running after \d+ attempts, so this deployment could not start one for its content\. Wait until that job has finished.*then deploy again/);
     expect([...fake.jobs.keys()]).toEqual(['JOB1']);
+    // 30 ms allow the waits of 5 and 10 ms; the next (20 ms) would end past it.
+    expect(clock.sleeps).toEqual([5, 10]);
     // The stack was asked whether this is a rollback (it is not), and only then did the Update fail.
     expect(cfn.requests.length).toBeGreaterThan(0);
   });
 
   test('the rollback Update while a job of the data source is still running succeeds without a new job, saying so', async () => {
     setEnv({ KB_SYNC_CONFLICT_WAIT_MS: '30' });
-    const logs = jest.spyOn(outer.console, 'log').mockImplementation(() => undefined);
     const { handler } = loadBundledHandler('kb-sync');
     // The deployment's job is still running when CloudFormation rolls back and sends an Update with the old properties.
     await handler({ RequestType: 'Create', RequestId: requestId, ResourceProperties: props });
@@ -111,8 +110,7 @@ describe('kb-sync handler: onEvent', () => {
     // It did try (several times, all refused by the fake's one-job-per-data-source rule) and started nothing.
     expect(fake.requests.filter((r) => r.method === 'PUT').length).toBeGreaterThan(2);
     expect([...fake.jobs.keys()]).toEqual(['JOB1']);
-    const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toContainEqual(expect.objectContaining({ msg: 'sync skipped during a rollback: an ingestion job is already running', requestType: 'Update', knowledgeBaseId: 'KB12345678' }));
+    expect(out.logs()).toContainEqual(expect.objectContaining({ message: 'sync skipped during a rollback: an ingestion job is already running', requestType: 'Update', knowledgeBaseId: 'KB12345678' }));
 
     // In wait mode the waiter has nothing to wait for: complete at once, no GetIngestionJob call.
     const restoreKind = setEnv({ HANDLER_KIND: 'isComplete' });

@@ -145,7 +145,7 @@ describe('drift: the parameter does not hold what the stack deployed', () => {
     ssm.parameters.set(PARAM, raw);
     const r = setEnv({ MODEL_CONFIG_HASH: sha256(raw) });
     try {
-      await loadBundledHandler('text-invoker').handler({ prompt: 'x' }, lambdaContext());
+      await loadBundledHandler('text-invoker', { logLevel: 'WARN' }).handler({ prompt: 'x' }, lambdaContext());
       expect(driftWarnings()).toEqual([]);
     } finally { r(); }
   });
@@ -156,7 +156,7 @@ describe('drift: the parameter does not hold what the stack deployed', () => {
     ssm.parameters.set(PARAM, edited);
     const r = setEnv({ MODEL_CONFIG_HASH: sha256(deployed) });
     try {
-      const container = loadBundledHandler('text-invoker');
+      const container = loadBundledHandler('text-invoker', { logLevel: 'WARN' });
       await expect(container.handler({ prompt: 'x' }, lambdaContext())).resolves.toMatchObject({ modelId: HAIKU_CONFIG.modelId });
       await container.handler({ prompt: 'y' }, lambdaContext());
       const warnings = driftWarnings();
@@ -188,16 +188,22 @@ describe('bounded SSM read', () => {
 
   test('getModelConfig({ abortSignal }) lets the caller stop waiting for the read', async () => {
     ssm.parameters.set(PARAM, JSON.stringify(HAIKU_CONFIG));
-    ssm.delayNext(1000);
+    // The answer is held until released: the read can only end early through the abort.
+    const held = ssm.holdNext();
     resetModelConfigCache();
     try {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
+      const read = getModelConfig({ abortSignal: controller.signal });
+      await held.received; // the request is in flight
+      controller.abort();
       const started = Date.now();
-      await expect(getModelConfig({ abortSignal: controller.signal })).rejects.toMatchObject({
+      await expect(read).rejects.toMatchObject({
         name: 'ConfigTimeout', message: expect.stringMatching(new RegExp(`^Reading SSM parameter ${PARAM} was abandoned before it completed`)),
       });
-      expect(Date.now() - started).toBeLessThan(700);
+      expect(Date.now() - started).toBeLessThan(650);
+      // Let the abandoned request finish (the next read then follows its answer on the loopback connection).
+      held.release();
+      await held.answered;
       // A failed read is not cached: the next read succeeds.
       await expect(getModelConfig()).resolves.toMatchObject({ modelId: HAIKU_CONFIG.modelId });
       const aborted = new AbortController();
@@ -206,8 +212,6 @@ describe('bounded SSM read', () => {
       const calls = ssm.getParameterCalls;
       await expect(getModelConfig({ abortSignal: aborted.signal })).rejects.toMatchObject({ name: 'ConfigTimeout' });
       expect(ssm.getParameterCalls).toBe(calls); // an already-aborted read sends no request
-      // Let the abandoned request (answered after 1 s) finish before the client goes.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
     } finally { resetModelConfigCache(); }
   });
 });

@@ -4,7 +4,18 @@
  */
 import { ossIndexBody } from '../../lib/knowledge-base/vector-store';
 import { FakeOpenSearch } from '../utils/fake-opensearch';
-import { fakeAwsEnv, loadBundledHandler, setEnv } from '../utils/bundled-handler';
+import { fakeAwsEnv, loadBundledHandler as loadBundle, setEnv } from '../utils/bundled-handler';
+import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
+
+// Each test loads the bundle afresh with a virtual clock: the waits between retries take no real time, and the number
+// of attempts before OSS_MAX_WAIT_MS depends only on the backoff (5, 10, 20, 20 ... ms). Per-request timeouts
+// (OSS_REQUEST_TIMEOUT_MS) are real socket timeouts.
+let clock: VirtualClock;
+function loadBundledHandler(name: 'oss-index') {
+  const mod = loadBundle(name);
+  clock = useVirtualClock(mod);
+  return mod;
+}
 
 const env = fakeAwsEnv();
 let fake: FakeOpenSearch;
@@ -38,9 +49,8 @@ afterAll(async () => { await fake.close(); });
 beforeEach(() => {
   fake.reset();
   restore = setEnv({ ...env, OSS_RETRY_BASE_MS: '5', OSS_RETRY_MAX_MS: '20', OSS_REQUEST_TIMEOUT_MS: '300', OSS_MAX_WAIT_MS: '3000' });
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
-afterEach(() => { restore(); jest.restoreAllMocks(); });
+afterEach(() => { restore(); });
 
 describe('oss-index handler', () => {
   test('creates the index with the explicit faiss/hnsw mapping, signed for aoss', async () => {
@@ -80,6 +90,7 @@ describe('oss-index handler', () => {
       'PUT /kb-index', 'PUT /kb-index', 'PUT /kb-index', 'PUT /kb-index', 'HEAD /kb-index',
     ]);
     expect(fake.indexes.has('kb-index')).toBe(true);
+    expect(clock.sleeps).toEqual([5, 10, 20]); // doubling from OSS_RETRY_BASE_MS, capped at OSS_RETRY_MAX_MS
   });
 
   test('gives up on a 403 that never clears, within the bounded wait, with a message', async () => {
@@ -87,6 +98,18 @@ describe('oss-index handler', () => {
     const { handler } = loadBundledHandler('oss-index');
     setEnv({ OSS_MAX_WAIT_MS: '100' });
     await expect(handler(event('Create'))).rejects.toThrow(/Gave up on create index kb-index after \d+ attempts .*HTTP 403.*data-access policy/s);
+    // 5 + 10 + 20 + 20 + 20 + 20 = 95 ms of waits fit in 100 ms; one more (20 ms) would not.
+    expect(clock.sleeps).toEqual([5, 10, 20, 20, 20, 20]);
+    expect(fake.requests).toHaveLength(7);
+  });
+
+  test('a malformed OSS_* setting fails a Create, naming it, but never a Delete', async () => {
+    const { handler } = loadBundledHandler('oss-index');
+    setEnv({ OSS_MAX_WAIT_MS: 'soon' });
+    await expect(handler(event('Create'))).rejects.toThrow('Environment variable OSS_MAX_WAIT_MS must be a whole number >= 1, got "soon"; set a whole number, or unset it for the default (300000).');
+    fake.indexes.set('kb-index', {});
+    await expect(handler(event('Delete', { PhysicalResourceId: `${fake.url}|kb-index` }))).resolves.toEqual({ PhysicalResourceId: `${fake.url}|kb-index` });
+    expect(fake.requests).toHaveLength(0);
   });
 
   test('accepts an index that already exists (a retried create)', async () => {

@@ -2,6 +2,7 @@ import { loadBundledHandler, fakeAwsEnv, setEnv } from '../utils/bundled-handler
 import { StdoutCapture } from '../utils/emf';
 import { FakeAgentRuntime, fakeChunks } from '../utils/fake-agent-runtime';
 import { lambdaContext } from '../utils/lambda-context';
+import { settledFlag, until, useVirtualClock } from '../utils/virtual-clock';
 
 const MODEL_ARN = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -95,8 +96,16 @@ test('a malformed body and a missing answer are reported', async () => {
 });
 
 test('a hanging service is cut off at the function deadline', async () => {
-  fake.enqueue('retrieve-and-generate', { kind: 'hang' });
-  await expect(mod.handler({ query: 'q' }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({ name: 'Timeout', message: expect.stringMatching(/within the function's remaining time \(\d+ ms\)/) });
+  const clock = useVirtualClock(mod); // the deadline passes when the test says so
+  try {
+    fake.enqueue('retrieve-and-generate', { kind: 'hang' });
+    const run = mod.handler({ query: 'q' }, lambdaContext({ remainingMs: 1200 }));
+    const settled = settledFlag(run);
+    await until(() => fake.calls('retrieve-and-generate').length === 1, 'the RetrieveAndGenerate request');
+    expect(settled()).toBe(false);
+    clock.advance(700); // 1,200 ms left - 500 ms margin
+    await expect(run).rejects.toMatchObject({ name: 'Timeout', message: expect.stringMatching(/within the function's remaining time \(\d+ ms\)/) });
+  } finally { mod.setClock(undefined); }
 });
 
 test.each([

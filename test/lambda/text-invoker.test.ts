@@ -4,6 +4,7 @@ import { StdoutCapture } from '../utils/emf';
 import { FakeBedrockRuntime, converseStreamReply, exceptionFrame, eventFrame, fakeAnswer } from '../utils/fake-bedrock-runtime';
 import { lambdaContext } from '../utils/lambda-context';
 import { StreamCapture, installStreamingShim, removeStreamingShim } from '../utils/lambda-streaming';
+import { settledFlag, until, useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
 import { HAIKU_CONFIG } from './fixtures';
 
 let fake: FakeBedrockRuntime;
@@ -24,7 +25,7 @@ beforeAll(async () => {
     POWERTOOLS_SERVICE_NAME: 'text-invoker-test',
   });
   installStreamingShim();
-  mod = loadBundledHandler('text-invoker');
+  mod = loadBundledHandler('text-invoker', { logLevel: 'INFO' }); // its log lines are captured and asserted on
 });
 
 afterAll(async () => {
@@ -163,12 +164,21 @@ describe('text-invoker handler (Converse)', () => {
   });
 
   test('a hanging model is cut off at the function deadline', async () => {
-    fake.enqueue('converse', { kind: 'hang' });
-    const started = Date.now();
-    await expect(mod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1500 }))).rejects.toMatchObject({
-      name: 'Timeout', message: expect.stringMatching(/did not answer Converse for model .* within the function's remaining time \(\d+ ms\)/),
-    });
-    expect(Date.now() - started).toBeLessThan(1500);
+    // On a virtual clock: the deadline passes when the test says so, not after a second of real waiting.
+    const clock = useVirtualClock(mod);
+    try {
+      fake.enqueue('converse', { kind: 'hang' });
+      const started = Date.now();
+      const run = mod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1500 }));
+      const settled = settledFlag(run);
+      await until(() => fake.calls('converse').length === 1, 'the Converse request');
+      expect(settled()).toBe(false); // waiting for the model ...
+      clock.advance(1000); // ... until the deadline: 1,500 ms left - 500 ms margin
+      await expect(run).rejects.toMatchObject({
+        name: 'Timeout', message: expect.stringMatching(/did not answer Converse for model .* within the function's remaining time \(\d+ ms\)/),
+      });
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally { mod.setClock(undefined); }
   });
 
   test.each([
@@ -215,10 +225,14 @@ describe('retries and the deadline (backoff 2 s, 1 s left)', () => {
 
 describe('model configuration from an SSM endpoint that never answers', () => {
   let hung: LoopbackHttpServer;
+  let hungRequests = 0;
   let restoreSsm: () => void;
   let ssmMod: any;
+  let clock: VirtualClock;
+  beforeEach(() => { clock = useVirtualClock(ssmMod); });
+  afterEach(() => ssmMod.setClock(undefined));
   beforeAll(async () => {
-    hung = await LoopbackHttpServer.start(() => undefined); // accepts the request, never responds
+    hung = await LoopbackHttpServer.start(() => { hungRequests += 1; }); // accepts the request, never responds
     restoreSsm = setEnv({
       MODEL_CONFIG: undefined,
       MODEL_CONFIG_PARAMETER: '/bedrock/models/chat/config',
@@ -233,7 +247,13 @@ describe('model configuration from an SSM endpoint that never answers', () => {
 
   test('the read is bounded by the deadline: a ConfigTimeout naming the parameter, an Errors metric, no Bedrock call', async () => {
     const started = Date.now();
-    await expect(ssmMod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1200 }))).rejects.toMatchObject({
+    const before = hungRequests;
+    const run = ssmMod.handler({ prompt: 'x' }, lambdaContext({ remainingMs: 1200 }));
+    const settled = settledFlag(run);
+    await until(() => hungRequests > before, 'the SSM request');
+    expect(settled()).toBe(false);
+    clock.advance(700); // the deadline: 1,200 ms left - 500 ms margin
+    await expect(run).rejects.toMatchObject({
       name: 'ConfigTimeout',
       message: expect.stringMatching(/^Reading the model configuration from SSM parameter \/bedrock\/models\/chat\/config did not finish within the function's remaining time \(\d+ ms\)/),
     });
@@ -244,7 +264,12 @@ describe('model configuration from an SSM endpoint that never answers', () => {
 
   test('the streaming handler answers 504 with the structured error instead of hanging', async () => {
     const stream = new StreamCapture();
-    await ssmMod.streamHandler({ body: JSON.stringify({ prompt: 'x' }), requestContext: { http: { method: 'POST' } } }, stream, lambdaContext({ remainingMs: 1000 }));
+    const before = hungRequests;
+    const run = ssmMod.streamHandler({ body: JSON.stringify({ prompt: 'x' }), requestContext: { http: { method: 'POST' } } }, stream, lambdaContext({ remainingMs: 1000 }));
+    await until(() => hungRequests > before, 'the SSM request');
+    expect(stream.statusCode).toBeUndefined(); // nothing answered yet
+    clock.advance(500); // the deadline: 1,000 ms left - 500 ms margin
+    await run;
     expect(stream.statusCode).toBe(504);
     expect(JSON.parse(stream.bodyText).error).toMatchObject({ code: 'ConfigTimeout', message: expect.stringMatching(/SSM parameter \/bedrock\/models\/chat\/config/) });
   });

@@ -8,6 +8,7 @@
  * environment variables, stdout and the `awslambda` global the bundle sees are the outer realm's: use `setEnv`,
  * `outerRealm()` and the helpers in emf.ts / lambda-streaming.ts, which all target that realm.
  * Each `loadBundledHandler` call drops the module from the require cache first: a fresh "execution environment".
+ * Its logger is silent unless the test asks for a log level (`{ logLevel: 'INFO' }`).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,14 +30,29 @@ export function bundlePath(name: string): string {
   return join(__dirname, '..', '..', 'assets', 'handlers', name, 'index.js');
 }
 
-export function loadBundledHandler<T = any>(name: string): T {
+/** Options of loadBundledHandler. */
+export interface LoadOptions {
+  /**
+   * The handler's log level (Powertools `POWERTOOLS_LOG_LEVEL`, read when the bundle loads). Tests that assert on log
+   * lines capture them (emf.ts StdoutCapture) and ask for the level they need.
+   * @default 'SILENT' - handler logs stay out of the test output
+   */
+  readonly logLevel?: 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+}
+
+export function loadBundledHandler<T = any>(name: string, options: LoadOptions = {}): T {
   const file = bundlePath(name);
   if (!existsSync(file)) {
     throw new Error(`${file} is missing: run \`node scripts/build-assets.mjs\` (npm test does it through npm run build).`);
   }
   const req = nodeRequire(file);
   delete req.cache[req.resolve(file)];
-  return req(file) as T;
+  const restore = setEnv({ POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT', AWS_LAMBDA_LOG_LEVEL: undefined });
+  try {
+    return req(file) as T;
+  } finally {
+    restore();
+  }
 }
 
 /** Fake credentials and Region for the real SDK clients (never real AWS: endpoints point at 127.0.0.1). */

@@ -2,12 +2,25 @@
  * Fake AWS Systems Manager Parameter Store (awsJson1_1 over HTTP/1.1: @aws-sdk/client-ssm uses NodeHttpHandler) on
  * 127.0.0.1 for the real SSM client. Point it at the fake with AWS_ENDPOINT_URL_SSM=fake.url.
  * Supports `AmazonSSM.GetParameter` (X-Amz-Target), counts calls, and scripts errors
- * (`{"__type": "ParameterNotFound"}`, `ThrottlingException`, ...) and slow answers (`delayNext`, to provoke client timeouts).
+ * (`{"__type": "ParameterNotFound"}`, `ThrottlingException`, ...), slow answers (`delayNext`, to provoke client timeouts)
+ * and answers held until the test releases them (`holdNext`, to act while a request is in flight without sleeping).
  */
 import * as http from 'node:http';
 import { LoopbackHttpServer } from './loopback-http';
 
 export interface SsmError { readonly status: number; readonly type: string; readonly message?: string }
+
+/** A request whose answer waits for the test (FakeSsm.holdNext). */
+export interface HeldAnswer {
+  /** Resolves when the request has arrived. */
+  readonly received: Promise<void>;
+  /** Sends the answer now. */
+  release(): void;
+  /** Resolves when the answer has been written (or the connection is gone). */
+  readonly answered: Promise<void>;
+}
+
+interface Hold extends HeldAnswer { arrived(): void; wait: Promise<void>; done(): void }
 
 export class FakeSsm {
   static async start(): Promise<FakeSsm> {
@@ -22,14 +35,37 @@ export class FakeSsm {
   public readonly requests: { target: string; body: any }[] = [];
   private readonly errors: SsmError[] = [];
   private readonly delays: number[] = [];
+  private readonly holds: Hold[] = [];
   private http!: LoopbackHttpServer;
 
   private constructor() {}
 
   private receive(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
-    const delay = this.delays.shift() ?? 0;
+    const hold = this.holds.shift();
+    const delay = hold ? 0 : this.delays.shift() ?? 0;
     const run = () => { if (!res.destroyed) this.handle(String(req.headers['x-amz-target'] ?? ''), body, res); };
-    if (delay > 0) setTimeout(run, delay).unref(); else run();
+    if (hold) {
+      res.on('close', () => hold.done());
+      hold.arrived();
+      void hold.wait.then(run);
+    } else if (delay > 0) {
+      setTimeout(run, delay).unref();
+    } else {
+      run();
+    }
+  }
+
+  /** The next request is answered only when the test calls `release()` on what this returns. */
+  holdNext(): HeldAnswer {
+    let arrived!: () => void;
+    let release!: () => void;
+    let done!: () => void;
+    const received = new Promise<void>((r) => { arrived = r; });
+    const wait = new Promise<void>((r) => { release = r; });
+    const answered = new Promise<void>((r) => { done = r; });
+    const hold: Hold = { received, release, answered, arrived, wait, done };
+    this.holds.push(hold);
+    return hold;
   }
 
   get url(): string { return this.http.url; }
@@ -55,6 +91,7 @@ export class FakeSsm {
     this.requests.length = 0;
     this.errors.length = 0;
     this.delays.length = 0;
+    this.holds.length = 0;
     this.parameters.clear();
   }
 

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../../contract';
 import { IPinnedModelConfig } from '../../config/pinned-model-config';
 import { BedrockModel } from '../../models/bedrock-model';
 import { BedrockValidationError } from '../../private/errors';
@@ -77,9 +78,9 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
     memorySize: options.memorySize ?? 512,
     logGroup,
     environment: {
-      POWERTOOLS_SERVICE_NAME: options.serviceName ?? kind,
-      POWERTOOLS_METRICS_NAMESPACE: options.metricsNamespace ?? 'CdkBedrockFoundation',
-      BEDROCK_MAX_ATTEMPTS: String(options.maxAttempts ?? 4),
+      [ENV.POWERTOOLS_SERVICE_NAME]: options.serviceName ?? kind,
+      [ENV.POWERTOOLS_METRICS_NAMESPACE]: options.metricsNamespace ?? 'CdkBedrockFoundation',
+      [ENV.BEDROCK_MAX_ATTEMPTS]: String(options.maxAttempts ?? 4),
       ...environment,
     },
   });
@@ -127,7 +128,7 @@ export function resolveModelSource(scope: Construct, what: string, props: ModelS
  */
 export function bindModel(fn: lambda.Function, props: ModelSourceProps, responseStream: boolean, extra: Record<string, unknown> = {}): void {
   if (props.model) {
-    fn.addEnvironment('MODEL_CONFIG', modelConfigJson(props.model, extra));
+    fn.addEnvironment(ENV.MODEL_CONFIG, modelConfigJson(props.model, extra));
     props.model.grantInvoke(fn, { responseStream }); // also attaches the model's synth validation to the function
   } else {
     props.config!.bindToFunction(fn, props.role!, { responseStream }); // env, read grant, and (for a config defined here) invoke + validation
