@@ -37,14 +37,14 @@ const HANDLER_TIMEOUT = Duration.minutes(2);
 const HANDLER_ENV: Record<string, string> = {
   // Up to 8 attempts with equal-jitter backoff (half the cap to the cap; cap 0.5 s doubling to 10 s): the retries of
   // one model wait 18-35 s in total, well inside the deadline, which still bounds them.
-  ACCESS_CHECK_MAX_ATTEMPTS: '8',
-  ACCESS_CHECK_BACKOFF_BASE_MS: '500',
-  ACCESS_CHECK_BACKOFF_MAX_MS: '10000',
-  ACCESS_CHECK_CONNECT_TIMEOUT_MS: '3000',
-  ACCESS_CHECK_REQUEST_TIMEOUT_MS: '5000',
+  [ENV.ACCESS_CHECK_MAX_ATTEMPTS]: '8',
+  [ENV.ACCESS_CHECK_BACKOFF_BASE_MS]: '500',
+  [ENV.ACCESS_CHECK_BACKOFF_MAX_MS]: '10000',
+  [ENV.ACCESS_CHECK_CONNECT_TIMEOUT_MS]: '3000',
+  [ENV.ACCESS_CHECK_REQUEST_TIMEOUT_MS]: '5000',
   // Overall deadline: at most 100 s, and never closer than 10 s to the Lambda timeout, so the handler always answers.
-  ACCESS_CHECK_DEADLINE_MS: '100000',
-  ACCESS_CHECK_SAFETY_MARGIN_MS: '10000',
+  [ENV.ACCESS_CHECK_DEADLINE_MS]: '100000',
+  [ENV.ACCESS_CHECK_SAFETY_MARGIN_MS]: '10000',
 };
 
 /**

@@ -4,8 +4,10 @@ import { parseModelId, tryParseModelId } from './model-id';
 import { BedrockValidationError } from './errors';
 import { CatalogData, ModelLifecycle, ModelRecord } from './types';
 
-/** How a model is invoked; decides which sourced rate applies. */
-export type InvocationForm = 'in-region' | 'geo-profile' | 'global-profile' | 'application-profile' | 'provisioned';
+import type { InvocationForm } from '../contract';
+
+/** How a model is invoked; decides which sourced rate applies (defined once, in the construct↔handler contract). */
+export type { InvocationForm };
 
 /** A lifecycle judged at a date in a Region. */
 export interface LifecycleState {
