@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: builds the library (when the sources changed since the last build), then runs every scripts/bench-*.mjs and prints its figures.
+// `npm run bench`: builds the library (when the sources changed since the last build), then runs every
+// scripts/bench-*.mjs and prints its figures.
 // Performance targets live here, never in timed tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
