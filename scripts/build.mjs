@@ -53,10 +53,8 @@ export function readStamp(root = repoRoot) {
 
 function runTsc(root) {
   return new Promise((resolvePromise, reject) => {
-    // Incremental: a rebuild after an edit re-checks what changed. The build info lives in dist/, next to the output
-    // it describes, so deleting dist/ also forgets it.
-    const child = spawn(process.execPath, [tscBin, '-p', join(root, 'tsconfig.json'),
-      '--incremental', '--tsBuildInfoFile', join(root, 'dist', '.tsbuildinfo')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    // Not --incremental: it made a fresh build (what `npm ci` runs) about 20% slower for a faster rebuild.
+    const child = spawn(process.execPath, [tscBin, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
   });
