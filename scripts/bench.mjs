@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: builds the library, then runs every scripts/bench-*.mjs and prints its figures.
+// `npm run bench`: builds the library (when the sources changed since the last build), then runs every
+// scripts/bench-*.mjs and prints its figures.
 // Performance targets live here, never in timed tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
 if (!process.env.BENCH_SKIP_BUILD) {
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-stale.mjs')], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const scripts = readdirSync(join(root, 'scripts'))

@@ -1,7 +1,18 @@
-// The bundled AWS SDK warns once per process on Node.js < 22 (the Lambda functions run nodejs24.x). The tests load the
-// bundles in-process on the machine's Node.js (in the worker's outer realm, see utils/bundled-handler.ts), so the
-// warning is only noise in the test output; it changes no behaviour.
+// Environment every test file starts with. Set in both the test file's process.env and the worker's outer realm
+// (handler bundles run there, see utils/bundled-handler.ts).
+//
+// - The bundled AWS SDK warns once per process on Node.js < 22 (the Lambda functions run nodejs24.x). The tests load the
+//   bundles in-process on the machine's Node.js, so the warning is only noise in the test output; it changes no
+//   behaviour.
+// - aws-cdk-lib runs its built-in CloudFormation validation on every `app.synth()` (and so every `Template.fromStack`)
+//   unless `CDK_VALIDATION` is 'false': core/lib/private/synthesis-validation.js reads it at each synth
+//   (`app._builtinCloudFormationValidation && process.env.CDK_VALIDATION !== "false"`, so the App prop
+//   `builtinCloudFormationValidation: true` cannot turn it back on). It costs about 1.7 s a synth; only the tests
+//   about that validation pay for it: they set `process.env.CDK_VALIDATION = 'true'` themselves (and restore it).
 import * as vm from 'node:vm';
 
 const outer = vm.runInThisContext('globalThis') as typeof globalThis;
-for (const env of new Set([process.env, outer.process.env])) env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+for (const env of new Set([process.env, outer.process.env])) {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  env.CDK_VALIDATION = 'false';
+}
