@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   BedrockModel, BedrockVpcEndpoints, ComplianceEnvelope, EmbeddingInvoker, KnowledgeBase, ModelAccessCheck, ModelInvoker,
-  PinnedModelConfig, RagInvoker,
+  PinnedModelConfig, RagInvoker, restrictGrantsToAwsServices,
 } from '../lib';
 
 /** Properties of `StrictStack`. */
@@ -45,6 +45,7 @@ export class StrictStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    restrictGrantsToAwsServices(this, this.key); // Control Tower CT.KMS.PR.3
 
     // No internet route at all: isolated subnets only, AWS APIs through the endpoints below.
     this.vpc = new ec2.Vpc(this, 'Vpc', {
@@ -58,6 +59,11 @@ export class StrictStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    // One security group for the library's functions; the endpoints accept HTTPS from it only.
+    const functions = new ec2.SecurityGroup(this, 'Functions', {
+      vpc: this.vpc,
+      description: 'cdk-bedrock-foundation functions of the strict sample',
+    });
 
     // Before any construct of the library: everything created below follows it, including the stack-level
     // custom-resource providers.
@@ -67,12 +73,14 @@ export class StrictStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [functions],
       reservedConcurrentExecutions: 10,
       serverAccessLogsBucket: s3.Bucket.fromBucketName(this, 'AccessLogs', props.accessLogsBucketName),
     });
     this.endpoints = new BedrockVpcEndpoints(this, 'Endpoints', {
       vpc: this.vpc,
       subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      clientSecurityGroups: [functions],
     });
 
     const chat = BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0');

@@ -1,4 +1,4 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -47,9 +47,10 @@ export function allowCloudWatchLogs(scope: IConstruct, key: kms.IKey, options: C
     resources: ['*'],
     conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': pattern } },
   });
+  const shown = options.logGroupArnPattern ?? `arn:${readablePartition(key)}:logs:${stack.region}:${stack.account}:log-group:*`;
   return addOrWarn(scope, key, statement, 'EnvelopeLogsKeyPolicy', `CloudWatch Logs cannot encrypt log groups with it until its key `
     + `policy allows ${principal} ${CLOUDWATCH_LOGS_KEY_ACTIONS.join(', ')} on "*" with the condition ArnLike `
-    + `kms:EncryptionContext:aws:logs:arn = ${pattern}; otherwise creating the log groups fails. Add that statement to the key policy`);
+    + `kms:EncryptionContext:aws:logs:arn = ${shown}; otherwise creating the log groups fails. Add that statement to the key policy`);
 }
 
 /**
@@ -92,6 +93,34 @@ export const KB_TRANSIENT_DATA_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decryp
 /** Grants a Knowledge Base service role the transient-data actions on `key` (see `KB_TRANSIENT_DATA_KEY_ACTIONS`). */
 export function grantKnowledgeBaseTransientData(key: kms.IKey, role: iam.IGrantable): iam.Grant {
   return iam.Grant.addToPrincipal({ grantee: role, actions: KB_TRANSIENT_DATA_KEY_ACTIONS, resourceArns: [key.keyArn] });
+}
+
+/**
+ * Control Tower CT.KMS.PR.3, "Require an AWS KMS key policy to have a statement that limits creation of AWS KMS grants
+ * to AWS services" (the rule shipped in @cdklabs/cdk-validator-cfnguard, keymanagementservice/ct-kms-pr-3.guard, and its
+ * fix: "a KMS key policy statement that denies access to the 'kms:CreateGrant' operation for all principals when the
+ * 'kms:GrantIsForAWSResource' and 'aws:PrincipalIsAWSService' conditions are both false, using the 'BoolIfExists'
+ * condition operator"). AWS services that use the key for the library's resources (Lambda environment variables, S3,
+ * CloudWatch Logs) create their grants as AWS services, so they keep working.
+ */
+export function restrictGrantsToAwsServices(scope: IConstruct, key: kms.IKey): boolean {
+  const statement = new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
+  return addOrWarn(scope, key, statement, 'KeyGrantPolicy', 'Control Tower CT.KMS.PR.3 fails until its key policy denies kms:CreateGrant '
+    + 'to every principal under BoolIfExists kms:GrantIsForAWSResource = false and aws:PrincipalIsAWSService = false; add that statement');
+}
+
+/** The partition for a message: the imported key ARN's, else the stack's when known, else a placeholder. */
+function readablePartition(key: kms.IKey): string {
+  if (!Token.isUnresolved(key.keyArn)) return Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).partition;
+  const partition = Stack.of(key).partition;
+  return Token.isUnresolved(partition) ? '<partition>' : partition;
 }
 
 function addOrWarn(scope: IConstruct, key: kms.IKey, statement: iam.PolicyStatement, code: string, what: string): boolean {

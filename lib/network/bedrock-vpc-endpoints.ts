@@ -78,9 +78,17 @@ export interface BedrockVpcEndpointsProps {
   readonly subnets?: ec2.SubnetSelection;
   /**
    * Security groups of the interface endpoints.
-   * @default - one security group that allows HTTPS (443) from the VPC's CIDR block and no outbound traffic
+   * @default - one security group that allows HTTPS (443) from `clientSecurityGroups` (or, without them, from the
+   * VPC's CIDR block) and no outbound traffic
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Security groups of the functions that use the endpoints (`ComplianceEnvelopeProps.securityGroups`): the default
+   * endpoint security group then allows HTTPS from these only, instead of from the whole VPC. Only without
+   * `securityGroups`.
+   * @default - HTTPS from the VPC's CIDR block
+   */
+  readonly clientSecurityGroups?: ec2.ISecurityGroup[];
   /**
    * The interface endpoints to create.
    * @default BedrockEndpointService.LIBRARY
@@ -156,7 +164,16 @@ export class BedrockVpcEndpoints extends Construct {
       throw new BedrockValidationError('EmptyEndpointSecurityGroups', 'BedrockVpcEndpoints: securityGroups is empty; pass at least one, '
         + 'or leave it out for a security group that allows HTTPS from the VPC.', this);
     }
-    this.securityGroups = props.securityGroups ?? [this.defaultSecurityGroup(props.vpc)];
+    if (props.securityGroups && props.clientSecurityGroups) {
+      throw new BedrockValidationError('EndpointClientsWithSecurityGroups', 'BedrockVpcEndpoints: clientSecurityGroups only shapes the '
+        + 'default endpoint security group, but securityGroups was given too; add the ingress rules to your security groups, or drop '
+        + 'securityGroups.', this);
+    }
+    if (props.clientSecurityGroups && props.clientSecurityGroups.length === 0) {
+      throw new BedrockValidationError('EmptyEndpointClients', 'BedrockVpcEndpoints: clientSecurityGroups is empty; pass the functions\' '
+        + 'security groups, or leave it out to allow HTTPS from the whole VPC.', this);
+    }
+    this.securityGroups = props.securityGroups ?? [this.defaultSecurityGroup(props.vpc, props.clientSecurityGroups)];
 
     for (const service of services) {
       const endpoint = new ec2.InterfaceVpcEndpoint(this, service.id, {
@@ -216,23 +233,31 @@ export class BedrockVpcEndpoints extends Construct {
     return [...this.interfaceEndpoints.values()];
   }
 
-  private defaultSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
+  private defaultSecurityGroup(vpc: ec2.IVpc, clients?: ec2.ISecurityGroup[]): ec2.SecurityGroup {
     const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
-      description: 'cdk-bedrock-foundation VPC endpoints: HTTPS from the VPC',
+      description: 'cdk-bedrock-foundation VPC endpoints: HTTPS from the clients',
       allowAllOutbound: false,
     });
+    if (clients) {
+      for (const client of clients) sg.addIngressRule(client, ec2.Port.tcp(443), 'HTTPS from a client security group');
+      return sg;
+    }
     sg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC to the endpoints');
-    // cdk-nag's AwsSolutions-EC23 (no 0.0.0.0/0 ingress) cannot read the VPC's CIDR block, which is a token
-    // (Fn::GetAtt of the VPC), and reports an error for it. (aws-cdk-lib Validations: constructs never import cdk-nag.)
-    Validations.of(sg).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'The only ingress rule allows TCP 443 from the VPC\'s own CIDR block (a token, Fn::GetAtt of the VPC, which the rule '
-        + 'cannot evaluate), never 0.0.0.0/0 or ::/0.',
-    });
+    // The rules that look for ingress from anywhere cannot read the VPC's CIDR block, a token (Fn::GetAtt of the VPC),
+    // and report an error for it. (aws-cdk-lib Validations: constructs never import cdk-nag.)
+    const reason = 'The only ingress rule allows TCP 443 from the VPC\'s own CIDR block (a token, Fn::GetAtt of the VPC, which the '
+      + 'rule cannot evaluate), never 0.0.0.0/0 or ::/0. Pass clientSecurityGroups to allow the functions\' security groups instead.';
+    Validations.of(sg).acknowledge(...CIDR_TOKEN_RULES.map((id) => ({ id, reason })));
     return sg;
   }
 }
+
+/** cdk-nag rules that cannot evaluate an ingress rule whose CIDR is a token. */
+const CIDR_TOKEN_RULES = [
+  'AwsSolutions-EC23',
+  ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [`${pack}-EC2RestrictedCommonPorts`, `${pack}-EC2RestrictedSSH`]),
+];
 
 /** `bedrock-` + 8 hex characters of the construct path's hash (matches the AOSS name pattern). */
 function defaultEndpointName(scope: Construct): string {

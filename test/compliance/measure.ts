@@ -92,7 +92,8 @@ export function controlTowerFindings(app: App, validator = new CfnGuardValidator
   for (const v of report.violations) {
     const rule = controlTowerId(v.ruleName);
     const set = byRule.get(rule) ?? new Set<string>();
-    for (const r of v.violatingResources) {
+    // cfn-guard sometimes adds an entry without a logical ID next to the resource's own: it names nothing.
+    for (const r of v.violatingResources.filter((x, _i, all) => x.resourceLogicalId || all.length === 1)) {
       set.add(index.get(`${path.basename(r.templatePath)}/${r.resourceLogicalId}`) ?? r.resourceLogicalId);
     }
     byRule.set(rule, set);
