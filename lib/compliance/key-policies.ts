@@ -118,7 +118,7 @@ export function restrictGrantsToAwsServices(scope: IConstruct, key: kms.IKey): b
 
 /** The partition for a message: the imported key ARN's, else the stack's when known, else a placeholder. */
 function readablePartition(key: kms.IKey): string {
-  if (!Token.isUnresolved(key.keyArn)) return Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).partition;
+  if (!Token.isUnresolved(key.keyArn)) return Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).partition ?? '<partition>';
   const partition = Stack.of(key).partition;
   return Token.isUnresolved(partition) ? '<partition>' : partition;
 }
