@@ -9,3 +9,5 @@ export * from './invokers';
 export * from './guardrails';
 export * from './monitoring';
 export * from './logging';
+export * from './compliance';
+export * from './network';

@@ -1,0 +1,2 @@
+export * from './compliance-envelope';
+export * from './key-policies';

@@ -1,0 +1,46 @@
+import { App } from 'aws-cdk-lib';
+import {
+  BedrockMonitoring, ContentFilterCategory, FilterStrength, Guardrail, KnowledgeBase, ModelInvocationLogging, VectorStore,
+} from '../../lib';
+import { SampleStack } from '../../bin/sample-stack';
+import { StrictStack } from '../../bin/strict-stack';
+
+/** The date the compliance tests judge model lifecycle at (as the other suites do). */
+export const NOW_ISO = '2026-11-25';
+
+/** The default sample app (bin/app.ts without its synth-time plugins). */
+export function sampleApp(): App {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  new SampleStack(app, 'BedrockFoundationSample', { env: { region: 'us-east-1' } });
+  return app;
+}
+
+/** The strict sample app (bin/strict-app.ts without its synth-time plugins). */
+export function strictApp(): App {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  new StrictStack(app, 'BedrockFoundationStrict', { env: { region: 'us-east-1' }, accessLogsBucketName: 'my-org-s3-access-logs-us-east-1' });
+  return app;
+}
+
+/**
+ * A larger app using every construct: the default sample plus model invocation logging (CloudWatch Logs and S3), a
+ * guardrail applied by the chat invoker, monitoring, and a second Knowledge Base on OpenSearch Serverless that syncs on
+ * deploy and waits for the ingestion job.
+ */
+export function largeApp(): App {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' } });
+  new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
+  const guardrail = new Guardrail(stack, 'Guardrail', {
+    blockedInputMessaging: 'I cannot help with that.',
+    contentFilters: [{ category: ContentFilterCategory.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }],
+  });
+  guardrail.grantApply(stack.chat.function);
+  new BedrockMonitoring(stack, 'Monitoring', { invokers: [stack.chat, stack.embedder, stack.rag] });
+  const oss = new KnowledgeBase(stack, 'OssDocs', {
+    vectorStore: VectorStore.openSearchServerless(),
+    syncOnDeploy: { waitForCompletion: true },
+  });
+  oss.node.addDependency(stack.accessCheck);
+  return app;
+}
