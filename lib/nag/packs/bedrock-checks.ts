@@ -31,19 +31,6 @@ export class BedrockChecks extends NagPack {
     this.rules = ALL_RULES;
   }
 
-  /**
-   * Not an aspect: `BedrockChecks` is a validation plugin. This method exists so that the common mistake
-   * `Aspects.of(app).add(new BedrockChecks())` compiles and then fails at synth with the fix, instead of failing with
-   * "aspect.visit is not a function". Register the pack with `Validations.of(app).addPlugins(new BedrockChecks())`.
-   */
-  public visit(node: IConstruct): void {
-    const path = node.node.path;
-    throw new BedrockValidationError('NagPackAddedAsAspect', `BedrockChecks was added with Aspects.of(${path ? `'${path}'` : 'app'}).add(...), `
-      + 'but it is a cdk-nag v3 validation plugin, not an aspect, so it cannot check anything that way. Remove the Aspects line '
-      + "and register it with Validations.of(app).addPlugins(new BedrockChecks()) (import { Validations } from 'aws-cdk-lib'); "
-      + 'synth then fails on unacknowledged errors and lists every finding.', path ? node : undefined);
-  }
-
   public override validateScope(scope: IConstruct) {
     // Context values (date, parameters) are read once per stack and validation run.
     this.contexts = new WeakMap();
@@ -136,3 +123,20 @@ export class BedrockChecks extends NagPack {
 function nagLevel(rule: BedrockRule): NagMessageLevel {
   return rule.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN;
 }
+
+/**
+ * Not an aspect: `BedrockChecks` is a validation plugin. TypeScript already rejects
+ * `Aspects.of(app).add(new BedrockChecks())` (the class declares no `visit`); this method, kept off the type on
+ * purpose, makes the same mistake from JavaScript fail at synth with the fix instead of "aspect.visit is not a
+ * function". Register the pack with `Validations.of(app).addPlugins(new BedrockChecks())`.
+ */
+Object.defineProperty(BedrockChecks.prototype, 'visit', {
+  enumerable: false,
+  value: function visit(node: IConstruct): void {
+    const path = node.node.path;
+    throw new BedrockValidationError('NagPackAddedAsAspect', `BedrockChecks was added with Aspects.of(${path ? `'${path}'` : 'app'}).add(...), `
+      + 'but it is a cdk-nag v3 validation plugin, not an aspect, so it cannot check anything that way. Remove the Aspects line '
+      + "and register it with Validations.of(app).addPlugins(new BedrockChecks()) (import { Validations } from 'aws-cdk-lib'); "
+      + 'synth then fails on unacknowledged errors and lists every finding.', path ? node : undefined);
+  },
+});

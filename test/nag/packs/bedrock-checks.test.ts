@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, Aws, CfnMapping, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Aws, IAspect, CfnMapping, CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BedrockChecks } from '../../../lib/nag';
@@ -21,13 +21,14 @@ describe('BedrockChecks', () => {
   test('added as an aspect by mistake, it fails synth with the way to register it', () => {
     const { app, stack } = testStack();
     new ssm.StringParameter(stack, 'Model', { stringValue: EOL });
-    Aspects.of(app).add(new BedrockChecks());
+    // TypeScript rejects this line (test/readme checks that); JavaScript does not, and gets the fix at synth.
+    Aspects.of(app).add(new BedrockChecks() as unknown as IAspect);
     expect(() => app.synth()).toThrow(/not an aspect[\s\S]*Validations\.of\(app\)\.addPlugins\(new BedrockChecks\(\)\)/);
   });
 
   test('added as an aspect to a stack, the message names where it was added', () => {
     const { app, stack } = testStack();
-    Aspects.of(stack).add(new BedrockChecks());
+    Aspects.of(stack).add(new BedrockChecks() as unknown as IAspect);
     let error: any;
     try {
       app.synth();
