@@ -28,7 +28,16 @@ export type Reply =
   /** Raw bytes written as several frames with the given gaps (event streams). */
   | { readonly kind: 'chunks'; readonly status?: number; readonly contentType: string; readonly chunks: readonly Uint8Array[]; readonly gapMs?: number }
   /** Never answers (the client must give up). */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** Resets the HTTP/2 stream (RST_STREAM with `code`, default NGHTTP2_INTERNAL_ERROR) before any byte of the reply. */
+  | { readonly kind: 'reset'; readonly code?: number }
+  /**
+   * Sends the status, headers and `body` (part of a reply), then, per `then`: resets the stream (`reset`, the code
+   * as above) or keeps it open without another byte (`hang`: the body is still arriving when the client gives up).
+   */
+  | { readonly kind: 'partial'; readonly status?: number; readonly contentType?: string; readonly body: string | Uint8Array; readonly then: 'reset' | 'hang'; readonly code?: number }
+  /** Sends `reply` only once `until` resolves (a late reply, released by the test instead of a real delay). */
+  | { readonly kind: 'deferred'; readonly until: Promise<unknown>; readonly reply: Reply };
 
 export type Responder = (req: RecordedRequest) => Reply;
 
@@ -132,6 +141,17 @@ export class H2cFakeServer {
     switch (reply.kind) {
       case 'hang':
         return;
+      case 'reset':
+        stream.close(reply.code ?? http2.constants.NGHTTP2_INTERNAL_ERROR);
+        return;
+      case 'partial':
+        stream.respond({ ':status': reply.status ?? 200, 'content-type': reply.contentType ?? 'application/json', ...base });
+        stream.write(Buffer.from(reply.body));
+        if (reply.then === 'reset') setImmediate(() => { if (!stream.destroyed) stream.close(reply.code ?? http2.constants.NGHTTP2_INTERNAL_ERROR); });
+        return;
+      case 'deferred':
+        await reply.until;
+        return this.send(stream, reply.reply);
       case 'json':
         if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
         if (stream.destroyed) return;
