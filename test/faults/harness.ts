@@ -3,7 +3,7 @@
  * virtual clock (test/utils/virtual-clock.ts), so backoff sleeps and deadlines take no real time and every time bound
  * is stated on that clock, in the handler's own budget (remaining time - DEADLINE_MARGIN_MS).
  */
-import { loadBundledHandler, outerRealm, setEnv } from '../utils/bundled-handler';
+import { loadBundledHandler, outerRealm, setEnv, type LoadOptions } from '../utils/bundled-handler';
 import { lambdaContext } from '../utils/lambda-context';
 import { settledFlag, turns, until, type VirtualClock } from '../utils/virtual-clock';
 
@@ -46,8 +46,8 @@ export function pinRandom(value: number): () => void {
 }
 
 /** Loads a fresh bundle (a new execution environment) with extra env vars; returns it and a restore function. */
-export function freshBundle(name: string, env: Record<string, string | undefined> = {}): { mod: any; restore: () => void } {
+export function freshBundle(name: string, env: Record<string, string | undefined> = {}, options: LoadOptions = {}): { mod: any; restore: () => void } {
   const restore = setEnv(env);
-  const mod = loadBundledHandler(name);
+  const mod = loadBundledHandler(name, options);
   return { mod, restore };
 }
