@@ -53,7 +53,7 @@ test('50 concurrent requests on one warm module with 30% throttling: all answere
     }
     return converseReply(req);
   });
-  const runs = Array.from({ length: 50 }, (_, i) => timed(clock, () => mod.handler({ prompt: `question ${i}`, correlationId: `corr-${i}` }, virtualContext(clock, 10_000))));
+  const runs = Array.from({ length: 50 }, (_, i) => timed<any>(clock, () => mod.handler({ prompt: `question ${i}`, correlationId: `corr-${i}` }, virtualContext(clock, 10_000))));
   const results = await Promise.all(runs);
   expect(results.map((r) => r.error)).toEqual(Array(50).fill(undefined));
   expect(results.map((r) => r.value.text)).toEqual(Array.from({ length: 50 }, (_, i) => `echo: question ${i}`));

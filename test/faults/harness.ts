@@ -27,7 +27,7 @@ export interface Outcome<T = any> {
 }
 
 /** Runs `fn` and records its outcome and the virtual time it took. */
-export async function timed<T>(clock: VirtualClock, fn: () => Promise<T>): Promise<Outcome<T>> {
+export async function timed<T = any>(clock: VirtualClock, fn: () => Promise<T>): Promise<Outcome<T>> {
   const start = clock.now();
   try {
     const value = await fn();

@@ -7,7 +7,7 @@ import { FakeBedrockRuntime } from '../utils/fake-bedrock-runtime';
 import { FakeSsm } from '../utils/fake-ssm';
 import { VirtualClock } from '../utils/virtual-clock';
 import { HAIKU_CONFIG } from '../lambda/fixtures';
-import { MARGIN_MS, freshBundle, settledFlag, timed, turns, until, virtualContext } from './harness';
+import { MARGIN_MS, freshBundle, settledFlag, timed, turns, until, virtualContext, type Outcome } from './harness';
 
 const PARAM = '/bedrock/models/chat/config';
 const REMAINING = 5_000;
@@ -47,7 +47,7 @@ function container(): any {
   return b.mod;
 }
 
-const ask = (mod: any, prompt = 'x', remaining = REMAINING) => timed(clock, () => mod.handler({ prompt }, virtualContext(clock, remaining)));
+const ask = (mod: any, prompt = 'x', remaining = REMAINING): Promise<Outcome> => timed(clock, () => mod.handler({ prompt }, virtualContext(clock, remaining)));
 
 test('missing parameter: ConfigNotFound (500), 1 call; once it exists the next request reads it', async () => {
   const mod = container();
