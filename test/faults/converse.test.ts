@@ -102,6 +102,7 @@ describe('Converse', () => {
     expect(r.error).toMatchObject({ name: 'Timeout', statusCode: 504, message: expect.stringContaining(`(${BUDGET} ms)`) });
     expect(r.elapsedMs).toBe(BUDGET);
     expect(fake.calls('converse')).toHaveLength(1);
+    await until(() => fake.calls('converse')[0].isClosed(), 'the handler to cancel its Converse request'); // nothing left running
   });
 
   test('a late reply (sent after the deadline) is a Timeout, not an answer', async () => {
@@ -209,6 +210,7 @@ describe('ConverseStream', () => {
     await cutAtDeadline('converse-stream', () => mod.streamHandler({ body: JSON.stringify({ prompt: 'x' }), requestContext: { http: { method: 'POST' } } }, capture, virtualContext(clock, REMAINING)));
     expect(capture.lines[0]).toEqual({ type: 'text', text: 'part' });
     expect(capture.lines[capture.lines.length - 1]).toMatchObject({ type: 'error', error: { code: 'Timeout', message: expect.stringContaining(`(${BUDGET} ms)`) } });
+    await until(() => fake.calls('converse-stream')[0].isClosed(), 'the handler to cancel its ConverseStream request');
   });
 
   test('an HTTP/2 reset mid-stream (the stream just ends) ends with a MalformedModelResponse record: the answer is truncated', async () => {

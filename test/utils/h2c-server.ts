@@ -16,6 +16,8 @@ export interface RecordedRequest {
   readonly rawBody: Buffer;
   /** JSON-parsed body, undefined when not JSON. */
   readonly body: any;
+  /** Whether the stream has closed (answered, reset, or cancelled by the client). */
+  isClosed(): boolean;
 }
 
 export type Reply =
@@ -56,6 +58,8 @@ function compile(pattern: string): { re: RegExp; names: string[] } {
 
 export class H2cFakeServer {
   public readonly requests: RecordedRequest[] = [];
+  /** Streams (requests) that have closed, for either side's reason: a client that gives up closes its stream. */
+  public closedStreams = 0;
   private readonly server: http2.Http2Server;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly queues = new Map<string, Reply[]>();
@@ -100,6 +104,7 @@ export class H2cFakeServer {
 
   reset(): void {
     this.requests.length = 0;
+    this.closedStreams = 0;
     this.queues.clear();
   }
 
@@ -112,6 +117,8 @@ export class H2cFakeServer {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('error', () => undefined);
+    let closed = false;
+    stream.on('close', () => { closed = true; this.closedStreams += 1; });
     stream.on('end', () => {
       const method = String(headers[':method']);
       const path = String(headers[':path']);
@@ -126,7 +133,7 @@ export class H2cFakeServer {
       }
       const params: Record<string, string> = {};
       match.r.names.forEach((n, i) => { params[n] = decodeURIComponent(match.m![i + 1]); });
-      const req: RecordedRequest = { operation: match.r.route.operation, method, path, params, headers, rawBody, body };
+      const req: RecordedRequest = { operation: match.r.route.operation, method, path, params, headers, rawBody, body, isClosed: () => closed };
       this.requests.push(req);
       const queued = this.queues.get(req.operation)?.shift();
       const responder = this.defaults.get(req.operation);
