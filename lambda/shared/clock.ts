@@ -2,7 +2,8 @@
  * Time as the handlers see it: `now()` for deadlines, `sleep()` for backoff and `setTimer()` for the deadline that
  * aborts outstanding calls. In Lambda it is the system clock. Every handler exports `setClock` so that tests can drive
  * it with a virtual clock (test/utils/virtual-clock.ts) instead of waiting for real; nothing else changes it. (The AWS
- * SDK's own timers, e.g. per-request timeouts and the invokers' SDK retry sleeps, stay on the system clock.)
+ * SDK's own timers, e.g. per-request socket timeouts, stay on the system clock; the invokers' retry sleeps go through
+ * this clock, lambda/shared/sdk.ts.)
  */
 export interface Clock {
   /** Milliseconds since the epoch. */

@@ -1,4 +1,5 @@
 import { ENV, envString } from './env';
+import { requestState } from './request-scope';
 
 /**
  * Errors returned by the invoker handlers.
@@ -57,19 +58,45 @@ interface SdkLikeError {
   $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string };
 }
 
+/** Node.js network error codes: the connection failed, no (complete) reply was received. */
+const CONNECTION_CODES = /^(ERR_HTTP2_|ECONNRESET$|ECONNREFUSED$|EPIPE$|ETIMEDOUT$|ENOTFOUND$|EAI_AGAIN$|EHOSTUNREACH$|ENETUNREACH$|ECONNABORTED$)/;
+
+/** What @smithy/eventstream-codec throws for a frame it cannot decode (bad checksum, bad length, bad header). */
+const EVENT_STREAM_DECODE = /checksum|message length|event stream message|header (?:type|value)|Unrecognized|Unsupported/i;
+
+/** The first line of an SDK error message, without the SDK's "Deserialization error: ... $response" hint. */
+function firstLine(message: string | undefined): string {
+  return (message ?? '').split('\n')[0].trim();
+}
+
 /**
- * Maps an error thrown by an AWS SDK call (after the SDK's own retries) to an InvokerError that names the model
- * and says what to do. `target` is what was called ("model anthropic.claude-..." or "knowledge base KB123").
+ * Maps an error thrown while calling (or reading the reply of) an AWS SDK operation to an InvokerError that names the
+ * model and says what to do: the one mapping every invoker uses, for Converse, ConverseStream, InvokeModel, Retrieve
+ * and RetrieveAndGenerate. In order:
+ * 1. once the current request's deadline has passed (lambda/shared/request-scope.ts), anything but a client error is
+ *    `Timeout` (504) naming the budget, whatever part of the reply had arrived: a body cut off by the deadline is not
+ *    the model's fault;
+ * 2. the SDK's modelled errors by name (Throttled, UpstreamError, ModelValidationError, ...);
+ * 3. a reply that really cannot be read: a 2xx body the SDK could not deserialize (not JSON, `null`, truncated) or an
+ *    event-stream frame that cannot be decoded (bad checksum) is `MalformedModelResponse` (502);
+ * 4. a connection that failed (HTTP/2 stream reset, ECONNRESET, ...) is `UpstreamError` (502) saying so;
+ * 5. an unmodelled 5xx is `UpstreamError`, an unmodelled 4xx `ModelRequestError` with its status.
+ * `operation` names what was called ("Converse", "RetrieveAndGenerate (... with knowledge base KB123)").
  */
 export function fromSdkError(error: unknown, modelId: string, operation: string, deadlineMs?: number): InvokerError {
-  if (error instanceof InvokerError) return error;
-  const e = (error ?? {}) as SdkLikeError;
-  const name = e.name ?? 'Error';
+  const scope = requestState();
+  const budgetMs = deadlineMs ?? scope?.budgetMs;
+  const e = (error ?? {}) as SdkLikeError & { code?: string };
   const attempts = e.$metadata?.attempts;
-  const status = e.$metadata?.httpStatusCode;
-  const detail = e.message ? `: ${e.message}` : '';
   const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
   const details = { modelId, attempts, cause: error };
+  const timeout = () => new InvokerError('Timeout', 504,
+    `Bedrock did not answer ${operation} for model ${modelId} within the function's remaining time${budgetMs !== undefined ? ` (${budgetMs} ms)` : ''}${tries}. Raise the function timeout or lower maxTokens.`, details);
+  if (scope?.signal?.aborted && !(error instanceof InvokerError && error.statusCode < 500)) return timeout();
+  if (error instanceof InvokerError) return error;
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  const detail = e.message ? `: ${firstLine(e.message)}` : '';
   switch (name) {
     case 'ValidationException':
       return new InvokerError('ModelValidationError', 400,
@@ -96,26 +123,33 @@ export function fromSdkError(error: unknown, modelId: string, operation: string,
     case 'BadGatewayException':
       return new InvokerError('UpstreamError', 502, `Bedrock failed ${operation} for model ${modelId}${tries} (${name}${status ? ` ${status}` : ''})${detail}.`, details);
     case 'AbortError':
-      return new InvokerError('Timeout', 504,
-        `Bedrock did not answer ${operation} for model ${modelId} within the function's remaining time${deadlineMs !== undefined ? ` (${deadlineMs} ms)` : ''}${tries}. Raise the function timeout or lower maxTokens.`, details);
+      return timeout();
     case 'TimeoutError':
       return new InvokerError('Timeout', 504, `Bedrock ${operation} for model ${modelId} timed out${tries}${detail}.`, details);
     default:
-      if ((name === 'SyntaxError' || (error !== null && typeof error === 'object' && '$responseBodyText' in error))
-        && (status === undefined || status < 300)) {
-        // The SDK's deserializer failed on a successful reply (it keeps the body text as $responseBodyText): not JSON,
-        // truncated. Unmodelled error replies (4xx/5xx) keep their status-based codes below.
-        const firstLine = (e.message ?? '').split('\n')[0];
-        return new InvokerError('MalformedModelResponse', 502,
-          `Model ${modelId} returned a ${operation} response that could not be parsed${firstLine ? ` (${firstLine})` : ''}.`, details);
-      }
-      if (status !== undefined && status >= 500) {
-        return new InvokerError('UpstreamError', 502, `Bedrock failed ${operation} for model ${modelId}${tries} (${name} ${status})${detail}.`, details);
-      }
-      if (status !== undefined && status >= 400) {
-        return new InvokerError('ModelRequestError', status, `Bedrock refused ${operation} for model ${modelId} (${name} ${status})${detail}.`, details);
-      }
-      return new InvokerError('UpstreamError', 502,
-        `Calling ${operation} for model ${modelId} failed (${name})${detail}. A malformed or truncated response is reported this way.`, details);
+      break;
   }
+  const deserialization = name === 'SyntaxError' || (error !== null && typeof error === 'object' && ('$response' in error || '$responseBodyText' in error));
+  if (deserialization && (status === undefined || status < 300)) {
+    // The SDK's deserializer failed on a successful reply (not JSON, `null`, truncated). Unmodelled error replies
+    // (4xx/5xx) keep their status-based codes below.
+    return new InvokerError('MalformedModelResponse', 502,
+      `Model ${modelId} returned a ${operation} response that could not be parsed${detail ? ` (${detail.slice(2)})` : ''}; the answer may be truncated or not JSON.`, details);
+  }
+  if (status === undefined && name === 'Error' && e.code === undefined && EVENT_STREAM_DECODE.test(e.message ?? '')) {
+    return new InvokerError('MalformedModelResponse', 502,
+      `Model ${modelId} returned a ${operation} event stream that could not be parsed (${firstLine(e.message)}); the answer is incomplete.`, details);
+  }
+  if (e.code !== undefined && CONNECTION_CODES.test(e.code)) {
+    return new InvokerError('UpstreamError', 502,
+      `The connection to Bedrock failed during ${operation} for model ${modelId}${tries} (${e.code}${detail}): the connection was reset or closed before a complete reply. `
+      + 'Only a stream the server refused before processing it (REFUSED_STREAM) is retried automatically: otherwise the model may have processed the request; retry it if that is acceptable.', details);
+  }
+  if (status !== undefined && status >= 500) {
+    return new InvokerError('UpstreamError', 502, `Bedrock failed ${operation} for model ${modelId}${tries} (${name} ${status})${detail}.`, details);
+  }
+  if (status !== undefined && status >= 400) {
+    return new InvokerError('ModelRequestError', status, `Bedrock refused ${operation} for model ${modelId} (${name} ${status})${detail}.`, details);
+  }
+  return new InvokerError('UpstreamError', 502, `Calling ${operation} for model ${modelId} failed (${name})${detail}.`, details);
 }

@@ -5,24 +5,24 @@
  * String parameter named by env `MODEL_CONFIG_PARAMETER` (the `<prefix>/<role>/config` companion written by
  * PinnedModelConfig).
  *
- * The SSM parameter is read ONCE per execution environment (`ssm:GetParameter`, the only call: PinnedModelConfig's
- * bindToFunction grants exactly that on the `/config` parameter): Powertools parameters caches it for
- * CONFIG_MAX_AGE_SECONDS (24 h; Powertools' own default would be 5 s). That is
+ * The SSM parameter is read once per execution environment and then again after CONFIG_MAX_AGE_SECONDS (24 h)
+ * (`ssm:GetParameter`, the only call: PinnedModelConfig's bindToFunction grants exactly that on the `/config`
+ * parameter). Only a value that parses and validates is kept; concurrent requests share one read in flight. That is
  * safe because the construct that wires a function to the configuration also puts `MODEL_CONFIG_HASH` (sha256 of the
  * JSON) in the function's environment: a deploy that changes the configuration changes the environment, which makes
  * Lambda start new execution environments that read the new value, while IAM moves to the new model ARN in the same
- * deploy. Editing the parameter by hand is drift: it is only seen by environments started after the edit, and the
+ * deploy. Editing the parameter by hand is drift: it is seen by environments started after the edit and by warm ones once
+ * their copy is 24 h old (or at once when their last read failed), and the
  * helper logs a warning naming the parameter when the JSON's sha256 differs from `MODEL_CONFIG_HASH`.
  *
  * Bounded time: the SSM client has a connection timeout and a request timeout (env `MODEL_CONFIG_CONNECT_TIMEOUT_MS`,
  * default 1000; `MODEL_CONFIG_REQUEST_TIMEOUT_MS`, default 3000), and `getModelConfig({ abortSignal })` lets the
- * caller stop waiting for the read (e.g. at its own deadline; Powertools takes no AbortSignal, so the request itself
- * is still bounded by the request timeout, and a value it returns later is cached for the next invocation).
+ * caller stop waiting for the read (at its deadline); when no request waits for the read any more, the SSM call and
+ * its retries are aborted.
  */
 import { createHash } from 'node:crypto';
 import { Agent } from 'node:http';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import {
@@ -30,7 +30,9 @@ import {
 } from '../../lib/contract';
 import { ENV, envInt, envString } from './env';
 import { configTimeout, InvokerError } from './errors';
+import { clock } from './clock';
 import { logger } from './observability';
+import { inRequestScope, requestState, type RequestState } from './request-scope';
 import { clientOptions, withinDeadline, type Deadline } from './sdk';
 import { describeIssue, issuePath, schemaFor } from './validation';
 
@@ -113,21 +115,22 @@ export function parseModelConfig(raw: string, origin: string): RuntimeModelConfi
   return result.data;
 }
 
-let provider: SSMProvider | undefined;
 let sdkClient: SSMClient | undefined;
 let envCache: { raw: string; config: RuntimeModelConfig } | undefined;
-let ssmCache: { name: string; raw: string; config: RuntimeModelConfig } | undefined;
+/** The last configuration read from SSM that parsed and validated, and when it was read (clock()). */
+let ssmCache: { name: string; raw: string; config: RuntimeModelConfig; readAt: number } | undefined;
+/** The SSM read in flight, shared by every request that needs it (see `sharedRead`). */
+let inflight: SharedRead | undefined;
 let driftWarned: string | undefined;
 
 const connectTimeoutMs = () => envInt('MODEL_CONFIG_CONNECT_TIMEOUT_MS', 1000);
 const requestTimeoutMs = () => envInt('MODEL_CONFIG_REQUEST_TIMEOUT_MS', 3000);
 
-function ssmProvider(): SSMProvider {
+function ssmClient(): SSMClient {
   // An explicit http.Agent: NodeHttpHandler otherwise loads node:http with a dynamic import() the first time it
   // talks to an http:// endpoint (only ever a loopback test endpoint), which a jest VM context cannot run.
   // In Lambda the SSM endpoint is https and this agent is never used.
-  if (provider) return provider;
-  sdkClient = new SSMClient({
+  sdkClient ??= new SSMClient({
     ...clientOptions(),
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true }),
@@ -136,8 +139,7 @@ function ssmProvider(): SSMProvider {
       throwOnRequestTimeout: true,
     }),
   });
-  provider = new SSMProvider({ awsSdkV3Client: sdkClient });
-  return provider;
+  return sdkClient;
 }
 
 /** The AbortError for a read the caller's signal abandoned (marked so that ssmError does not blame the request timeout). */
@@ -146,15 +148,75 @@ function callerAbort(signal: AbortSignal): Error {
   return Object.assign(new Error(reason), { name: 'AbortError', callerAborted: true });
 }
 
-/** Settles with `p`, or rejects with an AbortError as soon as `signal` aborts (p's later outcome is ignored). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  const abortError = () => callerAbort(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => { p.catch(() => undefined); reject(abortError()); };
+/**
+ * One GetParameter call (with the SDK's retries) shared by all the requests waiting for it: 50 cold requests at once
+ * make one call. Each waiter may stop waiting (its deadline); when the last one has stopped, the call is aborted, its
+ * retries included, so nothing keeps running for a request that has returned. The call runs in a request scope of
+ * its own: its retries stop at the latest deadline of the requests still waiting.
+ */
+interface SharedRead {
+  readonly name: string;
+  readonly result: Promise<RuntimeModelConfig>;
+  readonly controller: AbortController;
+  /** The deadline (clock() ms) of each request waiting for it, by waiter. */
+  readonly waiters: Map<number, number>;
+}
+
+let waiterIds = 0;
+
+function startRead(name: string): SharedRead {
+  const controller = new AbortController();
+  const waiters = new Map<number, number>();
+  const scope: RequestState = {
+    get deadline() { return waiters.size ? Math.max(...waiters.values()) : Number.POSITIVE_INFINITY; },
+    set deadline(_v: number) { /* fixed by the waiters */ },
+    signal: controller.signal,
+  };
+  const read: SharedRead = {
+    name, controller, waiters,
+    result: inRequestScope(async () => {
+      try {
+        let raw: string | undefined;
+        try {
+          const out = await ssmClient().send(new GetParameterCommand({ Name: name }), { abortSignal: controller.signal });
+          raw = out.Parameter?.Value;
+        } catch (e) {
+          throw ssmError(controller.signal.aborted ? callerAbort(controller.signal) : e, name);
+        }
+        if (raw === undefined) throw ssmError({ name: 'ParameterNotFound' }, name);
+        // Parsed before it is cached: a value that does not parse or validate is never cached, so once the parameter
+        // is fixed the next request reads it.
+        const config = ssmCache?.name === name && ssmCache.raw === raw ? ssmCache.config : parseModelConfig(raw, `SSM parameter ${name}`);
+        ssmCache = { name, raw, config, readAt: clock().now() };
+        warnOnDrift(name, raw);
+        return config;
+      } finally {
+        if (inflight === read) inflight = undefined;
+      }
+    }, scope),
+  };
+  read.result.catch(() => undefined); // a read nobody waits for any more must not be an unhandled rejection
+  return read;
+}
+
+/** Waits for `read` as one waiter, until `signal` aborts; the read is aborted when its last waiter stops. */
+function waitFor(read: SharedRead, signal: AbortSignal | undefined): Promise<RuntimeModelConfig> {
+  const id = ++waiterIds;
+  read.waiters.set(id, requestState()?.deadline ?? Number.POSITIVE_INFINITY);
+  const leave = () => {
+    read.waiters.delete(id);
+    if (read.waiters.size === 0 && inflight === read) {
+      inflight = undefined;
+      read.controller.abort(signal?.reason);
+    }
+  };
+  if (!signal) return read.result.finally(leave);
+  return new Promise<RuntimeModelConfig>((resolve, reject) => {
+    const onAbort = () => { leave(); reject(ssmError(callerAbort(signal), read.name)); };
+    if (signal.aborted) { onAbort(); return; }
     signal.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+    read.result.then((v) => { signal.removeEventListener('abort', onAbort); leave(); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); leave(); reject(e); });
   });
 }
 
@@ -165,8 +227,9 @@ export interface GetModelConfigOptions {
 }
 
 /**
- * Returns the configuration, reading SSM at most once per execution environment (cached by Powertools for
- * CONFIG_MAX_AGE_SECONDS). A failed read is not cached, so the next invocation tries again.
+ * Returns the configuration. From SSM: a configuration that parsed and validated is kept for CONFIG_MAX_AGE_SECONDS
+ * (24 h) and then read again; requests that need a read while one is in flight share it; a failed read (SSM error,
+ * invalid JSON or schema) is not cached, so the next request reads SSM again.
  */
 export async function getModelConfig(options: GetModelConfigOptions = {}): Promise<RuntimeModelConfig> {
   const inline = envString(ENV.MODEL_CONFIG);
@@ -179,28 +242,19 @@ export async function getModelConfig(options: GetModelConfigOptions = {}): Promi
     throw new InvokerError('ConfigError', 500,
       `No model configuration: set environment variable ${ENV.MODEL_CONFIG} (JSON) or ${ENV.MODEL_CONFIG_PARAMETER} (SSM parameter name). The invoker constructs set one of them.`);
   }
-  let raw: string | undefined;
-  try {
-    // An already-aborted signal sends no request at all.
-    if (options.abortSignal?.aborted) throw callerAbort(options.abortSignal);
-    raw = await untilAborted(ssmProvider().get(name, { maxAge: CONFIG_MAX_AGE_SECONDS }), options.abortSignal);
-  } catch (e) {
-    throw ssmError(e, name);
-  }
-  if (raw === undefined) throw ssmError({ name: 'ParameterNotFound' }, name);
-  if (ssmCache?.name !== name || ssmCache.raw !== raw) {
-    ssmCache = { name, raw, config: parseModelConfig(raw, `SSM parameter ${name}`) };
-    warnOnDrift(name, raw);
-  }
-  return ssmCache.config;
+  if (ssmCache?.name === name && clock().now() - ssmCache.readAt < CONFIG_MAX_AGE_SECONDS * 1000) return ssmCache.config;
+  // An already-aborted signal sends no request at all.
+  if (options.abortSignal?.aborted) throw ssmError(callerAbort(options.abortSignal), name);
+  if (inflight?.name !== name) inflight = startRead(name);
+  return waitFor(inflight, options.abortSignal);
 }
 
 /**
  * The configuration, read no longer than the invocation's deadline: past it, a `ConfigTimeout` naming the parameter
- * (the read itself is left to settle; its outcome is ignored). What the handlers call.
+ * (and the shared read is aborted once no other request waits for it).
  */
 export function getModelConfigWithin(deadline: Deadline): Promise<RuntimeModelConfig> {
-  return withinDeadline(getModelConfig(), deadline, () => configTimeout(deadline.budgetMs));
+  return withinDeadline(getModelConfig({ abortSignal: deadline.signal }), deadline, () => configTimeout(deadline.budgetMs));
 }
 
 /** Logs (once per value) when the parameter's JSON is not what the deploy wrote: someone edited it by hand. */
@@ -251,6 +305,7 @@ function ssmError(e: unknown, name: string): InvokerError {
 
 /** Test hook: forget the cached configuration (a new execution environment). */
 export function resetModelConfigCache(): void {
+  inflight?.controller.abort();
   sdkClient?.destroy();
-  sdkClient = undefined; provider = undefined; envCache = undefined; ssmCache = undefined; driftWarned = undefined;
+  sdkClient = undefined; inflight = undefined; envCache = undefined; ssmCache = undefined; driftWarned = undefined;
 }

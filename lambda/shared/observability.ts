@@ -8,21 +8,51 @@
  * the invocation form, omitted when the configuration has no USD price) and `Errors` (Count, with the error code
  * in the log line).
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RuntimeModelConfig } from '../../lib/contract';
 import { ENV, envString } from './env';
 import { InvokerError } from './errors';
 import { createLogger, serviceName } from './log';
+import { inRequestScope, requestState } from './request-scope';
 import { deadlineFor, type ContextLike, type Deadline } from './sdk';
 
-export const logger = createLogger('bedrock-invoker');
-export const metrics = new Metrics({
+const baseLogger = createLogger('bedrock-invoker');
+const newMetrics = () => new Metrics({
   namespace: envString(ENV.POWERTOOLS_METRICS_NAMESPACE) ?? 'CdkBedrockFoundation',
   serviceName: serviceName('bedrock-invoker'),
 });
+const baseMetrics = newMetrics();
 
-/** Starts an invocation: Lambda context keys and correlation ID on every log line. */
+/**
+ * A view that forwards every call to the current request's own instance (request-scope.ts), else to `base`: keys a
+ * request appends (`logger.appendKeys({ modelId })`), its correlation ID and its metrics stay with that request.
+ */
+function perRequest<T extends object>(base: T, current: () => T | undefined): T {
+  return new Proxy(base, {
+    get(target, prop) {
+      const self = (current() ?? target) as Record<PropertyKey, unknown>;
+      const value = self[prop];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(self) : value;
+    },
+  });
+}
+
+/** The logger: inside a request, that request's own child logger (its context, correlation ID and keys). */
+export const logger: Logger = perRequest(baseLogger, () => requestState()?.logger);
+/** The metrics: inside a request, that request's own set, flushed when it ends. */
+export const metrics: Metrics = perRequest(baseMetrics, () => requestState()?.metrics);
+
+/**
+ * Starts an invocation: inside a request scope, a logger and metrics of its own, with the Lambda context keys and the
+ * correlation ID on every log line.
+ */
 export function beginInvocation(context: ContextLike | undefined, correlationId: string | undefined): void {
+  const state = requestState();
+  if (state) {
+    state.logger = baseLogger.createChild();
+    state.metrics = newMetrics();
+  }
   if (context && 'awsRequestId' in context) logger.addContext(context as never);
   logger.setCorrelationId(correlationId ?? context?.awsRequestId);
 }
@@ -84,10 +114,15 @@ export interface Invocation {
 }
 
 /**
- * Runs one direct invocation: Lambda context and correlation ID on every log line, a deadline for the work, any
+ * Runs one direct invocation in a request scope of its own (request-scope.ts): Lambda context and correlation ID on every log line, a deadline for the work, any
  * failure recorded (Errors metric, log line) and rethrown as an InvokerError, and the metrics flushed at the end.
  */
-export async function invoke<T>(context: ContextLike | undefined, correlationId: string | undefined,
+export function invoke<T>(context: ContextLike | undefined, correlationId: string | undefined,
+  work: (invocation: Invocation) => Promise<T>): Promise<T> {
+  return inRequestScope(() => invokeInScope(context, correlationId, work));
+}
+
+async function invokeInScope<T>(context: ContextLike | undefined, correlationId: string | undefined,
   work: (invocation: Invocation) => Promise<T>): Promise<T> {
   beginInvocation(context, correlationId);
   let modelId: string | undefined;

@@ -2,8 +2,9 @@
  * Retries, for every handler: one backoff formula, one deadline rule, an AWS SDK retry strategy bounded by a deadline
  * (the access check's), and a retry loop for conditions the SDK does not retry (the Knowledge Base sync's
  * ConflictException, the OpenSearch index's propagating 403). Each handler keeps its own policy (attempts, base, cap,
- * jitter), read from its environment; the invokers' SDK clients keep the SDK's standard strategy with this backoff
- * (lambda/shared/sdk.ts). Waiting goes through `clock()` (lambda/shared/clock.ts), so tests need not sleep.
+ * jitter), read from its environment; the invokers' SDK clients use InvokerRetryStrategy with this backoff and deadline
+ * rule, reading the deadline of the request they serve (lambda/shared/sdk.ts). Waiting goes through `clock()`
+ * (lambda/shared/clock.ts), so tests need not sleep.
  */
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { clock } from './clock';

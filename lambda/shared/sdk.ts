@@ -1,12 +1,20 @@
 /**
- * SDK client settings shared by the invoker handlers: the SDK's own retry strategy (attempts and backoff configured
- * here, with the shared backoff formula and deadline rule of ./retry), bounded by the function's remaining time
- * through an AbortSignal. There is no retry loop on top of the SDK.
+ * SDK client settings shared by the invoker handlers: a retry strategy with the shared backoff formula and deadline
+ * rule of ./retry, bounded by the current request's deadline (lambda/shared/request-scope.ts) through an AbortSignal.
+ * There is no retry loop on top of the SDK.
+ *
+ * Retry quota: the SDK's standard strategy also keeps a retry quota per client (500 tokens; a retry costs 5, 10
+ * after a timeout; a success returns 1), so in a warm execution environment that has seen about 100 failed retries
+ * the documented attempts silently drop to 1 until successes refill it. The invokers configure no quota: every
+ * request gets up to MAX_ATTEMPTS attempts, bounded by its own deadline (docs/invokers.md, "Retries").
  */
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { clock } from './clock';
 import { ENV, envInt } from './env';
+import { inRequestScope, requestState } from './request-scope';
 import { backoffDelayMs, ensureTimeToRetry, type Backoff } from './retry';
+
+export { inRequestScope };
 
 /** Total attempts per SDK call (first try included). Env `BEDROCK_MAX_ATTEMPTS`, default 4. */
 export const MAX_ATTEMPTS = envInt(ENV.BEDROCK_MAX_ATTEMPTS, 4);
@@ -24,25 +32,61 @@ export const RETRY_MIN_ATTEMPT_MS = envInt('BEDROCK_RETRY_MIN_ATTEMPT_MS', 500);
 
 const BACKOFF: Backoff = { baseMs: RETRY_BASE_DELAY_MS, maxMs: RETRY_MAX_DELAY_MS, jitter: 'full' };
 
-let currentDeadline = Number.POSITIVE_INFINITY;
-
 /**
- * Exponential backoff with full jitter (the SDK's `computeNextBackoffDelay`). When the sleep plus
- * RETRY_MIN_ATTEMPT_MS would not end before the current invocation's deadline, there is no time for another attempt:
- * it throws (NoTimeToRetry), which makes the SDK's retry middleware stop and rethrow the last retryable error
- * (ThrottlingException, 5xx, ...) with `$metadata.attempts`, so the caller reports Throttled/UpstreamError with the
- * attempt count. Sleeping into the deadline instead would let the AbortSignal fire first and turn persistent
- * throttling into a Timeout.
+ * Exponential backoff with full jitter. When the sleep plus RETRY_MIN_ATTEMPT_MS would not end before the current
+ * request's deadline, there is no time for another attempt: it throws (NoTimeToRetry).
  */
 export function backoffDelay(attempt: number): number {
   const delay = backoffDelayMs(BACKOFF, attempt);
-  ensureTimeToRetry(delay, RETRY_MIN_ATTEMPT_MS, currentDeadline);
+  ensureTimeToRetry(delay, RETRY_MIN_ATTEMPT_MS, requestState()?.deadline ?? Number.POSITIVE_INFINITY);
   return delay;
 }
 
-/** Client options for every AWS SDK client the handlers create. */
-export function clientOptions(): { retryStrategy: ConfiguredRetryStrategy; maxAttempts: number } {
-  return { maxAttempts: MAX_ATTEMPTS, retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, backoffDelay) };
+/**
+ * The invokers' retry strategy (an AWS SDK RetryStrategyV2): retries what the SDK classifies as THROTTLING or
+ * TRANSIENT (429, throttling error codes, 500/502/503/504, timeouts, connection resets the SDK deems transient,
+ * `$retryable` errors such as ModelNotReadyException), at most MAX_ATTEMPTS attempts, no retry quota. Deadline and
+ * AbortSignal come from the request the call belongs to (AsyncLocalStorage), so concurrent requests each retry against
+ * their own deadline. When it stops (not retryable, attempts used, or no time for another attempt: the deadline rule
+ * of `backoffDelay`), the SDK rethrows the last error with `$metadata.attempts`, so the caller reports
+ * Throttled/UpstreamError with the attempt count instead of sleeping into the deadline and reporting a Timeout. The
+ * backoff sleep goes through clock() and ends as soon as the request's deadline fires.
+ */
+export class InvokerRetryStrategy implements RetryStrategyV2 {
+  public readonly mode = 'standard';
+  constructor(private readonly maxAttempts: number) {}
+
+  public async acquireInitialRetryToken(): Promise<StandardRetryToken> {
+    return retryToken(0);
+  }
+
+  public async refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
+    const attempt = token.getRetryCount() + 1;
+    const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
+    const lastError = info.error ?? new Error('not retryable');
+    if (!retryable || attempt >= this.maxAttempts) throw lastError;
+    let delay: number;
+    try {
+      delay = backoffDelay(attempt);
+    } catch {
+      throw lastError;
+    }
+    const signal = requestState()?.signal;
+    await clock().sleep(delay, signal);
+    if (signal?.aborted) throw lastError; // the deadline passed while sleeping: the SDK reports the abort
+    return retryToken(attempt);
+  }
+
+  public recordSuccess(): void { /* no retry quota */ }
+}
+
+function retryToken(count: number): StandardRetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => 0, getRetryCost: () => undefined };
+}
+
+/** Client options for every AWS SDK client the invokers create. */
+export function clientOptions(): { retryStrategy: InvokerRetryStrategy; maxAttempts: number } {
+  return { maxAttempts: MAX_ATTEMPTS, retryStrategy: new InvokerRetryStrategy(MAX_ATTEMPTS) };
 }
 
 /** Minimal view of the Lambda context the handlers use. */
@@ -62,30 +106,28 @@ export interface Deadline {
 }
 
 /**
- * An AbortSignal that fires DEADLINE_MARGIN_MS before the function would time out. Create it first thing in an
- * invocation: it bounds the configuration read and the model call together.
+ * An AbortSignal that fires DEADLINE_MARGIN_MS before the function would time out, recorded as the current request's
+ * deadline (when called inside `inRequestScope`, as every handler does). Create it first thing in an invocation: it
+ * bounds the configuration read and the model calls together.
  */
 export function deadlineFor(context: ContextLike | undefined): Deadline {
+  const state = requestState();
   const remaining = context?.getRemainingTimeInMillis?.();
   if (remaining === undefined || !Number.isFinite(remaining)) {
-    currentDeadline = Number.POSITIVE_INFINITY;
+    if (state) { state.deadline = Number.POSITIVE_INFINITY; state.signal = undefined; state.budgetMs = undefined; }
     return { dispose: () => undefined };
   }
   const budgetMs = Math.max(1, remaining - DEADLINE_MARGIN_MS);
-  currentDeadline = clock().now() + budgetMs;
   const controller = new AbortController();
-  const cancel = clock().setTimer(budgetMs, () => controller.abort());
-  return {
-    signal: controller.signal,
-    budgetMs,
-    dispose: () => { cancel(); currentDeadline = Number.POSITIVE_INFINITY; },
-  };
+  const cancel = clock().setTimer(budgetMs, () => controller.abort(new Error(`the function's deadline (${budgetMs} ms) passed`)));
+  if (state) { state.deadline = clock().now() + budgetMs; state.signal = controller.signal; state.budgetMs = budgetMs; }
+  return { signal: controller.signal, budgetMs, dispose: cancel };
 }
 
 /**
  * Awaits `work`, but no longer than the deadline: when the deadline's signal fires first, rejects with
- * `onTimeout()` (the work itself is left to settle in the background; its result is ignored). A rejection of `work`
- * once the deadline has passed (e.g. because it was given the same signal) is reported as `onTimeout()` too.
+ * `onTimeout()` (the work is expected to be cancelled by the same signal; its later result is ignored). A rejection of
+ * `work` once the deadline has passed is reported as `onTimeout()` too.
  */
 export async function withinDeadline<T>(work: Promise<T>, deadline: Deadline, onTimeout: () => Error): Promise<T> {
   const signal = deadline.signal;

@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
 import { getModelConfigWithin, inferenceParametersSchema, type RuntimeModelConfig } from '../shared/model-config';
 import { asInvokerError, beginInvocation, endInvocation, invoke, logger, recordCall, recordError } from '../shared/observability';
-import { clientOptions, deadlineFor, type ContextLike } from '../shared/sdk';
+import { clientOptions, deadlineFor, inRequestScope, type ContextLike } from '../shared/sdk';
 import { maxBytesPerToken, minimumTokens } from '../shared/token-estimate';
 import { parseInput } from '../shared/validation';
 
@@ -183,7 +183,12 @@ function line(obj: unknown): string {
  * `{"type":"done","stopReason","usage","latencyMs","estimatedCostUsd"}` line. Errors before the first byte get an
  * HTTP status and `{"error":{code,message,field?,modelId?}}`; errors mid-stream end with `{"type":"error","error":{...}}`.
  */
-export async function streamConverse(event: UrlEvent, responseStream: ResponseStreamLike, context: ContextLike | undefined): Promise<void> {
+export function streamConverse(event: UrlEvent, responseStream: ResponseStreamLike, context: ContextLike | undefined): Promise<void> {
+  // Its own request scope (lambda/shared/request-scope.ts): deadline, logger keys and metrics stay with this request.
+  return inRequestScope(() => streamConverseInScope(event, responseStream, context));
+}
+
+async function streamConverseInScope(event: UrlEvent, responseStream: ResponseStreamLike, context: ContextLike | undefined): Promise<void> {
   const lambda = awslambdaGlobal()!;
   const correlationId = event.headers?.['x-correlation-id'] ?? event.requestContext?.requestId;
   beginInvocation(context, correlationId);

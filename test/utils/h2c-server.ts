@@ -16,6 +16,8 @@ export interface RecordedRequest {
   readonly rawBody: Buffer;
   /** JSON-parsed body, undefined when not JSON. */
   readonly body: any;
+  /** Whether the stream has closed (answered, reset, or cancelled by the client). */
+  isClosed(): boolean;
 }
 
 export type Reply =
@@ -28,7 +30,16 @@ export type Reply =
   /** Raw bytes written as several frames with the given gaps (event streams). */
   | { readonly kind: 'chunks'; readonly status?: number; readonly contentType: string; readonly chunks: readonly Uint8Array[]; readonly gapMs?: number }
   /** Never answers (the client must give up). */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** Resets the HTTP/2 stream (RST_STREAM with `code`, default NGHTTP2_INTERNAL_ERROR) before any byte of the reply. */
+  | { readonly kind: 'reset'; readonly code?: number }
+  /**
+   * Sends the status, headers and `body` (part of a reply), then, per `then`: resets the stream (`reset`, the code
+   * as above) or keeps it open without another byte (`hang`: the body is still arriving when the client gives up).
+   */
+  | { readonly kind: 'partial'; readonly status?: number; readonly contentType?: string; readonly body: string | Uint8Array; readonly then: 'reset' | 'hang'; readonly code?: number }
+  /** Sends `reply` only once `until` resolves (a late reply, released by the test instead of a real delay). */
+  | { readonly kind: 'deferred'; readonly until: Promise<unknown>; readonly reply: Reply };
 
 export type Responder = (req: RecordedRequest) => Reply;
 
@@ -47,6 +58,8 @@ function compile(pattern: string): { re: RegExp; names: string[] } {
 
 export class H2cFakeServer {
   public readonly requests: RecordedRequest[] = [];
+  /** Streams (requests) that have closed, for either side's reason: a client that gives up closes its stream. */
+  public closedStreams = 0;
   private readonly server: http2.Http2Server;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly queues = new Map<string, Reply[]>();
@@ -91,6 +104,7 @@ export class H2cFakeServer {
 
   reset(): void {
     this.requests.length = 0;
+    this.closedStreams = 0;
     this.queues.clear();
   }
 
@@ -103,6 +117,8 @@ export class H2cFakeServer {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('error', () => undefined);
+    let closed = false;
+    stream.on('close', () => { closed = true; this.closedStreams += 1; });
     stream.on('end', () => {
       const method = String(headers[':method']);
       const path = String(headers[':path']);
@@ -117,7 +133,7 @@ export class H2cFakeServer {
       }
       const params: Record<string, string> = {};
       match.r.names.forEach((n, i) => { params[n] = decodeURIComponent(match.m![i + 1]); });
-      const req: RecordedRequest = { operation: match.r.route.operation, method, path, params, headers, rawBody, body };
+      const req: RecordedRequest = { operation: match.r.route.operation, method, path, params, headers, rawBody, body, isClosed: () => closed };
       this.requests.push(req);
       const queued = this.queues.get(req.operation)?.shift();
       const responder = this.defaults.get(req.operation);
@@ -132,6 +148,17 @@ export class H2cFakeServer {
     switch (reply.kind) {
       case 'hang':
         return;
+      case 'reset':
+        stream.close(reply.code ?? http2.constants.NGHTTP2_INTERNAL_ERROR);
+        return;
+      case 'partial':
+        stream.respond({ ':status': reply.status ?? 200, 'content-type': reply.contentType ?? 'application/json', ...base });
+        stream.write(Buffer.from(reply.body));
+        if (reply.then === 'reset') setImmediate(() => { if (!stream.destroyed) stream.close(reply.code ?? http2.constants.NGHTTP2_INTERNAL_ERROR); });
+        return;
+      case 'deferred':
+        await reply.until;
+        return this.send(stream, reply.reply);
       case 'json':
         if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
         if (stream.destroyed) return;
