@@ -302,6 +302,12 @@ class S3VectorsStore extends VectorStore {
   }
 }
 
+/**
+ * ServiceTimeout of the OpenSearch index custom resource (AWS::CloudFormation::CustomResource ServiceTimeout: "an
+ * integer from 1 to 3600. The default value is 3600 seconds"). Above the handler function's 10-minute timeout.
+ */
+const OSS_INDEX_SERVICE_TIMEOUT = Duration.minutes(15);
+
 /** Default field names Bedrock's console uses for OpenSearch Serverless stores. */
 const OSS_DEFAULTS = {
   indexName: 'bedrock-knowledge-base-default-index',
@@ -436,7 +442,12 @@ class OpenSearchServerlessStore extends VectorStore {
     const indexResource = new CustomResource(scope, 'VectorIndex', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::OpenSearchServerlessVectorIndex',
+      // CloudFormation waits at most this long for an answer instead of its one-hour default; the handler gives up on
+      // its retries after OSS_MAX_WAIT_MS (5 minutes) and its function times out after 10.
+      serviceTimeout: OSS_INDEX_SERVICE_TIMEOUT,
       properties: {
+        // Delete keeps the index when the store is retained (only set then: existing templates are unchanged).
+        ...(removalPolicy === RemovalPolicy.RETAIN ? { Retain: 'true' } : {}),
         Endpoint: collection.attrCollectionEndpoint,
         IndexName: indexName,
         // One JSON string: CloudFormation would turn numbers in nested properties into strings.
