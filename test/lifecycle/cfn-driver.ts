@@ -73,7 +73,7 @@ export class CfnResource {
 
   private async send(phase: string, requestType: RequestType, props: Props, extra: Record<string, unknown>): Promise<Sent> {
     const stackId = this.o.stackId ?? 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/11111111-2222-3333-4444-555555555555';
-    const event = {
+    const event: Record<string, unknown> = {
       RequestType: requestType,
       RequestId: `req-${++requestCounter}`,
       StackId: stackId,
