@@ -13,7 +13,7 @@ import { KnowledgeBaseBase } from './private/knowledge-base-base';
 import { nagResourceString } from './private/nag-ids';
 import { checkDescription, checkName, checkPrefix, generatedName } from './private/names';
 import { checkSync, KnowledgeBaseSync } from './private/sync';
-import { DEFAULT_EMBEDDING_MODEL_ID, IKnowledgeBase, KnowledgeBaseAttributes, KnowledgeBaseProps } from './types';
+import { DataDeletionPolicy, DEFAULT_EMBEDDING_MODEL_ID, IKnowledgeBase, KnowledgeBaseAttributes, KnowledgeBaseProps } from './types';
 import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
@@ -193,7 +193,8 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       knowledgeBaseId: this.knowledgeBaseId,
       name: dsName,
       description: props.dataSource?.description,
-      dataDeletionPolicy: 'DELETE',
+      // RETAIN on the store keeps the vectors: Bedrock would otherwise delete them with the data source.
+      dataDeletionPolicy: props.dataSource?.dataDeletionPolicy ?? (binding.retained ? DataDeletionPolicy.RETAIN : DataDeletionPolicy.DELETE),
       dataSourceConfiguration: {
         type: 'S3',
         s3Configuration: {

@@ -161,6 +161,8 @@ export interface VectorStoreBinding {
   readonly textMetadataByteBudget?: number;
   /** Display name for messages. */
   readonly storeName: string;
+  /** The store keeps its vectors when it leaves the stack (removal policy RETAIN or RETAIN_ON_UPDATE_OR_DELETE). */
+  readonly retained: boolean;
 }
 
 /**
@@ -298,8 +300,13 @@ class S3VectorsStore extends VectorStore {
       // upper bound for the text, checked against an estimated bytes-per-token ratio (chunking.ts).
       textMetadataByteBudget: S3_VECTORS_MAX_METADATA_BYTES - S3_VECTORS_MAX_FILTERABLE_METADATA_BYTES,
       storeName: 'Amazon S3 Vectors',
+      retained: isRetained(removalPolicy),
     };
   }
+}
+
+function isRetained(policy: RemovalPolicy): boolean {
+  return policy === RemovalPolicy.RETAIN || policy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 }
 
 /**
@@ -392,6 +399,13 @@ class OpenSearchServerlessStore extends VectorStore {
     });
     collection.node.addDependency(encryption, network);
     collection.applyRemovalPolicy(removalPolicy);
+    // A retained collection stays usable only with its encryption, network and data-access policies: they are retained
+    // with it (only then: the templates of stores that are destroyed stay as they were).
+    const retainPolicy = (policy: aoss.CfnSecurityPolicy | aoss.CfnAccessPolicy) => {
+      if (isRetained(removalPolicy)) policy.applyRemovalPolicy(removalPolicy);
+    };
+    retainPolicy(encryption);
+    retainPolicy(network);
 
     const indexName = this.options.indexName ?? OSS_DEFAULTS.indexName;
     const vectorField = this.options.vectorField ?? OSS_DEFAULTS.vectorField;
@@ -439,6 +453,8 @@ class OpenSearchServerlessStore extends VectorStore {
       ]),
     });
 
+    retainPolicy(access);
+
     const indexResource = new CustomResource(scope, 'VectorIndex', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::OpenSearchServerlessVectorIndex',
@@ -447,7 +463,7 @@ class OpenSearchServerlessStore extends VectorStore {
       serviceTimeout: OSS_INDEX_SERVICE_TIMEOUT,
       properties: {
         // Delete keeps the index when the store is retained (only set then: existing templates are unchanged).
-        ...(removalPolicy === RemovalPolicy.RETAIN ? { Retain: 'true' } : {}),
+        ...(isRetained(removalPolicy) ? { Retain: 'true' } : {}),
         Endpoint: collection.attrCollectionEndpoint,
         IndexName: indexName,
         // One JSON string: CloudFormation would turn numbers in nested properties into strings.
@@ -478,6 +494,7 @@ class OpenSearchServerlessStore extends VectorStore {
       dependables: [indexResource, access],
       storeArn: collection.attrArn,
       storeName: 'Amazon OpenSearch Serverless',
+      retained: isRetained(removalPolicy),
     };
   }
 }
