@@ -122,6 +122,13 @@ export interface SyncOnDeployOptions {
    * @default - none
    */
   readonly contentDeployments?: s3deploy.BucketDeployment[];
+  /**
+   * With `waitForCompletion`: fail the deployment when the ingestion job completes with failed documents (their count
+   * and first reasons in the error). Otherwise such a job passes with a warning in the handler's log and the
+   * resource's `Warning` attribute.
+   * @default false
+   */
+  readonly failOnDocumentFailures?: boolean;
 }
 
 /** Properties of `KnowledgeBase`. */
