@@ -56,6 +56,8 @@ export interface DriverOptions {
   /** The handler function's timeout (what getRemainingTimeInMillis starts from). */
   readonly lambdaTimeoutMs: number;
   readonly stackId?: string;
+  /** Called before each request with its phase: e.g. to set the stack status DescribeStacks reports. */
+  readonly beforeSend?: (phase: string) => void;
 }
 
 let requestCounter = 0;
@@ -83,6 +85,7 @@ export class CfnResource {
       ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider', ...props },
       ...extra,
     };
+    this.o.beforeSend?.(phase);
     const start = this.o.clock.now();
     const context = { getRemainingTimeInMillis: () => this.o.lambdaTimeoutMs - (this.o.clock.now() - start) };
     let record: Sent;
