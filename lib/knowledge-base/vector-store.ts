@@ -161,6 +161,12 @@ export interface VectorStoreBinding {
   readonly textMetadataByteBudget?: number;
   /** Display name for messages. */
   readonly storeName: string;
+  /**
+   * The store settings whose change replaces what the Knowledge Base's create-only StorageConfiguration points to
+   * (lib/private/data/create-only-paths.json), as a string; empty when all are defaults (so that the generated
+   * Knowledge Base names of stacks with default stores stay as they were).
+   */
+  readonly replacementKey: string;
   /** The store keeps its vectors when it leaves the stack (removal policy RETAIN or RETAIN_ON_UPDATE_OR_DELETE). */
   readonly retained: boolean;
 }
@@ -300,9 +306,23 @@ class S3VectorsStore extends VectorStore {
       // upper bound for the text, checked against an estimated bytes-per-token ratio (chunking.ts).
       textMetadataByteBudget: S3_VECTORS_MAX_METADATA_BYTES - S3_VECTORS_MAX_FILTERABLE_METADATA_BYTES,
       storeName: 'Amazon S3 Vectors',
+      // AWS::S3Vectors::Index create-only: DistanceMetric, IndexName, MetadataConfiguration, VectorBucketName (Dimension
+      // is already in the Knowledge Base name's inputs); a new index has a new ARN, replacing the Knowledge Base.
+      replacementKey: replacementKey({
+        distanceMetric: (this.options.distanceMetric ?? DistanceMetric.COSINE) === DistanceMetric.COSINE ? undefined : this.options.distanceMetric!.name,
+        indexName: this.options.indexName,
+        vectorBucketName: this.options.vectorBucketName,
+        nonFilterable: this.options.additionalNonFilterableMetadataKeys?.length ? this.options.additionalNonFilterableMetadataKeys : undefined,
+      }),
       retained: isRetained(removalPolicy),
     };
   }
+}
+
+/** The non-default entries of `settings` as a stable string ('' when every entry is undefined). */
+function replacementKey(settings: Record<string, unknown>): string {
+  const set = Object.entries(settings).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  return set.length ? JSON.stringify(Object.fromEntries(set)) : '';
 }
 
 function isRetained(policy: RemovalPolicy): boolean {
@@ -494,6 +514,16 @@ class OpenSearchServerlessStore extends VectorStore {
       dependables: [indexResource, access],
       storeArn: collection.attrArn,
       storeName: 'Amazon OpenSearch Serverless',
+      // StorageConfiguration (create-only) names the collection ARN, the index name and the field mapping; the
+      // collection's create-only StandbyReplicas replaces it (new ARN).
+      replacementKey: replacementKey({
+        collectionName: this.options.collectionName,
+        indexName: indexName === OSS_DEFAULTS.indexName ? undefined : indexName,
+        vectorField: vectorField === OSS_DEFAULTS.vectorField ? undefined : vectorField,
+        textField: textField === OSS_DEFAULTS.textField ? undefined : textField,
+        metadataField: metadataField === OSS_DEFAULTS.metadataField ? undefined : metadataField,
+        standbyReplicas: (this.options.standbyReplicas ?? true) ? undefined : 'DISABLED',
+      }),
       retained: isRetained(removalPolicy),
     };
   }
