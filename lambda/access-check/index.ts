@@ -294,7 +294,8 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
 
 /**
  * Asks CloudFormation whether the stack is rolling back an update. Bounded by `deadline` with the same retry policy
- * as the Bedrock calls. Never throws: a failure is returned as `error` (and the caller keeps failing).
+ * as the Bedrock calls. Never throws: a failure is returned as `error` (the caller treats the Update as a possible
+ * rollback).
  */
 async function isRollingBack(stackId: string | undefined, config: Record<string, unknown>, s: Settings, deadline: number):
   Promise<{ rollingBack: boolean; status?: string; error?: string }> {
@@ -396,23 +397,24 @@ export async function handler(event: AccessCheckEvent, context?: LambdaContextLi
   const physicalResourceId = physicalIdFor(region, models);
   const logGroup = envString(ENV.ACCESS_CHECK_LOG_GROUP) ?? envString('AWS_LAMBDA_LOG_GROUP_NAME');
   const more = logGroup ? `the full report is in the access-check handler's log group ${logGroup}` : 'the full report is in the access-check handler\'s log group';
-  let rollbackNote = '';
   if (report.errors.length > 0 && event.RequestType === 'Update') {
+    // The rule: a request that may be a rollback never fails on a condition a rollback is forgiven. An Update is
+    // possibly a rollback unless DescribeStacks says otherwise, so a failing probe counts as "maybe" (failing the
+    // rollback Update would leave the stack in UPDATE_ROLLBACK_FAILED).
     const rollback = await isRollingBack(event.StackId, clientConfig(), s, deadline);
-    if (rollback.rollingBack) {
-      report.warnings.unshift(...report.errors.map((e) => `During the stack's rollback (UPDATE_ROLLBACK_IN_PROGRESS) this check of the previous `
-        + `models is not failed, so that the rollback can complete: ${e}`));
-      logger.warn('access check failed during a rollback; succeeding so the rollback can complete', { errors: report.errors });
+    if (rollback.rollingBack || rollback.error) {
+      const why = rollback.rollingBack
+        ? 'During the stack\'s rollback (UPDATE_ROLLBACK_IN_PROGRESS) this check of the previous models is not failed, so that the rollback can complete'
+        : `Could not tell whether this Update is a rollback (DescribeStacks on the stack failed: ${rollback.error}), so this check is not failed, `
+          + 'so that a rollback can complete; fix the problem below before the next deployment';
+      report.warnings.unshift(...report.errors.map((e) => `${why}: ${e}`));
+      logger.warn('access check failed during a possible rollback; succeeding so the rollback can complete', { errors: report.errors, probeError: rollback.error });
       report.errors.length = 0;
-    } else if (rollback.error) {
-      rollbackNote = `Could not tell whether this Update is a rollback (DescribeStacks on the stack failed: ${rollback.error}), so the check `
-        + 'fails; if this happens during a rollback, retry it with "Continue update rollback" and let the check succeed or skip this resource.';
     }
   }
   if (report.errors.length > 0) {
     const note = 'Note: this check sees the account\'s model access, not the IAM permissions or SCPs of the roles that will invoke the models.';
     const items = [
-      ...(rollbackNote ? [rollbackNote] : []),
       ...report.errors.map((e, i) => `${i + 1}. ${e}`),
       ...(report.warnings.length ? ['Warnings (not failing):', ...report.warnings.map((w) => `- ${w}`)] : []),
     ];

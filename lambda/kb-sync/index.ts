@@ -13,7 +13,7 @@
  *   DescribeStacks (this stack only) whether the stack is UPDATE_ROLLBACK_IN_PROGRESS when it matters: before waiting
  *   (wait mode: the job is started but not waited for, so a failed or slow ingestion cannot fail the rollback) and
  *   when StartIngestionJob fails for another reason (the failure is logged and the rollback continues). If
- *   DescribeStacks fails, the handler behaves as outside a rollback.
+ *   DescribeStacks fails, the Update may be a rollback and is treated as one (never failed by the probe).
  * - `isComplete` (cr.Provider isCompleteHandler, only for waitForCompletion): polls GetIngestionJob; COMPLETE ends
  *   the wait, FAILED/STOPPED fail the deployment with the job's failure reasons. The provider's totalTimeout bounds
  *   the whole wait. When onEvent started no job (ALREADY_RUNNING) there is nothing to wait for: complete at once.
@@ -36,6 +36,9 @@ interface SyncProps {
   readonly DataSourceId: string;
   readonly WaitForCompletion?: string;
   readonly ContentHash?: string;
+  readonly ContentObjectKeys?: unknown;
+  /** 'true': a completed job with failed documents fails the deployment (otherwise a warning). */
+  readonly FailOnDocumentFailures?: string;
 }
 
 interface SyncEvent {
@@ -44,6 +47,7 @@ interface SyncEvent {
   readonly StackId?: string;
   readonly PhysicalResourceId?: string;
   readonly ResourceProperties: SyncProps;
+  readonly OldResourceProperties?: SyncProps;
   /** isComplete only: what onEvent returned. */
   readonly Data?: Record<string, string>;
 }
@@ -66,8 +70,10 @@ let cfnClient: CloudFormationClient | undefined;
 const cloudFormation = () => (cfnClient ??= new CloudFormationClient({ maxAttempts: 3, requestHandler: requestHandler() }));
 
 /**
- * Whether CloudFormation is rolling back an update of this stack (so this Update restores the old properties).
- * Never throws: when DescribeStacks fails the answer is "no" and the handler behaves as outside a rollback.
+ * Whether this Update may be CloudFormation rolling back an update of this stack (so it restores the old properties).
+ * Never throws. The rule: a request that may be a rollback never fails on what a rollback forgives, so when
+ * DescribeStacks fails the answer is "maybe", treated as yes (the job is started but not waited for, and a failed
+ * start is logged instead of failing the request).
  */
 async function rollingBack(event: SyncEvent): Promise<boolean> {
   if (event.RequestType !== 'Update' || !event.StackId) return false;
@@ -76,7 +82,8 @@ async function rollingBack(event: SyncEvent): Promise<boolean> {
     logger.info('stack status', { stackId: event.StackId, status: answer.status });
   } else {
     const e = answer.error as Error;
-    logger.warn('DescribeStacks failed; treating the Update as a normal update', { stackId: event.StackId, error: `${e?.name}: ${e?.message}` });
+    logger.warn('DescribeStacks failed; treating the Update as a possible rollback', { stackId: event.StackId, error: `${e?.name}: ${e?.message}` });
+    return true;
   }
   return answer.rollingBack;
 }
@@ -95,6 +102,12 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
     throw new Error(`KnowledgeBaseId ('${knowledgeBaseId}') and DataSourceId ('${dataSourceId}') are required.`);
   }
   const physicalResourceId = `${knowledgeBaseId}/${dataSourceId}`;
+  if (event.RequestType === 'Update' && event.OldResourceProperties && sameContent(event.OldResourceProperties, event.ResourceProperties)) {
+    // Only settings of the resource itself changed (ServiceTimeout, FailOnDocumentFailures, the service token): the
+    // data source and its content are as ingested, so no job is started.
+    logger.info('update without a content change: no ingestion job started', { knowledgeBaseId, dataSourceId });
+    return { PhysicalResourceId: physicalResourceId, Data: { IngestionJobId: '', Status: 'UNCHANGED' } };
+  }
   const deadline = clock().now() + envInt('KB_SYNC_CONFLICT_WAIT_MS', 60_000);
   const backoff = { baseMs: envInt('KB_SYNC_RETRY_BASE_MS', 2_000), maxMs: CONFLICT_RETRY_MAX_MS, jitter: 'none' } as const;
   let attempt = 0;
@@ -182,31 +195,66 @@ async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
   }
 }
 
+/** Whether two property sets describe the same data source and content (what an ingestion job would read). */
+function sameContent(a: SyncProps, b: SyncProps): boolean {
+  return a.KnowledgeBaseId === b.KnowledgeBaseId && a.DataSourceId === b.DataSourceId
+    && (a.ContentHash ?? '') === (b.ContentHash ?? '') && JSON.stringify(a.ContentObjectKeys ?? []) === JSON.stringify(b.ContentObjectKeys ?? [])
+    && (a.WaitForCompletion ?? 'false') === (b.WaitForCompletion ?? 'false');
+}
+
+/** Errors of GetIngestionJob worth polling again: throttling, 5xx, network and timeouts (the SDK's retries ran out). */
+function isTransient(e: unknown): boolean {
+  const err = e as { $metadata?: { httpStatusCode?: number } };
+  const status = err.$metadata?.httpStatusCode;
+  if (status !== undefined) return status === 429 || status >= 500;
+  // No HTTP status: the request never got an answer (network error, connection or request timeout).
+  return true;
+}
+
 async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
   if (event.RequestType === 'Delete') return { IsComplete: true };
-  if (event.Data?.Status && ['ALREADY_RUNNING', 'STARTED_NOT_WAITED', 'NOT_STARTED'].includes(event.Data.Status)) {
+  if (event.Data?.Status && ['ALREADY_RUNNING', 'STARTED_NOT_WAITED', 'NOT_STARTED', 'UNCHANGED'].includes(event.Data.Status)) {
     logger.info('nothing to wait for', { status: event.Data.Status, note: event.Data.Note });
     return { IsComplete: true, Data: event.Data };
   }
   const { KnowledgeBaseId: knowledgeBaseId, DataSourceId: dataSourceId } = event.ResourceProperties;
   const ingestionJobId = event.Data?.IngestionJobId;
   if (!ingestionJobId) throw new Error('isComplete: the onEvent result carries no IngestionJobId.');
-  const res = await agent().send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
+  let res;
+  try {
+    res = await agent().send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
+  } catch (e) {
+    // The provider's waiter polls again after queryInterval, until its totalTimeout (inside the ServiceTimeout): a
+    // transient error must not fail the deployment at once.
+    if (!isTransient(e)) throw e;
+    logger.warn('GetIngestionJob failed transiently; polling again', { ingestionJobId, error: `${(e as Error).name}: ${(e as Error).message}` });
+    return { IsComplete: false };
+  }
   const job = res.ingestionJob;
   const status = job?.status ?? 'UNKNOWN';
   const stats = job?.statistics ?? {};
   logger.info('ingestion job status', { ingestionJobId, status, statistics: stats });
   if (status === 'COMPLETE') {
-    return {
-      IsComplete: true,
-      Data: {
-        IngestionJobId: ingestionJobId,
-        Status: status,
-        DocumentsScanned: String(stats.numberOfDocumentsScanned ?? 0),
-        DocumentsIndexed: String((stats.numberOfNewDocumentsIndexed ?? 0) + (stats.numberOfModifiedDocumentsIndexed ?? 0)),
-        DocumentsFailed: String(stats.numberOfDocumentsFailed ?? 0),
-      },
+    const failed = stats.numberOfDocumentsFailed ?? 0;
+    const data: Record<string, string> = {
+      IngestionJobId: ingestionJobId,
+      Status: status,
+      DocumentsScanned: String(stats.numberOfDocumentsScanned ?? 0),
+      DocumentsIndexed: String((stats.numberOfNewDocumentsIndexed ?? 0) + (stats.numberOfModifiedDocumentsIndexed ?? 0)),
+      DocumentsFailed: String(failed),
     };
+    if (failed > 0) {
+      const reasons = (job?.failureReasons ?? []).slice(0, 3).map((r) => r.slice(0, 300));
+      const message = `Ingestion job ${ingestionJobId} of Knowledge Base ${knowledgeBaseId} completed, but ${failed} of `
+        + `${stats.numberOfDocumentsScanned ?? '?'} scanned document(s) failed${reasons.length ? `; first reasons: ${reasons.join('; ')}` : ''}. `
+        + 'Fix or remove those documents and sync again (GetIngestionJob lists the reasons).';
+      if (event.ResourceProperties.FailOnDocumentFailures === 'true') {
+        throw new Error(`${message} (syncOnDeploy.failOnDocumentFailures is set, so the deployment fails.)`);
+      }
+      logger.warn('ingestion completed with failed documents', { ingestionJobId, failed, reasons });
+      data.Warning = message.slice(0, 1000);
+    }
+    return { IsComplete: true, Data: data };
   }
   if (status === 'FAILED' || status === 'STOPPED') {
     const reasons = (job?.failureReasons ?? []).join('; ') || 'no reason given';

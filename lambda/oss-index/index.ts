@@ -6,12 +6,18 @@
  * - Create retries the 403 that OpenSearch Serverless returns while a new data-access policy propagates, and
  *   transient errors (429, 5xx, network, per-request timeout), with bounded exponential backoff, then waits until
  *   the index is visible (HEAD 200). An index that already exists is accepted (a retried create).
- * - Update with a new endpoint or index name creates the new index (CloudFormation then deletes the old one);
- *   an unchanged name with a changed body fails with a message (a knn_vector mapping cannot change in place).
- * - Delete never fails: every error is logged and the stack deletion continues.
+ * - The physical ID names the endpoint, the index and a hash of the index body (`<endpoint>|<index>|<sha>`), and the
+ *   hash is stored in the index's mapping `_meta` (`cdk_bedrock_foundation_body_sha256`). Any change of endpoint,
+ *   index name or body is a new physical resource: Update creates the new index (a changed body under the same name
+ *   replaces the index, since a knn_vector mapping cannot change in place) and returns the new ID, and CloudFormation
+ *   deletes the old ID at cleanup. A rollback is the same Update with old and new swapped, so it succeeds the same way.
+ * - Delete removes only the index this resource describes: when the index now under that name carries another body
+ *   hash (a replacement under the same name, or its rollback, took the name), it is left alone. `Retain: 'true'`
+ *   (removal policy RETAIN) keeps the index. Delete never fails: every error is logged and the stack deletion continues.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { createHash } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -29,7 +35,12 @@ interface Props {
   readonly IndexName: string;
   /** JSON of the index creation body: `{ settings, mappings }`. */
   readonly IndexBody: string;
+  /** 'true' when the store's removal policy is RETAIN: Delete keeps the index. */
+  readonly Retain?: string;
 }
+
+/** Mapping `_meta` key holding the SHA-256 of the IndexBody the index was created from. */
+const META_KEY = 'cdk_bedrock_foundation_body_sha256';
 
 interface CfnEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -58,13 +69,16 @@ export async function handler(event: CfnEvent, context: LambdaContext = {}): Pro
   }
   validate(props);
   const id = physicalId(props);
-  if (event.RequestType === 'Update' && event.PhysicalResourceId === id && event.OldResourceProperties
-    && event.OldResourceProperties.IndexBody !== props.IndexBody) {
-    throw new Error(`The vector index '${props.IndexName}' already exists and its settings or mappings changed (for `
-      + 'example the vector dimension); an OpenSearch knn_vector mapping cannot be changed in place. Give the vector '
-      + 'store a new indexName so a new index is created (the old one is then deleted).');
+  const old = event.OldResourceProperties;
+  const sameName = event.RequestType === 'Update' && old !== undefined && old.Endpoint === props.Endpoint && old.IndexName === props.IndexName;
+  if (sameName && event.PhysicalResourceId && old?.IndexBody === props.IndexBody) {
+    // The index is unchanged (only Retain, ServiceTimeout or the service token changed): same physical resource, kept
+    // under its ID (an ID of an earlier version included), so CloudFormation sends no Delete for it.
+    await putIndex(props, deadline());
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { IndexName: props.IndexName } };
   }
-  await createIndex(props, deadline());
+  // Create, or an Update to a new physical resource. Under the same name and endpoint the old index must go first.
+  await createIndex(props, deadline(), sameName);
   return { PhysicalResourceId: id, Data: { IndexName: props.IndexName } };
 }
 
@@ -80,18 +94,74 @@ function validate(props: Props) {
   }
 }
 
+function bodySha(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
 function physicalId(props: Props): string {
-  return `${props.Endpoint}|${props.IndexName}`;
+  return `${props.Endpoint}|${props.IndexName}|${bodySha(props.IndexBody).slice(0, 16)}`;
+}
+
+/** The creation body with the body hash in the mapping's `_meta`. */
+function bodyWithMeta(props: Props): string {
+  const body = JSON.parse(props.IndexBody) as { mappings?: { _meta?: Record<string, unknown> } };
+  const mappings = body.mappings ?? {};
+  return JSON.stringify({ ...body, mappings: { ...mappings, _meta: { ...mappings._meta, [META_KEY]: bodySha(props.IndexBody) } } });
+}
+
+/**
+ * The body hash recorded in the live index: a string, `null` for an index without one (created before the hash was
+ * recorded, or by someone else), `undefined` when there is no such index.
+ */
+async function liveBodySha(endpoint: string, name: string, deadline: number): Promise<string | null | undefined> {
+  const r = await withRetries(`read the mapping of index ${name}`, deadline, async () => {
+    const res = await signedRequest(endpoint, 'GET', `${indexPath(name)}/_mapping`);
+    if ((res.status >= 200 && res.status < 300) || res.status === 404) return { done: true, value: res };
+    if (isRetryable(res.status)) return { done: false, reason: `HTTP ${res.status}: ${res.body.slice(0, 300)}` };
+    throw new Error(`Reading the mapping of index '${name}' failed with HTTP ${res.status}: ${res.body.slice(0, 500)}`);
+  });
+  if (r.status === 404) return undefined;
+  const parsed = JSON.parse(r.body) as Record<string, { mappings?: { _meta?: Record<string, unknown> } }>;
+  const sha = Object.values(parsed)[0]?.mappings?._meta?.[META_KEY];
+  return typeof sha === 'string' ? sha : null;
+}
+
+async function deleteIndexRequest(endpoint: string, name: string, deadline: number): Promise<void> {
+  await withRetries(`delete index ${name}`, deadline, async () => {
+    const r = await signedRequest(endpoint, 'DELETE', indexPath(name));
+    if ((r.status >= 200 && r.status < 300) || r.status === 404) return { done: true, value: r };
+    if (isRetryable(r.status)) return { done: false, reason: `HTTP ${r.status}` };
+    throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 500)}`);
+  });
 }
 
 function indexPath(name: string) {
   return `/${encodeURIComponent(name)}`;
 }
 
-async function createIndex(props: Props, deadline: number): Promise<void> {
+async function createIndex(props: Props, deadline: number, replaceOther: boolean): Promise<void> {
+  if (replaceOther) {
+    const want = bodySha(props.IndexBody);
+    const live = await liveBodySha(props.Endpoint, props.IndexName, deadline);
+    if (live === want) {
+      logger.info('index with this body already exists; accepting it', { index: props.IndexName });
+      return;
+    }
+    if (live !== undefined) {
+      // A knn_vector mapping cannot change in place: the index under this name is replaced (its vectors are derived
+      // data that the next ingestion rebuilds).
+      logger.warn('replacing the index under the same name: its body changed', { index: props.IndexName, live, want });
+      await deleteIndexRequest(props.Endpoint, props.IndexName, deadline);
+    }
+  }
+  await putIndex(props, deadline);
+}
+
+async function putIndex(props: Props, deadline: number): Promise<void> {
   const path = indexPath(props.IndexName);
+  const body = bodyWithMeta(props);
   const res = await withRetries(`create index ${props.IndexName}`, deadline, async () => {
-    const r = await signedRequest(props.Endpoint, 'PUT', path, props.IndexBody);
+    const r = await signedRequest(props.Endpoint, 'PUT', path, body);
     if (r.status >= 200 && r.status < 300) return { done: true, value: r };
     if (r.status === 400 && r.body.includes('resource_already_exists_exception')) {
       logger.info('index already exists; accepting it', { index: props.IndexName });
@@ -113,18 +183,31 @@ async function createIndex(props: Props, deadline: number): Promise<void> {
 
 async function deleteIndex(event: CfnEvent, deadline: () => number): Promise<void> {
   const props = event.ResourceProperties;
-  // Only delete what this resource created: the physical ID names endpoint and index.
-  if (!props?.Endpoint || !props?.IndexName || event.PhysicalResourceId !== physicalId(props)) {
+  // Only delete what this resource created: the physical ID names endpoint and index (and, since the body hash is
+  // recorded, the body; IDs of the form `<endpoint>|<index>` come from earlier versions).
+  const prefix = `${props?.Endpoint}|${props?.IndexName}`;
+  const pid = event.PhysicalResourceId ?? '';
+  if (!props?.Endpoint || !props?.IndexName || (pid !== prefix && !pid.startsWith(`${prefix}|`))) {
     logger.info('delete: nothing to delete (resource was never created)', { physicalResourceId: event.PhysicalResourceId });
     return;
   }
+  if (props.Retain === 'true') {
+    logger.info('delete: the index is retained (removal policy RETAIN)', { index: props.IndexName });
+    return;
+  }
   try {
-    await withRetries(`delete index ${props.IndexName}`, deadline(), async () => {
-      const r = await signedRequest(props.Endpoint, 'DELETE', indexPath(props.IndexName));
-      if ((r.status >= 200 && r.status < 300) || r.status === 404) return { done: true, value: r };
-      if (isRetryable(r.status)) return { done: false, reason: `HTTP ${r.status}` };
-      throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 500)}`);
-    });
+    const d = deadline();
+    const live = await liveBodySha(props.Endpoint, props.IndexName, d);
+    if (live === undefined) {
+      logger.info('delete: the index is already gone', { index: props.IndexName });
+      return;
+    }
+    if (live !== null && live !== bodySha(props.IndexBody)) {
+      // Another body now lives under this name: a replacement under the same name (or its rollback) owns it.
+      logger.info('delete: the index under this name belongs to its replacement; keeping it', { index: props.IndexName });
+      return;
+    }
+    await deleteIndexRequest(props.Endpoint, props.IndexName, d);
     logger.info('index deleted', { index: props.IndexName });
   } catch (e) {
     // Never fail a stack deletion (not even on a malformed OSS_* setting): the collection is usually deleted right

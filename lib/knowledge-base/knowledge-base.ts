@@ -13,7 +13,7 @@ import { KnowledgeBaseBase } from './private/knowledge-base-base';
 import { nagResourceString } from './private/nag-ids';
 import { checkDescription, checkName, checkPrefix, generatedName } from './private/names';
 import { checkSync, KnowledgeBaseSync } from './private/sync';
-import { DEFAULT_EMBEDDING_MODEL_ID, IKnowledgeBase, KnowledgeBaseAttributes, KnowledgeBaseProps } from './types';
+import { DataDeletionPolicy, DEFAULT_EMBEDDING_MODEL_ID, IKnowledgeBase, KnowledgeBaseAttributes, KnowledgeBaseProps } from './types';
 import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
@@ -162,9 +162,18 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       Annotations.of(this).addWarningV2(`cdk-bedrock-foundation:${w.code}`, w.message);
     }
 
+    // The generated name changes with every setting whose change replaces the Knowledge Base (its create-only
+    // properties, lib/private/data/create-only-paths.json), so the replacement never collides with the old name. The
+    // store's key is empty for default stores: their names are unchanged from earlier versions.
     const baseName = props.knowledgeBaseName ?? generatedName(this, 80, [
-      model.modelId, String(this.dimensions), vectorStore.storageType,
+      model.modelId, String(this.dimensions), vectorStore.storageType, ...(binding.replacementKey ? [binding.replacementKey] : []),
     ]);
+    if (props.knowledgeBaseName !== undefined) {
+      Annotations.of(this).addWarningV2('cdk-bedrock-foundation:NameNotReplacementSafe', `knowledgeBaseName '${props.knowledgeBaseName}' `
+        + 'is fixed: a change of the embedding model, dimensions or vector store settings replaces the Knowledge Base, and '
+        + 'its replacement would be created under the same name, which fails ("already exists"). Give it a new name with '
+        + 'such a change, or omit knowledgeBaseName to get a generated name that changes with them.');
+    }
     this.cfnKnowledgeBase = new bedrock.CfnKnowledgeBase(this, 'Resource', {
       name: baseName,
       description: props.description,
@@ -193,7 +202,8 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       knowledgeBaseId: this.knowledgeBaseId,
       name: dsName,
       description: props.dataSource?.description,
-      dataDeletionPolicy: 'DELETE',
+      // RETAIN on the store keeps the vectors: Bedrock would otherwise delete them with the data source.
+      dataDeletionPolicy: props.dataSource?.dataDeletionPolicy ?? (binding.retained ? DataDeletionPolicy.RETAIN : DataDeletionPolicy.DELETE),
       dataSourceConfiguration: {
         type: 'S3',
         s3Configuration: {

@@ -47,6 +47,17 @@ export interface KnowledgeBaseAttributes {
 }
 
 /** The S3 data source of the Knowledge Base. */
+/**
+ * What Bedrock does with the vectors a data source ingested when the data source is deleted (or replaced)
+ * (AWS::Bedrock::DataSource DataDeletionPolicy: `RETAIN` | `DELETE`).
+ */
+export enum DataDeletionPolicy {
+  /** Bedrock deletes the data source's vectors from the vector store. */
+  DELETE = 'DELETE',
+  /** The vectors stay in the vector store. */
+  RETAIN = 'RETAIN',
+}
+
 export interface KnowledgeBaseDataSourceOptions {
   /**
    * Bucket holding the documents.
@@ -69,6 +80,12 @@ export interface KnowledgeBaseDataSourceOptions {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * What Bedrock does with the ingested vectors when the data source is deleted or replaced.
+   * @default - follows the vector store's removal policy: `RETAIN` when the store is retained
+   * (`RemovalPolicy.RETAIN` / `RETAIN_ON_UPDATE_OR_DELETE`), otherwise `DELETE`
+   */
+  readonly dataDeletionPolicy?: DataDeletionPolicy;
 }
 
 /** Start an ingestion job on every deployment that changes the content. */
@@ -105,6 +122,13 @@ export interface SyncOnDeployOptions {
    * @default - none
    */
   readonly contentDeployments?: s3deploy.BucketDeployment[];
+  /**
+   * With `waitForCompletion`: fail the deployment when the ingestion job completes with failed documents (their count
+   * and first reasons in the error). Otherwise such a job passes with a warning in the handler's log and the
+   * resource's `Warning` attribute.
+   * @default false
+   */
+  readonly failOnDocumentFailures?: boolean;
 }
 
 /** Properties of `KnowledgeBase`. */

@@ -161,6 +161,14 @@ export interface VectorStoreBinding {
   readonly textMetadataByteBudget?: number;
   /** Display name for messages. */
   readonly storeName: string;
+  /**
+   * The store settings whose change replaces what the Knowledge Base's create-only StorageConfiguration points to
+   * (lib/private/data/create-only-paths.json), as a string; empty when all are defaults (so that the generated
+   * Knowledge Base names of stacks with default stores stay as they were).
+   */
+  readonly replacementKey: string;
+  /** The store keeps its vectors when it leaves the stack (removal policy RETAIN or RETAIN_ON_UPDATE_OR_DELETE). */
+  readonly retained: boolean;
 }
 
 /**
@@ -298,9 +306,34 @@ class S3VectorsStore extends VectorStore {
       // upper bound for the text, checked against an estimated bytes-per-token ratio (chunking.ts).
       textMetadataByteBudget: S3_VECTORS_MAX_METADATA_BYTES - S3_VECTORS_MAX_FILTERABLE_METADATA_BYTES,
       storeName: 'Amazon S3 Vectors',
+      // AWS::S3Vectors::Index create-only: DistanceMetric, IndexName, MetadataConfiguration, VectorBucketName (Dimension
+      // is already in the Knowledge Base name's inputs); a new index has a new ARN, replacing the Knowledge Base.
+      replacementKey: replacementKey({
+        distanceMetric: (this.options.distanceMetric ?? DistanceMetric.COSINE) === DistanceMetric.COSINE ? undefined : this.options.distanceMetric!.name,
+        indexName: this.options.indexName,
+        vectorBucketName: this.options.vectorBucketName,
+        nonFilterable: this.options.additionalNonFilterableMetadataKeys?.length ? this.options.additionalNonFilterableMetadataKeys : undefined,
+      }),
+      retained: isRetained(removalPolicy),
     };
   }
 }
+
+/** The non-default entries of `settings` as a stable string ('' when every entry is undefined). */
+function replacementKey(settings: Record<string, unknown>): string {
+  const set = Object.entries(settings).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  return set.length ? JSON.stringify(Object.fromEntries(set)) : '';
+}
+
+function isRetained(policy: RemovalPolicy): boolean {
+  return policy === RemovalPolicy.RETAIN || policy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+}
+
+/**
+ * ServiceTimeout of the OpenSearch index custom resource (AWS::CloudFormation::CustomResource ServiceTimeout: "an
+ * integer from 1 to 3600. The default value is 3600 seconds"). Above the handler function's 10-minute timeout.
+ */
+const OSS_INDEX_SERVICE_TIMEOUT = Duration.minutes(15);
 
 /** Default field names Bedrock's console uses for OpenSearch Serverless stores. */
 const OSS_DEFAULTS = {
@@ -386,6 +419,13 @@ class OpenSearchServerlessStore extends VectorStore {
     });
     collection.node.addDependency(encryption, network);
     collection.applyRemovalPolicy(removalPolicy);
+    // A retained collection stays usable only with its encryption, network and data-access policies: they are retained
+    // with it (only then: the templates of stores that are destroyed stay as they were).
+    const retainPolicy = (policy: aoss.CfnSecurityPolicy | aoss.CfnAccessPolicy) => {
+      if (isRetained(removalPolicy)) policy.applyRemovalPolicy(removalPolicy);
+    };
+    retainPolicy(encryption);
+    retainPolicy(network);
 
     const indexName = this.options.indexName ?? OSS_DEFAULTS.indexName;
     const vectorField = this.options.vectorField ?? OSS_DEFAULTS.vectorField;
@@ -433,10 +473,17 @@ class OpenSearchServerlessStore extends VectorStore {
       ]),
     });
 
+    retainPolicy(access);
+
     const indexResource = new CustomResource(scope, 'VectorIndex', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::OpenSearchServerlessVectorIndex',
+      // CloudFormation waits at most this long for an answer instead of its one-hour default; the handler gives up on
+      // its retries after OSS_MAX_WAIT_MS (5 minutes) and its function times out after 10.
+      serviceTimeout: OSS_INDEX_SERVICE_TIMEOUT,
       properties: {
+        // Delete keeps the index when the store is retained (only set then: existing templates are unchanged).
+        ...(isRetained(removalPolicy) ? { Retain: 'true' } : {}),
         Endpoint: collection.attrCollectionEndpoint,
         IndexName: indexName,
         // One JSON string: CloudFormation would turn numbers in nested properties into strings.
@@ -467,6 +514,17 @@ class OpenSearchServerlessStore extends VectorStore {
       dependables: [indexResource, access],
       storeArn: collection.attrArn,
       storeName: 'Amazon OpenSearch Serverless',
+      // StorageConfiguration (create-only) names the collection ARN, the index name and the field mapping; the
+      // collection's create-only StandbyReplicas replaces it (new ARN).
+      replacementKey: replacementKey({
+        collectionName: this.options.collectionName,
+        indexName: indexName === OSS_DEFAULTS.indexName ? undefined : indexName,
+        vectorField: vectorField === OSS_DEFAULTS.vectorField ? undefined : vectorField,
+        textField: textField === OSS_DEFAULTS.textField ? undefined : textField,
+        metadataField: metadataField === OSS_DEFAULTS.metadataField ? undefined : metadataField,
+        standbyReplicas: (this.options.standbyReplicas ?? true) ? undefined : 'DISABLED',
+      }),
+      retained: isRetained(removalPolicy),
     };
   }
 }

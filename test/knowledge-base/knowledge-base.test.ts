@@ -318,6 +318,22 @@ describe('KnowledgeBase', () => {
       expect(() => kb({ syncOnDeploy: { queryInterval: Duration.seconds(10) } })).toThrow(/syncOnDeploy.queryInterval only applies with waitForCompletion: true/);
     });
 
+    test('failOnDocumentFailures needs waitForCompletion, and reaches the sync resource only when set', () => {
+      expect(() => kb({ syncOnDeploy: { failOnDocumentFailures: true } }))
+        .toThrow(/syncOnDeploy.failOnDocumentFailures is set without waitForCompletion.*Set waitForCompletion: true as well/);
+      const on = Template.fromStack(kb({ syncOnDeploy: { waitForCompletion: true, failOnDocumentFailures: true } }).stack);
+      on.hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { FailOnDocumentFailures: 'true' });
+      const off = Template.fromStack(kb({ syncOnDeploy: { waitForCompletion: true } }).stack);
+      off.hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { FailOnDocumentFailures: Match.absent() });
+    });
+
+    test('the sync custom resource is bounded: the start step plus a minute, or the whole hour with the wait inside it', () => {
+      Template.fromStack(kb({ syncOnDeploy: {} }).stack)
+        .hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { ServiceTimeout: '180' });
+      Template.fromStack(kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(58) } }).stack)
+        .hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { ServiceTimeout: '3600' });
+    });
+
     test('throws for a wait longer than CloudFormation allows a custom resource (1 hour, minus the start step)', () => {
       const long = /syncOnDeploy.totalTimeout: (2 hours|1 hour|59 minutes) is too long; CloudFormation gives a custom resource at most 3600 seconds \(1 hour\) and the start step may take up to 2 minutes of it, so the wait may be at most 58 minutes \(Duration.minutes\(58\)\)/;
       expect(() => kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.hours(2) } })).toThrow(long);

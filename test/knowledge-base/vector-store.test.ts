@@ -1,6 +1,6 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { DistanceMetric, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
+import { DataDeletionPolicy, DistanceMetric, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -237,5 +237,48 @@ describe('VectorStore.openSearchServerless', () => {
       .toThrow(/collectionName 'Docs_KB' is invalid; use 3–32 characters of lowercase letters, digits and hyphens, starting with a letter/);
     expect(() => build({ vectorStore: VectorStore.openSearchServerless({ hnswM: 1 }) }))
       .toThrow(/vectorStore: hnswM must be an integer from 2 to 100; got 1/);
+  });
+});
+
+describe('retention: what each removal policy keeps', () => {
+  const kept = (t: Template, type: string) => Object.values(t.findResources(type)).map((r: any) => r.DeletionPolicy ?? 'Delete');
+
+  test('RETAIN on an S3 Vectors store keeps the vectors: bucket, index and the data source\'s vectors are retained', () => {
+    const { template } = build({ vectorStore: VectorStore.s3Vectors({ removalPolicy: RemovalPolicy.RETAIN }) });
+    expect(kept(template, 'AWS::S3Vectors::VectorBucket')).toEqual(['Retain']);
+    expect(kept(template, 'AWS::S3Vectors::Index')).toEqual(['Retain']);
+    template.hasResourceProperties('AWS::Bedrock::DataSource', { DataDeletionPolicy: 'RETAIN' });
+  });
+
+  test('RETAIN on an OpenSearch store keeps the collection, its three policies, the index and the vectors', () => {
+    const { template } = build({ vectorStore: VectorStore.openSearchServerless({ removalPolicy: RemovalPolicy.RETAIN }) });
+    expect(kept(template, 'AWS::OpenSearchServerless::Collection')).toEqual(['Retain']);
+    expect(kept(template, 'AWS::OpenSearchServerless::SecurityPolicy')).toEqual(['Retain', 'Retain']);
+    expect(kept(template, 'AWS::OpenSearchServerless::AccessPolicy')).toEqual(['Retain']);
+    template.hasResourceProperties('Custom::OpenSearchServerlessVectorIndex', { Retain: 'true' });
+    template.hasResourceProperties('AWS::Bedrock::DataSource', { DataDeletionPolicy: 'RETAIN' });
+  });
+
+  test('DESTROY (the default) deletes the store and lets Bedrock delete the vectors; templates carry no Retain', () => {
+    const { template } = build({ vectorStore: VectorStore.openSearchServerless({}) });
+    expect(kept(template, 'AWS::OpenSearchServerless::SecurityPolicy')).toEqual(['Delete', 'Delete']);
+    expect(kept(template, 'AWS::OpenSearchServerless::AccessPolicy')).toEqual(['Delete']);
+    template.hasResourceProperties('Custom::OpenSearchServerlessVectorIndex', { Retain: Match.absent() });
+    template.hasResourceProperties('AWS::Bedrock::DataSource', { DataDeletionPolicy: 'DELETE' });
+  });
+
+  test('dataDeletionPolicy is a prop that overrides the default either way', () => {
+    const { template: a } = build({
+      vectorStore: VectorStore.s3Vectors({ removalPolicy: RemovalPolicy.RETAIN }),
+      dataSource: { dataDeletionPolicy: DataDeletionPolicy.DELETE },
+    });
+    a.hasResourceProperties('AWS::Bedrock::DataSource', { DataDeletionPolicy: 'DELETE' });
+    const { template: b } = build({ dataSource: { dataDeletionPolicy: DataDeletionPolicy.RETAIN } });
+    b.hasResourceProperties('AWS::Bedrock::DataSource', { DataDeletionPolicy: 'RETAIN' });
+  });
+
+  test('every custom resource the Knowledge Base adds has a ServiceTimeout; the OpenSearch index at most 15 minutes', () => {
+    const { template } = build({ vectorStore: VectorStore.openSearchServerless({}) });
+    template.hasResourceProperties('Custom::OpenSearchServerlessVectorIndex', { ServiceTimeout: '900' });
   });
 });

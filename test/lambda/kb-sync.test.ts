@@ -174,14 +174,27 @@ describe('kb-sync handler: onEvent', () => {
       await expect(handler(update)).rejects.toThrow(/The data source is being updated/);
     });
 
-    test('when DescribeStacks fails, the handler behaves as outside a rollback (the error still fails)', async () => {
+    test('when DescribeStacks fails, the Update may be a rollback and is treated as one: a failed start does not fail it', async () => {
+      // Formerly the error failed the request, and a rollback whose probe failed ended in UPDATE_ROLLBACK_FAILED.
       cfn.stacks.set(STACK_ID, 'UPDATE_ROLLBACK_IN_PROGRESS');
       cfn.failNext({ status: 403, code: 'AccessDenied', message: 'not authorized to perform cloudformation:DescribeStacks' });
       fake.failStartNext(400, 'ValidationException', 'bad request');
       const { handler } = loadBundledHandler('kb-sync');
-      await expect(handler(update)).rejects.toThrow(/bad request/);
+      await expect(handler(update)).resolves.toMatchObject({ Data: { Status: 'NOT_STARTED', Note: expect.stringMatching(/bad request/) } });
       expect(cfn.requests).toHaveLength(1);
     });
+  });
+
+  test('an Update that changes no content (only ServiceTimeout or FailOnDocumentFailures) starts no job, and waits for none', async () => {
+    const { handler } = loadBundledHandler('kb-sync');
+    const e = { RequestType: 'Update', RequestId: requestId, StackId: STACK_ID, PhysicalResourceId: 'KB12345678/DS12345678', ResourceProperties: { ...props, FailOnDocumentFailures: 'true' }, OldResourceProperties: props };
+    const res = await handler(e);
+    expect(res).toEqual({ PhysicalResourceId: 'KB12345678/DS12345678', Data: { IngestionJobId: '', Status: 'UNCHANGED' } });
+    expect(fake.requests).toHaveLength(0);
+    const restoreKind = setEnv({ HANDLER_KIND: 'isComplete' });
+    await expect(handler({ ...e, Data: res.Data })).resolves.toEqual({ IsComplete: true, Data: res.Data });
+    restoreKind();
+    expect(fake.requests).toHaveLength(0);
   });
 
   test('Delete does nothing and succeeds', async () => {
@@ -223,6 +236,36 @@ describe('kb-sync handler: isComplete', () => {
     const { handler } = loadBundledHandler('kb-sync');
     await expect(handler({ RequestType: 'Update', ResourceProperties: props, Data: { IngestionJobId: jobId } }))
       .rejects.toThrow(`Ingestion job ${jobId} of Knowledge Base KB12345678 ended FAILED: Access denied to s3://docs/a.pdf`);
+  });
+
+  test('a completed job with failed documents passes with a warning naming the count and first reasons', async () => {
+    const jobId = await started();
+    fake.failedDocuments(jobId, 2).failWith(jobId, 'a.pdf: file too large', 'b.txt: unsupported encoding');
+    const { handler } = loadBundledHandler('kb-sync');
+    const res = await handler({ RequestType: 'Create', ResourceProperties: props, Data: { IngestionJobId: jobId } });
+    expect(res).toMatchObject({ IsComplete: true, Data: { DocumentsFailed: '2', DocumentsScanned: '5' } });
+    expect(res.Data.Warning).toBe(`Ingestion job ${jobId} of Knowledge Base KB12345678 completed, but 2 of 5 scanned document(s) failed; `
+      + 'first reasons: a.pdf: file too large; b.txt: unsupported encoding. Fix or remove those documents and sync again (GetIngestionJob lists the reasons).');
+    expect(out.logs()).toContainEqual(expect.objectContaining({ message: 'ingestion completed with failed documents', failed: 2 }));
+  });
+
+  test('failOnDocumentFailures fails the deployment on a completed job with failed documents', async () => {
+    const jobId = await started();
+    fake.failedDocuments(jobId, 1).failWith(jobId, 'a.pdf: file too large');
+    const { handler } = loadBundledHandler('kb-sync');
+    await expect(handler({ RequestType: 'Create', ResourceProperties: { ...props, FailOnDocumentFailures: 'true' }, Data: { IngestionJobId: jobId } }))
+      .rejects.toThrow(/completed, but 1 of 4 scanned document\(s\) failed; first reasons: a\.pdf: file too large\..*failOnDocumentFailures is set, so the deployment fails/);
+  });
+
+  test('a transient GetIngestionJob error (after the SDK retries) is polled again, not a failed deployment; a permanent one fails', async () => {
+    const jobId = await started();
+    for (let i = 0; i < 4; i++) fake.failGetNext(503, 'ServiceUnavailableException', 'try later');
+    const { handler } = loadBundledHandler('kb-sync');
+    const e = { RequestType: 'Create', ResourceProperties: props, Data: { IngestionJobId: jobId } };
+    await expect(handler(e)).resolves.toEqual({ IsComplete: false });
+    await expect(handler(e)).resolves.toMatchObject({ IsComplete: true, Data: { Status: 'COMPLETE' } });
+    fake.failGetNext(403, 'AccessDeniedException', 'not allowed');
+    await expect(handler(e)).rejects.toThrow(/not allowed/);
   });
 
   test('Delete is complete at once', async () => {

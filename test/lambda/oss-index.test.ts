@@ -36,6 +36,8 @@ function props(overrides: Record<string, string> = {}) {
   return { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x', Endpoint: fake.url, IndexName: 'kb-index', IndexBody: body, ...overrides };
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function event(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}) {
   return { RequestType: requestType, ResourceProperties: props(), ...extra } as any;
 }
@@ -56,8 +58,10 @@ describe('oss-index handler', () => {
   test('creates the index with the explicit faiss/hnsw mapping, signed for aoss', async () => {
     const { handler } = loadBundledHandler('oss-index');
     const res = await handler(event('Create'));
-    expect(res).toEqual({ PhysicalResourceId: `${fake.url}|kb-index`, Data: { IndexName: 'kb-index' } });
+    // The physical ID names endpoint, index and the body's hash; the hash is also kept in the mapping's _meta.
+    expect(res).toEqual({ PhysicalResourceId: expect.stringMatching(new RegExp(`^${escape(fake.url)}\\|kb-index\\|[0-9a-f]{16}$`)), Data: { IndexName: 'kb-index' } });
     const created = fake.indexes.get('kb-index');
+    expect(created.mappings._meta.cdk_bedrock_foundation_body_sha256).toMatch(new RegExp(`^${res.PhysicalResourceId.split('|')[2]}[0-9a-f]{48}$`));
     expect(created.mappings.properties['bedrock-knowledge-base-default-vector']).toEqual({
       type: 'knn_vector',
       dimension: 512,
@@ -116,7 +120,7 @@ describe('oss-index handler', () => {
     fake.indexes.set('kb-index', { existing: true });
     const { handler } = loadBundledHandler('oss-index');
     const res = await handler(event('Create'));
-    expect(res.PhysicalResourceId).toBe(`${fake.url}|kb-index`);
+    expect(res.PhysicalResourceId.startsWith(`${fake.url}|kb-index|`)).toBe(true);
     expect(fake.indexes.get('kb-index')).toEqual({ existing: true });
   });
 
@@ -135,18 +139,25 @@ describe('oss-index handler', () => {
     expect(fake.indexes.has('kb-index')).toBe(true);
   });
 
-  test('update with a changed body under the same name fails with the fix', async () => {
+  test('update with a changed body under the same name is a new physical resource: the index is replaced', async () => {
+    // Formerly this Update failed, and so did CloudFormation's rollback Update (the same check with old and new
+    // swapped): UPDATE_ROLLBACK_FAILED. test/lifecycle/oss-index.lifecycle.test.ts drives the whole sequence.
     const { handler } = loadBundledHandler('oss-index');
     const old = props({ IndexBody: body.replace('"dimension":512', '"dimension":1024') });
-    await expect(handler(event('Update', { PhysicalResourceId: `${fake.url}|kb-index`, OldResourceProperties: old })))
-      .rejects.toThrow(/cannot be changed in place.*new indexName/s);
+    const created = await handler({ RequestType: 'Create', ResourceProperties: old });
+    const res = await handler(event('Update', { PhysicalResourceId: created.PhysicalResourceId, OldResourceProperties: old }));
+    expect(res.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+    expect(fake.indexes.get('kb-index').mappings.properties['bedrock-knowledge-base-default-vector'].dimension).toBe(512);
+    // CloudFormation's cleanup Delete of the old physical ID leaves the new index alone.
+    await handler({ RequestType: 'Delete', PhysicalResourceId: created.PhysicalResourceId, ResourceProperties: old });
+    expect(fake.indexes.has('kb-index')).toBe(true);
   });
 
   test('update with a new index name creates the new index and returns a new physical ID', async () => {
     const { handler } = loadBundledHandler('oss-index');
     const e = { RequestType: 'Update', PhysicalResourceId: `${fake.url}|kb-index`, ResourceProperties: props({ IndexName: 'kb-index-2' }), OldResourceProperties: props() };
     const res = await handler(e);
-    expect(res.PhysicalResourceId).toBe(`${fake.url}|kb-index-2`);
+    expect(res.PhysicalResourceId.startsWith(`${fake.url}|kb-index-2|`)).toBe(true);
     expect(fake.indexes.has('kb-index-2')).toBe(true);
   });
 

@@ -37,6 +37,8 @@ export class FakeBedrockAgent {
   /** The status each job last had (STARTING at creation, then what GetIngestionJob last reported). */
   private readonly current = new Map<string, string>();
   private conflicts = 0;
+  private readonly failedDocs = new Map<string, number>();
+  private readonly getErrors: Array<{ status: number; type: string; message: string }> = [];
   private readonly startErrors: Array<{ status: number; type: string; message: string }> = [];
   private counter = 0;
   private http!: LoopbackHttpServer;
@@ -54,6 +56,12 @@ export class FakeBedrockAgent {
   statuses(jobId: string, ...statuses: string[]): this { this.statusScript.set(jobId, statuses); return this; }
 
   failWith(jobId: string, ...reasons: string[]): this { this.failureReasons.set(jobId, reasons); return this; }
+
+  /** When `jobId` is COMPLETE, `n` of its documents failed (numberOfDocumentsFailed; scanned grows by n). */
+  failedDocuments(jobId: string, n: number): this { this.failedDocs.set(jobId, n); return this; }
+
+  /** The next GetIngestionJob call fails with this error. */
+  failGetNext(status: number, type: string, message: string): this { this.getErrors.push({ status, type, message }); return this; }
 
   /** Ends a job (COMPLETE by default) as if it had finished on its own. */
   finish(jobId: string, status = 'COMPLETE'): this { this.current.set(jobId, status); return this; }
@@ -75,6 +83,8 @@ export class FakeBedrockAgent {
     this.current.clear();
     this.conflicts = 0;
     this.startErrors.length = 0;
+    this.failedDocs.clear();
+    this.getErrors.length = 0;
     this.counter = 0;
   }
 
@@ -121,6 +131,11 @@ export class FakeBedrockAgent {
       return;
     }
     if (req.method === 'GET' && get) {
+      const scripted = this.getErrors.shift();
+      if (scripted) {
+        send(scripted.status, { message: scripted.message }, scripted.type);
+        return;
+      }
       const job = this.jobs.get(get[3]);
       if (!job || job.knowledgeBaseId !== get[1] || job.dataSourceId !== get[2]) {
         send(404, { message: `Ingestion job ${get[3]} not found` }, 'ResourceNotFoundException');
@@ -145,7 +160,7 @@ export class FakeBedrockAgent {
       startedAt: '2026-11-25T12:00:00Z',
       updatedAt: '2026-11-25T12:01:00Z',
       statistics: status === 'COMPLETE'
-        ? { numberOfDocumentsScanned: 3, numberOfNewDocumentsIndexed: 2, numberOfModifiedDocumentsIndexed: 1, numberOfDocumentsFailed: 0 }
+        ? { numberOfDocumentsScanned: 3 + (this.failedDocs.get(id) ?? 0), numberOfNewDocumentsIndexed: 2, numberOfModifiedDocumentsIndexed: 1, numberOfDocumentsFailed: this.failedDocs.get(id) ?? 0 }
         : { numberOfDocumentsScanned: 0 },
       failureReasons: this.failureReasons.get(id),
     };

@@ -6,7 +6,7 @@
  *   body hash) and answers 403 `{"message":"signature mismatch"}` when it differs, or when the
  *   `x-amz-content-sha256` header is not the SHA-256 of the body. Each request records whether it verified.
  * - Index API subset: PUT /<index> (create; 400 resource_already_exists_exception when present), HEAD /<index>
- *   (200/404), DELETE /<index> (200/404).
+ *   (200/404), GET /<index>/_mapping (`{ <index>: { mappings } }` / 404), DELETE /<index> (200/404).
  * - Scripting: `forbidNext(n)` answers the next n requests 403 (the data-access-policy propagation race),
  *   `failNext(status, body)` scripts arbitrary answers, `stallNext(n)` never answers the next n requests (timeouts).
  */
@@ -129,6 +129,13 @@ export class FakeOpenSearch {
     if (scripted) { send(scripted.status, scripted.body); return; }
     if (!valid) { send(403, { message: 'signature mismatch' }); return; }
 
+    const mapping = /^\/([^/]+)\/_mapping$/.exec(path);
+    if (req.method === 'GET' && mapping) {
+      const index = this.indexes.get(mapping[1]);
+      if (index === undefined) send(404, { error: { type: 'index_not_found_exception' }, status: 404 });
+      else send(200, { [mapping[1]]: { mappings: index.mappings ?? {} } });
+      return;
+    }
     const name = path.replace(/^\//, '');
     switch (req.method) {
       case 'PUT':

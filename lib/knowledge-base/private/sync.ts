@@ -19,6 +19,8 @@ import { SyncOnDeployOptions } from '../types';
 const CFN_CUSTOM_RESOURCE_MAX_SECONDS = 3600;
 const SYNC_HANDLER_TIMEOUT = Duration.minutes(2);
 const MAX_SYNC_TIMEOUT_SECONDS = CFN_CUSTOM_RESOURCE_MAX_SECONDS - SYNC_HANDLER_TIMEOUT.toSeconds();
+/** ServiceTimeout of a sync that does not wait: the start step's Lambda timeout plus a minute. */
+const SYNC_SERVICE_TIMEOUT = SYNC_HANDLER_TIMEOUT.plus(Duration.minutes(1));
 const DEFAULT_SYNC_TIMEOUT = Duration.minutes(30);
 const DEFAULT_QUERY_INTERVAL = Duration.seconds(30);
 
@@ -45,6 +47,11 @@ export class KnowledgeBaseSync {
     const totalTimeout = options.totalTimeout ?? DEFAULT_SYNC_TIMEOUT;
     const queryInterval = options.queryInterval ?? DEFAULT_QUERY_INTERVAL;
     const mode = wait ? `Wait${waitModeId(totalTimeout, queryInterval)}` : '';
+    if (options.failOnDocumentFailures && !wait) {
+      throw new BedrockValidationError('FailOnDocumentFailuresWithoutWait', 'syncOnDeploy.failOnDocumentFailures is set '
+        + 'without waitForCompletion: a sync that does not wait never sees the job\'s document failures. Set '
+        + 'waitForCompletion: true as well, or remove failOnDocumentFailures.', kb);
+    }
     const provider = sharedHandlerProvider(Stack.of(kb), {
       id: `CdkBedrockFoundationKbSync${mode}`,
       handler: 'kb-sync',
@@ -61,7 +68,11 @@ export class KnowledgeBaseSync {
     const sync = new CustomResource(kb, `Sync${mode}`, {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::BedrockKnowledgeBaseSync',
+      // Bounded: the start step's Lambda timeout plus, when waiting, the waiter's totalTimeout (at most
+      // MAX_SYNC_TIMEOUT_SECONDS, so the whole wait stays inside CloudFormation's one-hour limit).
+      serviceTimeout: wait ? Duration.seconds(CFN_CUSTOM_RESOURCE_MAX_SECONDS) : SYNC_SERVICE_TIMEOUT,
       properties: {
+        ...(options.failOnDocumentFailures ? { FailOnDocumentFailures: 'true' } : {}),
         KnowledgeBaseId: kb.knowledgeBaseId,
         DataSourceId: kb.dataSourceId,
         WaitForCompletion: wait ? 'true' : 'false',
