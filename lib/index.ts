@@ -9,3 +9,4 @@ export * from './invokers';
 export * from './guardrails';
 export * from './monitoring';
 export * from './logging';
+export * from './inference-profiles';
