@@ -1,6 +1,7 @@
 import { App, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ModelCatalog } from '../../lib/catalog/catalog';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
@@ -9,6 +10,7 @@ import { ModelInvoker } from '../../lib/invokers/model-invoker';
 import { RagInvoker } from '../../lib/invokers/rag-invoker';
 import { KnowledgeBase } from '../../lib/knowledge-base/knowledge-base';
 import { BedrockModel } from '../../lib/models/bedrock-model';
+import { BedrockChecks } from '../../lib/nag';
 
 const HAIKU_FM = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const HAIKU_US = `us.${HAIKU_FM}`;
@@ -164,6 +166,14 @@ describe('ApplicationInferenceProfile', () => {
     expect(profile.model.outputModalities).toEqual(BedrockModel.of(HAIKU_FM).outputModalities);
     expect(profile.model.isInferenceProfile).toBe(true);
     expect(stack.resolve(profile.model.invocationArn(stack))).toEqual(profileArnOf(stack));
+  });
+
+  test.each([HAIKU_FM, HAIKU_US, HAIKU_GLOBAL])('a tagged profile over %s and its grant pass the Bedrock pack (with the opt-in rules) and AwsSolutions', (id) => {
+    const { app, stack, role } = setup();
+    new ApplicationInferenceProfile(stack, 'Chat', { model: BedrockModel.of(id), tags: { app: 'chat' } }).grantInvoke(role);
+    const bedrock = new BedrockChecks(undefined, { optInRules: ['ApplicationProfileUntagged'] }).validateScope(app);
+    expect(bedrock.violations.map((v) => `${v.ruleName}: ${v.description}`)).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   describe('a replacement-safe name', () => {
