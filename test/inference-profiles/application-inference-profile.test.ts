@@ -10,6 +10,7 @@ import { ModelInvoker } from '../../lib/invokers/model-invoker';
 import { RagInvoker } from '../../lib/invokers/rag-invoker';
 import { KnowledgeBase } from '../../lib/knowledge-base/knowledge-base';
 import { BedrockModel } from '../../lib/models/bedrock-model';
+import { BedrockMonitoring } from '../../lib/monitoring';
 import { BedrockChecks } from '../../lib/nag';
 
 const HAIKU_FM = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -349,6 +350,18 @@ describe('ApplicationInferenceProfile', () => {
       expect(() => app.synth()).not.toThrow();
       const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as any;
       expect(fn.Properties.Environment.Variables).toMatchObject({ MODEL_ARN: profileArnOf(stack), MODEL_ID: profileArnOf(stack) });
+    });
+
+    test('BedrockMonitoring: alarms by the profile ID (AWS/Bedrock) and the profile ARN (the invoker\'s own ModelId)', () => {
+      const { stack } = setup();
+      const profile = new ApplicationInferenceProfile(stack, 'ChatProfile', { model: BedrockModel.of(HAIKU_US) });
+      const invoker = new ModelInvoker(stack, 'Chat', { model: profile.model });
+      new BedrockMonitoring(stack, 'Monitoring', { invokers: [invoker] });
+      const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties);
+      const id = { 'Fn::GetAtt': [Object.keys(Template.fromStack(stack).findResources(TYPE))[0], 'InferenceProfileId'] };
+      const throttles = alarms.find((a) => a.MetricName === 'InvocationThrottles');
+      expect(throttles).toMatchObject({ Namespace: 'AWS/Bedrock', Dimensions: [{ Name: 'ModelId', Value: id }] });
+      expect(JSON.stringify(alarms)).toContain(JSON.stringify({ Name: 'ModelId', Value: profileArnOf(stack) }));
     });
 
     test('a Knowledge Base refuses it as its embeddings model, naming the model to give instead', () => {

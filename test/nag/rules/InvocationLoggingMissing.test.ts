@@ -8,6 +8,7 @@ import { ModelInvocationLogging } from '../../../lib/logging';
 import { BedrockModel } from '../../../lib/models/bedrock-model';
 import { BedrockChecks } from '../../../lib/nag';
 import { checkTemplate } from '../../../lib/nag/core/check';
+import type { CfnTemplateJson } from '../../../lib/nag/core/types';
 import { ALL_RULES, InvocationLoggingMissing, OPT_IN_RULES } from '../../../lib/nag/rules';
 import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../../../lib/nag/rules/InvocationLoggingMissing';
 import { FIXTURES, NOW, NOW_ISO, packViolations, testStack } from '../util';
@@ -22,7 +23,7 @@ function invokerRole(stack: Stack, id = 'ChatRole'): iam.Role {
   return role;
 }
 
-function violations(app: App): Array<{ ruleName: string; description: string; paths: string[] }> {
+function violations(app: App): Array<{ ruleName: string; description: string; paths: Array<string | undefined> }> {
   return new BedrockChecks(undefined, { optInRules: OPT_IN }).validateScope(app).violations
     .filter((v) => v.ruleName === RULE)
     .map((v) => ({ ruleName: v.ruleName, description: v.description, paths: v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId) }));
@@ -101,7 +102,7 @@ describe('Bedrock-InvocationLoggingMissing: an application that invokes models t
         },
       },
     };
-    const run = (t: object) => checkTemplate(t, { region: 'us-east-1', now: NOW, rules: [InvocationLoggingMissing] });
+    const run = (t: CfnTemplateJson) => checkTemplate(t, { region: 'us-east-1', now: NOW, rules: [InvocationLoggingMissing] });
     expect(run(template).map((f) => [f.logicalId, f.code])).toEqual([['Policy', 'NoInvocationLogging']]);
     expect(run({ Resources: { ...template.Resources, L: { Type: INVOCATION_LOGGING_RESOURCE_TYPE, Properties: {} } } })).toEqual([]);
     // Another template of the application that turns logging on, passed as the application, makes it compliant too.
