@@ -114,6 +114,11 @@ export class BedrockModel {
    * inference profile it copies from (which is what synth validates).
    */
   public readonly profileSource?: BedrockModel;
+  /**
+   * How messages name the model: the model ID, or, for the model of an `ApplicationInferenceProfile` of this app (whose
+   * ARN is not known before deployment), `application inference profile <path> over <source model ID>`.
+   */
+  public readonly displayId: string;
   private readonly catalog: ModelCatalog;
 
   private constructor(id: string, options: BedrockModelOptions, profile?: ApplicationProfileModelSpec) {
@@ -126,6 +131,7 @@ export class BedrockModel {
       this.modelId = profile.profileArn;
       this.custom = source.custom;
       this.profileSource = source;
+      this.displayId = `application inference profile ${profile.owner.node.path} over ${source.modelId}`;
       this.parsed = {
         input: profile.profileArn,
         kind: 'application-inference-profile',
@@ -151,6 +157,7 @@ export class BedrockModel {
     }
     this.catalog = ModelCatalog.default();
     this.modelId = id;
+    this.displayId = id;
     this.custom = options.custom;
     this.parsed = parseModelId(id);
     const source = options.custom?.sourceModelId !== undefined && !this.parsed.foundationModelId

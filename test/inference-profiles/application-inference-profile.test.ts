@@ -325,6 +325,15 @@ describe('ApplicationInferenceProfile', () => {
       expect(build(3).config.configHash('chat')).toBe(config.configHash('chat'));
     });
 
+    test('PinnedModelConfig checks inference parameters against the source model, naming the profile (not a token)', () => {
+      const { app, stack } = setup();
+      const profile = new ApplicationInferenceProfile(stack, 'ChatProfile', { model: BedrockModel.of(HAIKU_US) });
+      new PinnedModelConfig(stack, 'Models', { models: { chat: profile.model }, inferenceParameters: { chat: { maxTokens: 999999 } } });
+      const message = synthError(app);
+      expect(message).toMatch(new RegExp(`maxTokens is 999999, above the maximum output of 'application inference profile Stack/ChatProfile over ${HAIKU_US.replace(/\./g, '\\.')}' \\(${profile.model.maxOutputTokens} tokens`));
+      expect(message).not.toMatch(/\$\{Token/);
+    });
+
     test('ModelInvoker: MODEL_CONFIG names the profile ARN; the role gets the profile grant', () => {
       const { stack } = setup();
       const profile = new ApplicationInferenceProfile(stack, 'ChatProfile', { model: BedrockModel.of(HAIKU_FM) });
