@@ -6,6 +6,8 @@ import { ModelCatalog } from '../../lib/catalog/catalog';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import { APPLICATION_PROFILE_LIMITS, ApplicationInferenceProfile } from '../../lib/inference-profiles';
+import { ModelAccessCheck } from '../../lib/access';
+import { EmbeddingInvoker } from '../../lib/invokers/embedding-invoker';
 import { ModelInvoker } from '../../lib/invokers/model-invoker';
 import { RagInvoker } from '../../lib/invokers/rag-invoker';
 import { KnowledgeBase } from '../../lib/knowledge-base/knowledge-base';
@@ -349,6 +351,20 @@ describe('ApplicationInferenceProfile', () => {
         { Action: 'bedrock:InvokeModel', Effect: 'Allow', Resource: arn },
         { Action: 'bedrock:InvokeModel', Effect: 'Allow', Resource: fmArn('us-east-1'), Condition: { StringEquals: { 'bedrock:InferenceProfileArn': arn } } },
       ]);
+    });
+
+    test('EmbeddingInvoker and ModelAccessCheck: the profile ARN is invoked, the source foundation model is checked', () => {
+      const { app, stack } = setup();
+      const profile = new ApplicationInferenceProfile(stack, 'EmbedProfile', { model: BedrockModel.of('amazon.titan-embed-text-v2:0') });
+      new EmbeddingInvoker(stack, 'Embed', { model: profile.model, dimensions: 256 });
+      new ModelAccessCheck(stack, 'Access', { models: [profile.model] });
+      expect(() => app.synth()).not.toThrow();
+      const t = Template.fromStack(stack);
+      const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f: any) => f.Properties.Environment?.Variables?.MODEL_CONFIG) as any;
+      expect(JSON.stringify(fn.Properties.Environment.Variables.MODEL_CONFIG)).toContain(JSON.stringify(profileArnOf(stack)));
+      t.hasResourceProperties('Custom::BedrockModelAccessCheck', {
+        Models: Match.arrayWith([Match.objectLike({ ModelId: profileArnOf(stack), FoundationModelId: 'amazon.titan-embed-text-v2:0' })]),
+      });
     });
 
     test('RagInvoker: RetrieveAndGenerate takes the profile ARN as its model', () => {

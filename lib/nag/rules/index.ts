@@ -37,7 +37,7 @@ export const ALL_RULES: readonly BedrockRule[] = [
 ];
 
 /**
- * Rules that run only when asked for by name: `new BedrockChecks({ optInRules: ['InvocationLoggingMissing'] })` or
+ * Rules that run only when asked for by name: `new BedrockChecks(undefined, { optInRules: ['InvocationLoggingMissing'] })` or
  * `cdk-bedrock-check --opt-in InvocationLoggingMissing,ApplicationProfileUntagged`. Not in `ALL_RULES`.
  */
 export const OPT_IN_RULES: readonly BedrockRule[] = [
