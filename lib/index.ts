@@ -11,3 +11,4 @@ export * from './monitoring';
 export * from './logging';
 export * from './compliance';
 export * from './network';
+export * from './inference-profiles';

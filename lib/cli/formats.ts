@@ -141,7 +141,7 @@ export function renderJson(report: Report, opts: RenderOptions): string {
 }
 
 export function renderSarif(report: Report, opts: RenderOptions): string {
-  const rules = ALL_RULES.map((r) => ({
+  const rules = (report.rules ?? ALL_RULES).map((r) => ({
     id: r.id,
     name: r.name,
     shortDescription: { text: r.info },
@@ -236,7 +236,7 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
     let failures = 0;
     let skipped = 0;
     const fs = grouped.get(`${s.name}\u0000${s.templateFile}`) ?? [];
-    for (const rule of ALL_RULES) {
+    for (const rule of report.rules ?? ALL_RULES) {
       const mine = fs.filter((f) => f.ruleId === rule.id);
       if (mine.length === 0) {
         cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(rule.id)}"/>`);

@@ -1,6 +1,6 @@
 /**
  * `cdk-bedrock-check [cdk.out|template files...] [--format text|json|sarif|junit] [--fail-on error|warning]
- *  [--region R] [--now YYYY-MM-DD] [--output FILE]`
+ *  [--region R] [--now YYYY-MM-DD] [--output FILE] [--opt-in Rule,...]`
  *
  * Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
  * Does not need cdk-nag: it runs the same rule core as the `BedrockChecks` pack.
@@ -10,6 +10,7 @@ import * as path from 'path';
 import { parseIsoDate } from '../catalog/policy';
 import { regionNameProblem } from '../catalog/regions';
 import type { RuleLevel } from '../nag/core/types';
+import { ALL_RULES, OPT_IN_RULES, optInRules } from '../nag/rules';
 import { dateLine, FORMATS, OutputFormat, render } from './formats';
 import { InputError, loadInputs } from './load';
 import { buildReport, failing } from './report';
@@ -25,6 +26,8 @@ Options:
   --region <region>                 Region for environment-agnostic stacks and plain templates
   --now <YYYY-MM-DD>                date at which model lifecycle is judged (default: today, UTC)
   --output <file>                   write the report to a file instead of standard output
+  --opt-in <Rule,...>               also run these opt-in rules (comma-separated, or repeat the option):
+                                    ${OPT_IN_RULES.map((r) => r.name).join(', ')}
   -h, --help                        show this help
   --version                         print the version
 
@@ -46,6 +49,8 @@ export interface CliOptions {
   readonly region?: string;
   readonly now?: string;
   readonly output?: string;
+  /** Opt-in rules to run as well (names of `OPT_IN_RULES`). */
+  readonly optIn: string[];
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -66,6 +71,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let region: string | undefined;
   let now: string | undefined;
   let output: string | undefined;
+  const optIn: string[] = [];
   let help = false;
   let version = false;
   for (let i = 0; i < argv.length; i++) {
@@ -118,12 +124,23 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--output':
         output = value();
         break;
+      case '--opt-in': {
+        const names = value().split(',').map((n) => n.trim()).filter((n) => n !== '');
+        if (names.length === 0) throw new UsageError(`--opt-in needs rule names; write e.g. --opt-in ${OPT_IN_RULES.map((r) => r.name).join(',')}.`);
+        try {
+          optInRules(names);
+        } catch (e) {
+          throw new UsageError(`--opt-in: ${(e as Error).message}`);
+        }
+        optIn.push(...names);
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option '${arg}'.`);
         paths.push(arg);
     }
   }
-  return { paths, format, failOn, region, now, output, help, version };
+  return { paths, format, failOn, region, now, output, optIn, help, version };
 }
 
 /** The package version (from the nearest package.json named cdk-bedrock-foundation). */
@@ -169,7 +186,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       throw new InputError(`No stacks found in ${opts.paths.length ? opts.paths.join(', ') : 'cdk.out'}: the cloud assembly has no `
         + "CloudFormation stack artifacts. Check that 'cdk synth' produced stacks.");
     }
-    const report = buildReport(stacks, now, opts.failOn);
+    const report = buildReport(stacks, now, opts.failOn, { rules: [...ALL_RULES, ...optInRules(opts.optIn)] });
     const text = render(opts.format, report, { cwd: io.cwd, toolVersion: toolVersion(), nowSource: opts.now ? '--now' : 'today; set --now to pin it' });
     if (opts.output) {
       writeReport(path.resolve(io.cwd, opts.output), opts.output, text);

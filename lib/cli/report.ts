@@ -3,7 +3,7 @@
  * renders.
  */
 import { checkTemplate } from '../nag/core/check';
-import { acknowledgementId, CoreFinding, RuleLevel } from '../nag/core/types';
+import { acknowledgementId, ApplicationResource, BedrockRule, CoreFinding, RuleLevel } from '../nag/core/types';
 import { ALL_RULES } from '../nag/rules';
 import type { Acknowledgement, StackInput } from './load';
 
@@ -33,6 +33,8 @@ export interface StackSummary {
 export interface Report {
   readonly now: Date;
   readonly failOn: RuleLevel;
+  /** The rules that ran (the formats list them). @default ALL_RULES */
+  readonly rules?: readonly BedrockRule[];
   readonly stacks: StackSummary[];
   readonly findings: ReportFinding[];
 }
@@ -117,8 +119,21 @@ export function resourceLine(text: string, format: 'json' | 'yaml', logicalId: s
   return resourceLines(text, format).get(logicalId);
 }
 
+export interface ReportOptions {
+  /**
+   * The rules to run (`ALL_RULES` plus opt-in rules from `optInRules`).
+   * @default ALL_RULES
+   */
+  readonly rules?: readonly BedrockRule[];
+}
+
 /** Checks every stack. */
-export function buildReport(stacks: readonly StackInput[], now: Date, failOn: RuleLevel): Report {
+export function buildReport(stacks: readonly StackInput[], now: Date, failOn: RuleLevel, options: ReportOptions = {}): Report {
+  const rules = options.rules ?? ALL_RULES;
+  // Rules that judge the application see every resource of every stack checked.
+  const application: ApplicationResource[] | undefined = rules.some((r) => r.application)
+    ? stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}).map(([logicalId, resource]) => ({ stack: s.name, logicalId, region: s.region, resource })))
+    : undefined;
   const findings: ReportFinding[] = [];
   const summaries: StackSummary[] = [];
   for (const s of stacks) {
@@ -132,7 +147,7 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
       nested: s.nested,
       fromAssembly: s.fromAssembly,
     });
-    const raw = checkTemplate(s.template, { region: s.region, account: s.account, stackName: s.name, now, rules: ALL_RULES });
+    const raw = checkTemplate(s.template, { region: s.region, account: s.account, stackName: s.name, now, rules, application });
     const lines = raw.length > 0 ? resourceLines(s.templateText, s.format) : new Map<string, number>();
     for (const f of raw) {
       const ackId = acknowledgementId(f);
@@ -153,7 +168,7 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
       });
     }
   }
-  return { now, failOn, stacks: summaries, findings };
+  return { now, failOn, rules, stacks: summaries, findings };
 }
 
 /** Findings that fail the run: unacknowledged and at or above the threshold. */

@@ -42,12 +42,12 @@ export function checkInferenceParameters(scope: IConstruct, where: string, model
   }
   const set = ALLOWED_KEYS.filter((k) => raw[k] !== undefined);
   if (set.length > 0 && model.outputModalities !== undefined && !model.outputModalities.includes('TEXT')) {
-    out.push(`${where} sets ${set.join(', ')}, but '${model.modelId}' outputs ${model.outputModalities.join(', ') || 'nothing sourced'}, not TEXT `
+    out.push(`${where} sets ${set.join(', ')}, but '${model.displayId}' outputs ${model.outputModalities.join(', ') || 'nothing sourced'}, not TEXT `
       + '(catalog): inference parameters apply to text generation (Converse inferenceConfig); remove them for this model.');
     return out;
   }
   const warn = (what: string) => Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:LimitNotSourced',
-    `${where}.${what} of '${model.modelId}' was not checked against a model-specific limit: none is sourced in the catalog.`);
+    `${where}.${what} of '${model.displayId}' was not checked against a model-specific limit: none is sourced in the catalog.`);
   if (p.maxTokens !== undefined) {
     if (typeof p.maxTokens !== 'number') {
       out.push(`${where}.maxTokens is ${describe(p.maxTokens)}; it must be a number (a whole number of at least 1)`
@@ -55,7 +55,7 @@ export function checkInferenceParameters(scope: IConstruct, where: string, model
     } else if (!Number.isInteger(p.maxTokens) || p.maxTokens < 1) {
       out.push(`${where}.maxTokens is ${p.maxTokens}; Converse requires a whole number of at least 1.`);
     } else if (model.maxOutputTokens !== undefined && p.maxTokens > model.maxOutputTokens) {
-      out.push(`${where}.maxTokens is ${p.maxTokens}, above the maximum output of '${model.modelId}' (${model.maxOutputTokens} tokens, `
+      out.push(`${where}.maxTokens is ${p.maxTokens}, above the maximum output of '${model.displayId}' (${model.maxOutputTokens} tokens, `
         + `catalog); set it to at most ${model.maxOutputTokens}.`);
     } else if (model.maxOutputTokens === undefined) {
       warn('maxTokens');
@@ -73,11 +73,11 @@ export function checkInferenceParameters(scope: IConstruct, where: string, model
   if (p.temperature !== undefined && p.topP !== undefined) {
     const c = model.record?.inferenceParameterConstraints;
     if (c?.temperatureAndTopPExclusive) {
-      out.push(`${where} sets both temperature and topP, but '${model.modelId}' rejects the two together with a ValidationException `
+      out.push(`${where} sets both temperature and topP, but '${model.displayId}' rejects the two together with a ValidationException `
         + `(${(c.sources ?? []).join('; ')}); keep only one of them.`);
     } else if (c === undefined || c === null) {
       Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:LimitNotSourced',
-        `${where} sets both temperature and topP; whether '${model.modelId}' accepts both together is not sourced, so it was not checked `
+        `${where} sets both temperature and topP; whether '${model.displayId}' accepts both together is not sourced, so it was not checked `
         + '(newer Anthropic models reject the pair).');
     }
   }

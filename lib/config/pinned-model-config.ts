@@ -154,7 +154,9 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
 
   /** SHA-256 of the role's configuration JSON. */
   public configHash(role: string): string {
-    return createHash('sha256').update(JSON.stringify(this.runtimeConfig(role))).digest('hex');
+    // Resolved first: a model ID that is a token (an ApplicationInferenceProfile's ARN) hashes as its stable
+    // CloudFormation expression, not as the token's placeholder text, which changes with unrelated code.
+    return createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(this.runtimeConfig(role)))).digest('hex');
   }
 
   public tryGetModel(role: string): BedrockModel | undefined {

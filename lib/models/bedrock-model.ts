@@ -41,6 +41,22 @@ export interface BedrockModelOptions {
 }
 
 /**
+ * What an application inference profile created in this app (`ApplicationInferenceProfile`) tells the model that
+ * invokes it. Not part of the public API: use `ApplicationInferenceProfile.model`.
+ * @internal
+ */
+export interface ApplicationProfileModelSpec {
+  /** The profile's ARN (a token: `Fn::GetAtt` of the profile). */
+  readonly profileArn: string;
+  /** The profile's ID (a token). */
+  readonly profileId: string;
+  /** The foundation model or system-defined inference profile the profile copies from. */
+  readonly source: BedrockModel;
+  /** The profile construct: the profile lives in its stack's partition, Region and account. */
+  readonly owner: IConstruct;
+}
+
+/**
  * What has been reported, per stack: each problem of a model (same ID, custom facts and synth date) is reported once
  * per stack, on the first construct that used the model, whatever number of constructs use it (grantInvoke,
  * PinnedModelConfig, invokers, ...). The value lists the paths of the constructs that use it, for the error message.
@@ -68,6 +84,15 @@ export class BedrockModel {
     return new BedrockModel(id, options);
   }
 
+  /**
+   * The model of an application inference profile created in this app: invoked with the profile's ARN (a token),
+   * validated, priced and described as its source model. Used by `ApplicationInferenceProfile`.
+   * @internal
+   */
+  public static _ofApplicationProfile(spec: ApplicationProfileModelSpec): BedrockModel {
+    return new BedrockModel(spec.profileArn, {}, spec);
+  }
+
   /** Exactly what was passed: the `modelId` to send to InvokeModel / Converse. */
   public readonly modelId: string;
   public readonly parsed: ParsedModelId;
@@ -84,15 +109,55 @@ export class BedrockModel {
   public readonly custom?: CustomModelOptions;
   /** How the model is invoked, which decides the price rate. */
   public readonly invocationForm: InvocationForm;
+  /**
+   * For the model of an `ApplicationInferenceProfile` created in this app: the foundation model or system-defined
+   * inference profile it copies from (which is what synth validates).
+   */
+  public readonly profileSource?: BedrockModel;
+  /**
+   * How messages name the model: the model ID, or, for the model of an `ApplicationInferenceProfile` of this app (whose
+   * ARN is not known before deployment), `application inference profile <path> over <source model ID>`.
+   */
+  public readonly displayId: string;
   private readonly catalog: ModelCatalog;
 
-  private constructor(id: string, options: BedrockModelOptions) {
+  private constructor(id: string, options: BedrockModelOptions, profile?: ApplicationProfileModelSpec) {
+    if (profile) {
+      // An application inference profile of this app: its ARN is known at deploy time only; everything else comes from
+      // the model it copies from.
+      const source = profile.source;
+      const stack = Stack.of(profile.owner);
+      this.catalog = ModelCatalog.default();
+      this.modelId = profile.profileArn;
+      this.custom = source.custom;
+      this.profileSource = source;
+      this.displayId = `application inference profile ${profile.owner.node.path} over ${source.modelId}`;
+      this.parsed = {
+        input: profile.profileArn,
+        kind: 'application-inference-profile',
+        provider: source.parsed.provider,
+        arn: {
+          partition: stack.partition,
+          region: stack.region,
+          account: stack.account,
+          resourceType: 'application-inference-profile',
+          resourceId: profile.profileId,
+        },
+      };
+      this.sourceProfile = source.parsed.kind === 'inference-profile' ? source.parsed : undefined;
+      this.foundationModelId = source.foundationModelId;
+      this.record = source.record;
+      this.isInferenceProfile = true;
+      this.invocationForm = 'application-profile';
+      return;
+    }
     if (Token.isUnresolved(id)) {
       throw new BedrockValidationError('UnresolvedModelId', 'BedrockModel.of: the model ID is an unresolved token; pass the literal '
         + 'model ID so it can be validated at synth (e.g. BedrockModel.of(\'anthropic.claude-haiku-4-5-20251001-v1:0\')).');
     }
     this.catalog = ModelCatalog.default();
     this.modelId = id;
+    this.displayId = id;
     this.custom = options.custom;
     this.parsed = parseModelId(id);
     const source = options.custom?.sourceModelId !== undefined && !this.parsed.foundationModelId
@@ -153,6 +218,7 @@ export class BedrockModel {
 
   /** Judges the model in the stack of `scope` at the synth date (context `cdk-bedrock-foundation:now`). */
   public evaluate(scope: IConstruct): ModelFinding[] {
+    if (this.profileSource) return this.profileSource.evaluate(scope);
     const region = Stack.of(scope).region;
     return evaluateModelId(this.modelId, {
       region: Token.isUnresolved(region) ? undefined : region,
@@ -169,6 +235,11 @@ export class BedrockModel {
    * construct that uses the model (its error names every construct that uses it).
    */
   public validate(scope: IConstruct): void {
+    if (this.profileSource) {
+      // The profile's model is its source model: same checks, same messages, reported once per stack with the source.
+      this.profileSource.validate(scope);
+      return;
+    }
     const users = this.reportOnce(scope, 'findings');
     if (!users) return;
 
@@ -235,6 +306,7 @@ export class BedrockModel {
 
   /** Regions the model can be invoked from, as sourced (custom regions win). */
   public allowedRegions(): string[] | undefined {
+    if (this.profileSource) return this.profileSource.allowedRegions();
     if (this.parsed.kind === 'application-inference-profile' || this.parsed.kind === 'provisioned-model') {
       return this.custom?.regions ?? (this.parsed.arn?.region ? [this.parsed.arn.region] : undefined);
     }
@@ -324,8 +396,9 @@ export class BedrockModel {
     if (!Token.isUnresolved(callRegion) && callRegion !== '') add(callRegion);
     const profile = this.sourceProfile ?? (this.parsed.kind === 'inference-profile' ? this.parsed : undefined);
     if (!profile) {
-      // application inference profile over a foundation model: the model in the profile's Region (+ declared Regions)
-      for (const r of this.custom?.destinationRegions ?? this.custom?.regions ?? []) add(r);
+      // application inference profile over a foundation model: the model in the profile's Region (+ declared Regions
+      // of an imported profile ARN; a profile created in this app copies the model of its own Region only)
+      if (!this.profileSource) for (const r of this.custom?.destinationRegions ?? this.custom?.regions ?? []) add(r);
     } else if (profile.profilePrefix === 'global') {
       for (const r of this.catalog.commercialRegions()) add(r);
     } else {
@@ -334,10 +407,12 @@ export class BedrockModel {
       if (geo) {
         for (const r of geo) add(r);
       } else {
+        const declareOn = this.profileSource ? this.profileSource.modelId : this.modelId;
         const message = `grantInvoke: the destination Regions of the '${profile.profilePrefix}.' geography are not sourced `
-          + `(catalog ${this.catalog.generatedAt}), so the grant for '${this.modelId}' cannot name the foundation-model ARNs the `
-          + `profile '${profile.profileId}' routes to (it never grants '*'). Declare the Regions you verified it routes to: `
-          + `BedrockModel.of('${this.modelId}', { custom: { ${this.custom?.sourceModelId ? `sourceModelId: '${this.custom.sourceModelId}', ` : ''}`
+          + `(catalog ${this.catalog.generatedAt}), so the grant for ${this.profileSource ? `the application inference profile over '${declareOn}'` : `'${this.modelId}'`} `
+          + `cannot name the foundation-model ARNs the profile '${profile.profileId}' routes to (it never grants '*'). Declare the `
+          + `Regions you verified it routes to: BedrockModel.of('${declareOn}', { custom: { `
+          + `${!this.profileSource && this.custom?.sourceModelId ? `sourceModelId: '${this.custom.sourceModelId}', ` : ''}`
           + "destinationRegions: ['<region>', ...] } }).";
         if (!scope) throw new BedrockValidationError('DestinationRegionsNotSourced', message);
         const users = this.reportOnce(scope, 'destinations');
@@ -353,8 +428,9 @@ export class BedrockModel {
    * invocation form, sourced limits and the price at the rate of the invocation form.
    */
   public runtimeConfig(): RuntimeModelConfig {
+    // An application profile is priced as what it routes through: its system profile's rate, else the in-Region rate.
     const rateForm: InvocationForm = this.sourceProfile ? (this.sourceProfile.profilePrefix === 'global' ? 'global-profile' : 'geo-profile')
-      : this.invocationForm;
+      : this.invocationForm === 'application-profile' ? 'in-region' : this.invocationForm;
     const price = this.foundationModelId ? this.catalog.priceFor(this.foundationModelId, rateForm) : undefined;
     const dims = this.embeddingDimensions;
     return {

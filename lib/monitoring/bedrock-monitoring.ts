@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -445,7 +446,9 @@ export class BedrockMonitoring extends Construct {
     return [...byId.entries()].map(([id, e]) => ({
       model: e.model,
       invokers: e.invokers,
-      serviceModelId: overrides[id] ?? (id.startsWith('arn:') ? id.slice(id.lastIndexOf('/') + 1) : id),
+      // An ARN's resource ID, as for an imported application-profile ARN (a profile of this app: its ID attribute).
+      serviceModelId: overrides[id] ?? (Token.isUnresolved(id) && e.model.parsed.arn ? e.model.parsed.arn.resourceId
+        : id.startsWith('arn:') ? id.slice(id.lastIndexOf('/') + 1) : id),
     }));
   }
 
@@ -465,8 +468,17 @@ export class BedrockMonitoring extends Construct {
     return a;
   }
 
+  /**
+   * A model ID as a construct ID part: '/' replaced; a token (an ApplicationInferenceProfile's ARN) as a hash of its
+   * CloudFormation expression, since construct IDs cannot hold tokens.
+   */
+  private idLabel(modelId: string): string {
+    if (!Token.isUnresolved(modelId)) return modelId.replace(/\//g, '|');
+    return `profile-${createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(modelId))).digest('hex').slice(0, 8)}`;
+  }
+
   private modelAlarms(m: WatchedModel, t: ResolvedThresholds, action: cloudwatch.IAlarmAction): void {
-    const scope = new Construct(this, `Model ${m.model.modelId.replace(/\//g, '|')}`);
+    const scope = new Construct(this, `Model ${this.idLabel(m.model.modelId)}`);
     const per = `per ${t.period.toHumanString()} in ${t.datapointsToAlarm} of ${t.evaluationPeriods} periods`;
     const where = `model ${m.model.modelId} (AWS/Bedrock, ModelId=${m.serviceModelId})`;
     const ge = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
@@ -483,7 +495,7 @@ export class BedrockMonitoring extends Construct {
   }
 
   private invokerAlarms(s: InvokerSeries, t: ResolvedThresholds, action: cloudwatch.IAlarmAction): void {
-    const scope = new Construct(this, `Invoker ${s.namespace} ${s.service} ${s.modelId}`.replace(/\//g, '|'));
+    const scope = new Construct(this, `Invoker ${s.namespace} ${s.service} ${this.idLabel(s.modelId)}`.replace(/\//g, '|'));
     const names = s.invokers.map((w) => w.construct.node.path).join(', ');
     const per = `per ${t.period.toHumanString()} in ${t.datapointsToAlarm} of ${t.evaluationPeriods} periods`;
     for (const spec of INVOKER_ALARMS) {

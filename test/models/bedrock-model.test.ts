@@ -1,6 +1,7 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
 import { BedrockValidationError } from '../../lib/private/errors';
@@ -340,6 +341,50 @@ describe('BedrockModel', () => {
       expect(statements[0].Resource).toBe(tokyo);
       expect(statements[1].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:ap-northeast-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0']] });
       expect(statements[1].Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': tokyo } });
+    });
+  });
+
+  describe('the model of an application inference profile created in this app (_ofApplicationProfile)', () => {
+    function profileModel(stack: Stack, source: BedrockModel) {
+      const owner = new Construct(stack, 'Profile');
+      return BedrockModel._ofApplicationProfile({ profileArn: Lazy.string({ produce: () => 'arn:aws:bedrock:ap-south-1:123456789012:application-inference-profile/p1' }), profileId: 'p1', source, owner });
+    }
+
+    test('an in. source without declared destinations fails synthesis, saying to declare them on the source model', () => {
+      const { app, stack, role } = stackIn('ap-south-1');
+      profileModel(stack, BedrockModel.of('in.openai.gpt-5.6-terra')).grantInvoke(role);
+      expect(() => app.synth()).toThrow(/so the grant for the application inference profile over 'in\.openai\.gpt-5\.6-terra' cannot name.*BedrockModel\.of\('in\.openai\.gpt-5\.6-terra', \{ custom: \{ destinationRegions: \['<region>', \.\.\.\] \} \}\)/);
+    });
+
+    test('an in. source with declared destinations grants them under the condition naming both profiles', () => {
+      const { app, stack, role } = stackIn('ap-south-1');
+      profileModel(stack, BedrockModel.of('in.openai.gpt-5.6-terra', { custom: { destinationRegions: ['ap-south-1', 'ap-south-2'] } })).grantInvoke(role);
+      expect(() => app.synth()).not.toThrow();
+      const [profiles, models] = invokeStatements(stack);
+      const arn = 'arn:aws:bedrock:ap-south-1:123456789012:application-inference-profile/p1';
+      const system = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:ap-south-1:', { Ref: 'AWS::AccountId' }, ':inference-profile/in.openai.gpt-5.6-terra']] };
+      expect(profiles.Resource).toEqual([arn, system]);
+      const fm = (r: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${r}::foundation-model/openai.gpt-5.6-terra`]] });
+      expect(models.Resource).toEqual([fm('ap-south-1'), fm('ap-south-2')]);
+      expect(models.Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': [arn, system] } });
+    });
+
+    test('a foundation-model source declared custom.regions still routes to the profile Region only', () => {
+      const { stack, role } = stackIn('us-east-1');
+      const source = BedrockModel.of('amazon.nova-pro-v1:0', { custom: { regions: ['us-east-1', 'us-west-2'] } });
+      profileModel(stack, source).grantInvoke(role);
+      const fm = (r: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:${r}::foundation-model/amazon.nova-pro-v1:0`]] });
+      expect(invokeStatements(stack)[1].Resource).toEqual(fm('us-east-1'));
+    });
+
+    test('validation is the source model\'s: the same message, no HiddenModel', () => {
+      const { app, stack, role } = stackIn('us-east-1');
+      profileModel(stack, BedrockModel.of('anthropic.claude-sonnet-4-6')).grantInvoke(role);
+      expect(() => app.synth()).toThrow(/\[Stack\/Role\] Model ID 'anthropic\.claude-sonnet-4-6' is not offered on demand in us-east-1/);
+      const ok = stackIn('us-east-1');
+      profileModel(ok.stack, BedrockModel.of('us.anthropic.claude-sonnet-4-6')).grantInvoke(ok.role);
+      expect(Annotations.fromStack(ok.stack).findWarning('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(ok.stack).findError('*', Match.anyValue())).toEqual([]);
     });
   });
 

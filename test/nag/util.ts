@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { parseTemplate } from '../../lib/cli/load';
 import { checkTemplate } from '../../lib/nag/core/check';
 import { acknowledgementId, CfnTemplateJson, CoreFinding } from '../../lib/nag/core/types';
-import { ALL_RULES } from '../../lib/nag/rules';
+import { ALL_RULES, OPT_IN_RULES } from '../../lib/nag/rules';
 import { BedrockChecks } from '../../lib/nag';
 
 /** The date every test judges lifecycle at. */
@@ -37,9 +37,9 @@ export function ruleFixtures(): Fixture[] {
   return out;
 }
 
-/** Distinct acknowledgement IDs a rule reports on a template (core). */
+/** Distinct acknowledgement IDs a rule reports on a template (core; opt-in rules included). */
 export function coreIds(template: CfnTemplateJson, ruleId: string, region?: string): string[] {
-  return [...new Set(checkTemplate(template, { region, now: NOW, rules: ALL_RULES })
+  return [...new Set(checkTemplate(template, { region, now: NOW, rules: [...ALL_RULES, ...OPT_IN_RULES] })
     .filter((f: CoreFinding) => f.ruleId === ruleId)
     .map(acknowledgementId))]
     .sort();
@@ -53,8 +53,8 @@ export function testStack(region: string | null = 'us-east-1'): { app: App; stac
 }
 
 /** Violation rule names (acknowledgement IDs) of the Bedrock pack for a scope, optionally only of one rule. */
-export function packViolations(app: App, ruleId?: string): string[] {
-  const report = new BedrockChecks().validateScope(app);
+export function packViolations(app: App, ruleId?: string, optInRules?: string[]): string[] {
+  const report = new BedrockChecks(undefined, { optInRules }).validateScope(app);
   return report.violations
     .map((v) => v.ruleName)
     .filter((n) => !ruleId || n === ruleId || n.startsWith(`${ruleId}[`))

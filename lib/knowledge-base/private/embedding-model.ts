@@ -26,6 +26,15 @@ export function checkEmbeddingModel(scope: IConstruct, model: BedrockModel, dime
   errors: string[]): number {
   const id = model.modelId;
   const example = `BedrockModel.of('${DEFAULT_EMBEDDING_MODEL_ID}')`;
+  if (model.parsed.kind === 'application-inference-profile') {
+    // Bedrock API Reference, VectorKnowledgeBaseConfiguration.embeddingModelArn: a foundation-model, custom-model or
+    // provisioned-model ARN, or a model ID; no inference-profile ARN.
+    const what = model.profileSource ? `the application inference profile over '${model.profileSource.modelId}'` : `'${id}'`;
+    errors.push(`embeddingModel: ${what} is an application inference profile, which a Knowledge Base does not take: its `
+      + 'embeddingModelArn is a foundation-model, custom-model or provisioned-model ARN (Bedrock API Reference, '
+      + `VectorKnowledgeBaseConfiguration). Give the embeddings model itself, e.g. BedrockModel.of('${model.foundationModelId ?? DEFAULT_EMBEDDING_MODEL_ID}').`);
+    return dimensionsProp ?? 0;
+  }
   if (model.isEmbeddingModel === false) {
     errors.push(`embeddingModel: '${id}' is not an embeddings model (its output is `
       + `${(model.outputModalities ?? []).join(', ') || 'not embeddings'}); a Knowledge Base needs an embeddings model `

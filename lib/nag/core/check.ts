@@ -3,7 +3,7 @@
  * `BedrockChecks` and the `cdk-bedrock-check` CLI) call these with the rules to run (usually `ALL_RULES` from
  * `lib/nag/rules`); the core itself knows no rule.
  */
-import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext, CoreFinding } from './types';
+import type { ApplicationResource, BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext, CoreFinding } from './types';
 
 export interface TemplateCheckOptions {
   /** The stack's Region; undefined = unknown (environment-agnostic). */
@@ -14,6 +14,12 @@ export interface TemplateCheckOptions {
   readonly now: Date;
   /** The rules to run, in report order (`ALL_RULES` from `lib/nag/rules` for every rule of the pack). */
   readonly rules: readonly BedrockRule[];
+  /**
+   * Every resource of the application the template belongs to, for rules that judge the application
+   * (`BedrockRule.application`, e.g. the opt-in `InvocationLoggingMissing`).
+   * @default - the template's own resources
+   */
+  readonly application?: readonly ApplicationResource[];
 }
 
 /** Builds the context the rules evaluate a template's intrinsics in. */
@@ -25,6 +31,9 @@ export function checkContext(template: CfnTemplateJson, options: Omit<TemplateCh
     now: options.now,
     parameters: isRecord(template.Parameters) ? template.Parameters : undefined,
     mappings: isRecord(template.Mappings) ? template.Mappings : undefined,
+    application: options.application ?? (isRecord(template.Resources) ? Object.entries(template.Resources).map(([logicalId, resource]) => ({
+      stack: options.stackName ?? 'template', logicalId, region: options.region, resource: resource as CfnResourceJson,
+    })) : undefined),
   };
 }
 

@@ -20,10 +20,25 @@ export interface CfnTemplateJson {
   readonly [key: string]: unknown;
 }
 
+/** A resource of the application being checked (every stack checked together), with the stack it is in. */
+export interface ApplicationResource {
+  /** The stack (or template) the resource is in. */
+  readonly stack: string;
+  readonly logicalId: string;
+  /** The stack's Region; undefined = unknown (environment-agnostic). */
+  readonly region?: string;
+  readonly resource: CfnResourceJson;
+}
+
 /** What the rules know about the template being checked. */
 export interface CheckContext extends IntrinsicContext {
   /** The date at which model lifecycle is judged. */
   readonly now: Date;
+  /**
+   * Every resource of the application, for rules that judge the application rather than one resource
+   * (`BedrockRule.application`). Undefined when the caller did not collect them.
+   */
+  readonly application?: readonly ApplicationResource[];
 }
 
 /** A finding of one rule on one resource. */
@@ -62,6 +77,11 @@ export interface BedrockRule {
   readonly explanation: string;
   /** Whether findings are granular (acknowledged per `Bedrock-Rule[finding]`). */
   readonly granular: boolean;
+  /**
+   * Whether the rule reads `CheckContext.application` (every resource of the application), so that callers collect it.
+   * @default false
+   */
+  readonly application?: boolean;
   /** Findings of this rule on one resource. */
   check(logicalId: string, resource: CfnResourceJson, ctx: CheckContext): CoreFinding[];
 }

@@ -4,8 +4,19 @@ import { IConstruct } from 'constructs';
 import { synthDate } from '../../catalog/policy';
 import { BedrockValidationError } from '../../private/errors';
 import { checkContext } from '../core/check';
-import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
-import { ALL_RULES } from '../rules';
+import type { ApplicationResource, BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
+import { ALL_RULES, optInRules } from '../rules';
+
+/** Properties of `BedrockChecks`. */
+export interface BedrockChecksProps extends NagPackProps {
+  /**
+   * Opt-in rules to run as well, by name (`OPT_IN_RULES`): `InvocationLoggingMissing` (the application invokes models
+   * with no model invocation logging in it) and `ApplicationProfileUntagged` (an application inference profile without
+   * tags). An unknown name throws, listing the opt-in rules.
+   * @default - none: only `ALL_RULES`
+   */
+  readonly optInRules?: string[];
+}
 
 /**
  * Amazon Bedrock checks as a cdk-nag v3 pack. Every rule is the same pure function the `cdk-bedrock-check` CLI runs
@@ -24,16 +35,19 @@ export class BedrockChecks extends NagPack {
   public readonly name = 'Bedrock';
   private readonly rules: readonly BedrockRule[];
   private contexts = new WeakMap<Stack, CheckContext>();
+  /** Every resource of the scope being validated, when a rule judges the application. */
+  private application?: readonly ApplicationResource[];
 
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: BedrockChecksProps) {
     super(scope, props);
     this.packName = 'Bedrock';
-    this.rules = ALL_RULES;
+    this.rules = [...ALL_RULES, ...optInRules(props?.optInRules ?? [])];
   }
 
   public override validateScope(scope: IConstruct) {
     // Context values (date, parameters) are read once per stack and validation run.
     this.contexts = new WeakMap();
+    this.application = this.rules.some((r) => r.application) ? applicationResources(scope) : undefined;
     return super.validateScope(scope);
   }
 
@@ -113,11 +127,31 @@ export class BedrockChecks extends NagPack {
         account: Token.isUnresolved(stack.account) ? undefined : stack.account,
         stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
         now: synthDate(stack),
+        application: this.application,
       });
       this.contexts.set(stack, ctx);
     }
     return ctx;
   }
+}
+
+/** Every CloudFormation resource under `scope`, rendered as in its stack's template, with its stack and Region. */
+function applicationResources(scope: IConstruct): ApplicationResource[] {
+  const out: ApplicationResource[] = [];
+  for (const c of scope.node.findAll()) {
+    if (!CfnResource.isCfnResource(c)) continue;
+    try {
+      const stack = Stack.of(c);
+      const logicalId = stack.resolve(c.logicalId) as string;
+      const rendered = stack.resolve((c as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, CfnResourceJson> };
+      const resource = rendered.Resources?.[logicalId];
+      if (!resource) continue;
+      out.push({ stack: stack.node.path, logicalId, region: Token.isUnresolved(stack.region) ? undefined : stack.region, resource });
+    } catch {
+      // A resource that cannot be rendered is reported by checkResource (each rule names the error); skip it here.
+    }
+  }
+  return out;
 }
 
 function nagLevel(rule: BedrockRule): NagMessageLevel {

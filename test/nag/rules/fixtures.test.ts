@@ -1,11 +1,13 @@
 import { main } from '../../../lib/cli/main';
+import { OPT_IN_RULES } from '../../../lib/nag/rules';
 import { coreIds, NOW_ISO, ruleFixtures } from '../util';
 
 const fixtures = ruleFixtures();
 
 function cliIds(file: string, ruleId: string, region?: string): string[] {
   let out = '';
-  const code = main([file, '--format', 'json', '--now', NOW_ISO, ...(region ? ['--region', region] : [])], {
+  const optIn = OPT_IN_RULES.some((r) => r.id === ruleId) ? ['--opt-in', ruleId] : [];
+  const code = main([file, '--format', 'json', '--now', NOW_ISO, ...(region ? ['--region', region] : []), ...optIn], {
     stdout: (s) => { out += s; },
     stderr: () => undefined,
     cwd: process.cwd(),
@@ -18,7 +20,7 @@ function cliIds(file: string, ruleId: string, region?: string): string[] {
 describe('rule fixtures', () => {
   test('every rule has compliant and noncompliant fixtures', () => {
     const rules = [...new Set(fixtures.map((f) => f.rule))];
-    expect(rules.sort()).toEqual(['InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
+    expect(rules.sort()).toEqual(['ApplicationProfileUntagged', 'InvocationLoggingMissing', 'InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
       'ModelRegionUnverified', 'ServiceRoleSourceAccount']);
     for (const rule of rules) {
       const names = fixtures.filter((f) => f.rule === rule).map((f) => f.name);
