@@ -3,7 +3,8 @@
  * dependency); the constructs entry point never does.
  */
 export { BedrockChecks } from './packs/bedrock-checks';
-export { ALL_RULES, MODEL_RULES } from './rules';
+export type { BedrockChecksProps } from './packs/bedrock-checks';
+export { ALL_RULES, MODEL_RULES, OPT_IN_RULES } from './rules';
 export { checkTemplate, checkResource, checkContext } from './core/check';
 export type { TemplateCheckOptions } from './core/check';
 export { acknowledgementId } from './core/types';

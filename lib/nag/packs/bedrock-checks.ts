@@ -5,7 +5,16 @@ import { synthDate } from '../../catalog/policy';
 import { BedrockValidationError } from '../../private/errors';
 import { checkContext } from '../core/check';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
-import { ALL_RULES } from '../rules';
+import { ALL_RULES, OPT_IN_RULES } from '../rules';
+
+/** Properties of `BedrockChecks`. */
+export interface BedrockChecksProps extends NagPackProps {
+  /**
+   * Opt-in rules to run as well, by name (`OPT_IN_RULES`): `GuardrailMissing`.
+   * @default - none
+   */
+  readonly optInRules?: string[];
+}
 
 /**
  * Amazon Bedrock checks as a cdk-nag v3 pack. Every rule is the same pure function the `cdk-bedrock-check` CLI runs
@@ -25,10 +34,16 @@ export class BedrockChecks extends NagPack {
   private readonly rules: readonly BedrockRule[];
   private contexts = new WeakMap<Stack, CheckContext>();
 
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: BedrockChecksProps) {
     super(scope, props);
     this.packName = 'Bedrock';
-    this.rules = ALL_RULES;
+    const unknown = (props?.optInRules ?? []).filter((n) => !OPT_IN_RULES.some((r) => r.name === n));
+    if (unknown.length > 0) {
+      throw new BedrockValidationError('UnknownOptInRule', `BedrockChecks: optInRules names ${unknown.map((n) => `'${n}'`).join(', ')}, `
+        + `which ${unknown.length > 1 ? 'are not opt-in rules' : 'is not an opt-in rule'}; the opt-in rules are `
+        + `${OPT_IN_RULES.map((r) => r.name).join(', ')} (every other rule always runs).`);
+    }
+    this.rules = [...ALL_RULES, ...OPT_IN_RULES.filter((r) => props?.optInRules?.includes(r.name))];
   }
 
   /**

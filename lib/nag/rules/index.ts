@@ -4,6 +4,9 @@
  */
 import type { ModelHitCode } from '../core/model-scan';
 import type { BedrockRule } from '../core/types';
+import GuardrailDraft from './GuardrailDraft';
+import GuardrailMissing from './GuardrailMissing';
+import GuardrailProfileRegion from './GuardrailProfileRegion';
 import InvokeWildcard from './InvokeWildcard';
 import ModelEndOfLife from './ModelEndOfLife';
 import ModelIdKnown from './ModelIdKnown';
@@ -13,6 +16,7 @@ import ModelRegion from './ModelRegion';
 import ModelRegionUnverified from './ModelRegionUnverified';
 import ServiceRoleSourceAccount from './ServiceRoleSourceAccount';
 
+export { GuardrailDraft, GuardrailMissing, GuardrailProfileRegion };
 export { InvokeWildcard, ModelEndOfLife, ModelIdKnown, ModelIdPinned, ModelLegacy, ModelRegion, ModelRegionUnverified, ServiceRoleSourceAccount };
 
 /** The model rules, in report order. Each declares the codes of model findings it reports. */
@@ -30,6 +34,13 @@ export const ALL_RULES: readonly BedrockRule[] = [
   ...MODEL_RULES,
   InvokeWildcard,
   ServiceRoleSourceAccount,
+  GuardrailProfileRegion,
+  GuardrailDraft,
+];
+
+/** Rules that run only when asked for (`BedrockChecks` `optInRules`, or `[...ALL_RULES, ...OPT_IN_RULES]` in the core). */
+export const OPT_IN_RULES: readonly BedrockRule[] = [
+  GuardrailMissing,
 ];
 
 // Compile-time check: a code of the model-ID policy (or of the scan) that no model rule declares would be reported by
