@@ -18,7 +18,7 @@ function cliIds(file: string, ruleId: string, region?: string): string[] {
 describe('rule fixtures', () => {
   test('every rule has compliant and noncompliant fixtures', () => {
     const rules = [...new Set(fixtures.map((f) => f.rule))];
-    expect(rules.sort()).toEqual(['InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
+    expect(rules.sort()).toEqual(['GuardrailDraft', 'GuardrailProfileRegion', 'InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
       'ModelRegionUnverified', 'ServiceRoleSourceAccount']);
     for (const rule of rules) {
       const names = fixtures.filter((f) => f.rule === rule).map((f) => f.name);
