@@ -13,6 +13,7 @@ import { RagInvoker } from '../../lib/invokers/rag-invoker';
 import { KnowledgeBase } from '../../lib/knowledge-base/knowledge-base';
 import { BedrockModel } from '../../lib/models/bedrock-model';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
+import { SampleStack } from '../../bin/sample-stack';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const ACCOUNT = '123456789012';
@@ -196,5 +197,22 @@ describe('RagInvoker with a guardrail', () => {
     const t = Template.fromStack(stack);
     expect(fnEnv(t)).not.toHaveProperty('GUARDRAIL_ID');
     expect(applyStatements(t)).toHaveLength(0);
+  });
+});
+
+describe('the sample app', () => {
+  test('its chat role carries the guardrail (in the SSM JSON and MODEL_CONFIG_HASH) and the RAG invoker sends it too', () => {
+    const app = new App({ context: { [NOW_CONTEXT_KEY]: '2026-11-25' } });
+    const stack = new SampleStack(app, 'Sample', { env: { region: 'us-east-1' } });
+    const t = Template.fromStack(stack);
+    const guardrailId = `<GetAtt ${stack.resolve(stack.guardrail.resource.logicalId)}.GuardrailId>`;
+    const chatConfig = Object.values(t.findResources('AWS::SSM::Parameter')).map((p: any) => render(p.Properties.Value))
+      .find((v) => v.includes('"role":"chat"'))!;
+    expect(chatConfig).toContain(`"guardrail":{"guardrailIdentifier":"${guardrailId}"`);
+    const fns = Object.values(t.findResources('AWS::Lambda::Function')) as any[];
+    const chat = fns.find((f) => f.Properties.Environment?.Variables?.MODEL_CONFIG_PARAMETER === '/bedrock/models/chat/config');
+    expect(render(chat.Properties.Environment.Variables.MODEL_CONFIG_HASH)).toMatch(new RegExp(`^[0-9a-f]{64}:${guardrailId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:<GetAtt GuardrailVersion`));
+    const rag = fns.find((f) => f.Properties.Environment?.Variables?.KNOWLEDGE_BASE_ID !== undefined);
+    expect(render(rag.Properties.Environment.Variables.GUARDRAIL_ID)).toBe(guardrailId);
   });
 });
