@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
+import { GUARDRAIL_INTERVENED_ACTION, recordGuardrailIntervention } from '../shared/guardrail';
 import { invoke, logger, recordCall } from '../shared/observability';
 import { ENV, envInt, envString } from '../shared/env';
 import { clientOptions, type ContextLike } from '../shared/sdk';
@@ -42,6 +43,11 @@ export interface RagAnswer {
   readonly sessionId?: string;
   readonly citations: { readonly text?: string; readonly span?: { start?: number; end?: number }; readonly sources: Source[] }[];
   readonly guardrailAction?: string;
+  /**
+   * With a guardrail configured (env GUARDRAIL_ID): whether it intervened (`guardrailAction` `INTERVENED`); `answer`
+   * is then the guardrail's blocked message (or the masked answer). Absent without a guardrail.
+   */
+  readonly guardrailIntervened?: boolean;
   readonly latencyMs: number;
 }
 
@@ -83,6 +89,8 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
     const numberOfResults = req.numberOfResults ?? envInt(ENV.NUMBER_OF_RESULTS, 5);
     const retrievalConfiguration = { vectorSearchConfiguration: { numberOfResults } };
     const mode = req.mode ?? 'retrieveAndGenerate';
+    const guardrailId = envString(ENV.GUARDRAIL_ID);
+    const guardrail = guardrailId ? { guardrailId, guardrailVersion: required(ENV.GUARDRAIL_VERSION) } : undefined;
     const started = performance.now();
     const target = mode === 'retrieve' ? `knowledge base ${knowledgeBaseId}` : `${modelId} with knowledge base ${knowledgeBaseId}`;
     try {
@@ -100,7 +108,10 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
         ...(req.sessionId ? { sessionId: req.sessionId } : {}),
         retrieveAndGenerateConfiguration: {
           type: 'KNOWLEDGE_BASE',
-          knowledgeBaseConfiguration: { knowledgeBaseId, modelArn, retrievalConfiguration },
+          knowledgeBaseConfiguration: {
+            knowledgeBaseId, modelArn, retrievalConfiguration,
+            ...(guardrail ? { generationConfiguration: { guardrailConfiguration: guardrail } } : {}),
+          },
         },
       }), { abortSignal: deadline.signal });
       const latencyMs = performance.now() - started;
@@ -113,10 +124,13 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Ra
         span: c.generatedResponsePart?.textResponsePart?.span,
         sources: (c.retrievedReferences ?? []).map(source),
       }));
+      const intervened = out.guardrailAction === GUARDRAIL_INTERVENED_ACTION;
+      if (guardrail && intervened) recordGuardrailIntervention(modelId, { guardrailIdentifier: guardrail.guardrailId, guardrailVersion: guardrail.guardrailVersion });
       logger.info('retrieveAndGenerate ok', { citations: citations.length, latencyMs: Math.round(latencyMs) });
       return {
         mode, answer: out.output.text, sessionId: out.sessionId, citations, latencyMs: Math.round(latencyMs),
         ...(out.guardrailAction ? { guardrailAction: out.guardrailAction } : {}),
+        ...(guardrail ? { guardrailIntervened: intervened } : {}),
       };
     } catch (e) {
       throw fromSdkError(e, modelId, mode === 'retrieve' ? `Retrieve (${target})` : `RetrieveAndGenerate (${target})`, deadline.budgetMs);

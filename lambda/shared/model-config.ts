@@ -26,7 +26,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod/mini';
 import {
-  INVOCATION_FORMS, RUNTIME_CONFIG_SCHEMA_VERSION, type InferenceParameters, type RuntimeModelConfig,
+  configHashInput, GUARDRAIL_TRACE_VALUES, INVOCATION_FORMS, RUNTIME_CONFIG_SCHEMA_VERSION, type InferenceParameters, type RuntimeModelConfig,
 } from '../../lib/contract';
 import { ENV, envInt, envString } from './env';
 import { configTimeout, InvokerError } from './errors';
@@ -80,6 +80,11 @@ export const runtimeModelConfigSchema = schemaFor<RuntimeModelConfig>()(z.object
     source: z.array(z.string()),
   })),
   catalogGeneratedAt: z.string(),
+  guardrail: z.optional(z.object({
+    guardrailIdentifier: z.string().check(z.minLength(1)),
+    guardrailVersion: z.string().check(z.regex(/^(([1-9][0-9]{0,7})|(DRAFT))$/)),
+    trace: z.enum(GUARDRAIL_TRACE_VALUES),
+  })),
 }));
 
 /**
@@ -261,12 +266,19 @@ export function getModelConfigWithin(deadline: Deadline): Promise<RuntimeModelCo
 function warnOnDrift(name: string, raw: string): void {
   const expected = envString(ENV.MODEL_CONFIG_HASH);
   if (!expected) return; // an imported configuration: this app could not know the hash
-  const actual = createHash('sha256').update(raw).digest('hex');
+  const actual = deployedHash(raw);
   if (actual === expected || driftWarned === `${name}\n${actual}`) return;
   driftWarned = `${name}\n${actual}`;
   logger.warn(`Model configuration drift: SSM parameter ${name} does not hold what the stack deployed (sha256 ${actual}, `
     + `${ENV.MODEL_CONFIG_HASH} ${expected}); it was probably edited by hand. Using the parameter's value; redeploy the stack that owns it `
     + '(PinnedModelConfig) to restore the reviewed configuration, or make the change there.', { parameter: name, sha256: actual, expectedSha256: expected });
+}
+
+/** `MODEL_CONFIG_HASH` of a deployed value (lib/contract `configHashInput`; the raw sha256 without a guardrail). */
+function deployedHash(raw: string): string {
+  const { json, suffix } = configHashInput(JSON.parse(raw) as RuntimeModelConfig);
+  // Without deploy-time values the hash is of the stored text itself.
+  return `${createHash('sha256').update(suffix ? json : raw).digest('hex')}${suffix}`;
 }
 
 function ssmError(e: unknown, name: string): InvokerError {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod/mini';
 import { InvokerError, fromSdkError } from '../shared/errors';
+import { GUARDRAIL_INTERVENED_STOP_REASON, recordGuardrailIntervention } from '../shared/guardrail';
 import { getModelConfigWithin, inferenceParametersSchema, type RuntimeModelConfig } from '../shared/model-config';
 import { asInvokerError, beginInvocation, endInvocation, invoke, logger, recordCall, recordError } from '../shared/observability';
 import { clientOptions, deadlineFor, inRequestScope, type ContextLike } from '../shared/sdk';
@@ -44,6 +45,21 @@ export interface TextResponse {
   readonly usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
   readonly latencyMs: number;
   readonly estimatedCostUsd?: number;
+  /**
+   * With a guardrail configured: whether it intervened (`stopReason` `guardrail_intervened`); `text` is then the
+   * guardrail's blocked message (or the masked answer), not a model answer. Absent without a guardrail.
+   */
+  readonly guardrailIntervened?: boolean;
+  /** The guardrail trace (Converse `trace.guardrail`), when the configuration requests it and the guardrail intervened. */
+  readonly guardrailTrace?: unknown;
+}
+
+/** The guardrail fields of an answer (none without a guardrail), recording an intervention. */
+function guardrailOutcome(config: RuntimeModelConfig, stopReason: string | undefined, trace: unknown): Pick<TextResponse, 'guardrailIntervened' | 'guardrailTrace'> {
+  if (!config.guardrail) return {};
+  if (stopReason !== GUARDRAIL_INTERVENED_STOP_REASON) return { guardrailIntervened: false };
+  recordGuardrailIntervention(config.modelId, config.guardrail);
+  return { guardrailIntervened: true, ...(config.guardrail.trace !== 'disabled' && trace !== undefined ? { guardrailTrace: trace } : {}) };
 }
 
 /** Validates the request against the configuration and builds the Converse input. */
@@ -77,6 +93,10 @@ export function buildConverseInput(req: TextRequest, config: RuntimeModelConfig)
     messages,
     ...(req.system !== undefined ? { system: [{ text: req.system }] } : {}),
     ...(Object.keys(inferenceConfig).length ? { inferenceConfig } : {}),
+    // ConverseStream takes the same fields; its streamProcessingMode is left at the service's default (synchronous:
+    // the guardrail assesses each chunk before it is sent, so blocked text is never streamed; Bedrock user guide,
+    // "Include a guardrail with the Converse API").
+    ...(config.guardrail ? { guardrailConfig: { ...config.guardrail } } : {}),
   };
 }
 
@@ -130,7 +150,11 @@ export async function handler(event: unknown, context?: ContextLike): Promise<Te
       const usage = usageOf(out.usage);
       const estimatedCostUsd = recordCall({ modelId, latencyMs, inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, price: config.price });
       logger.info('converse ok', { stopReason: out.stopReason, usage, latencyMs: Math.round(latencyMs), attempts: out.$metadata.attempts });
-      return { modelId, text, stopReason: out.stopReason, usage, latencyMs: Math.round(latencyMs), ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}) };
+      const guarded = guardrailOutcome(config, out.stopReason, out.trace?.guardrail);
+      return {
+        modelId, text, stopReason: out.stopReason, usage, latencyMs: Math.round(latencyMs),
+        ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}), ...guarded,
+      };
     } catch (e) {
       throw fromSdkError(e, modelId, 'Converse', deadline.budgetMs);
     }
@@ -217,12 +241,13 @@ async function streamConverseInScope(event: UrlEvent, responseStream: ResponseSt
       out = lambda.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { 'content-type': 'application/x-ndjson' } });
       let stopReason: string | undefined;
       let usage: TextResponse['usage'];
+      let trace: unknown;
       let sawStop = false;
       let sawMetadata = false;
       for await (const ev of res.stream ?? []) {
         if (ev.contentBlockDelta?.delta?.text !== undefined) out.write(line({ type: 'text', text: ev.contentBlockDelta.delta.text }));
         else if (ev.messageStop) { sawStop = true; stopReason = ev.messageStop.stopReason; }
-        else if (ev.metadata) { sawMetadata = true; usage = usageOf(ev.metadata.usage); }
+        else if (ev.metadata) { sawMetadata = true; usage = usageOf(ev.metadata.usage); trace = ev.metadata.trace?.guardrail; }
       }
       if (!sawStop || !sawMetadata) {
         // ConverseStream ends every answer with messageStop (stop reason) and then metadata (usage); a stream that
@@ -235,7 +260,11 @@ async function streamConverseInScope(event: UrlEvent, responseStream: ResponseSt
       const latencyMs = performance.now() - started;
       const estimatedCostUsd = recordCall({ modelId, latencyMs, inputTokens: usage?.inputTokens, outputTokens: usage?.outputTokens, price: config.price });
       logger.info('converse stream ok', { stopReason, usage, latencyMs: Math.round(latencyMs) });
-      out.write(line({ type: 'done', modelId, stopReason, usage, latencyMs: Math.round(latencyMs), ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}) }));
+      const guarded = guardrailOutcome(config, stopReason, trace);
+      out.write(line({
+        type: 'done', modelId, stopReason, usage, latencyMs: Math.round(latencyMs),
+        ...(estimatedCostUsd !== undefined ? { estimatedCostUsd } : {}), ...guarded,
+      }));
     } catch (e) {
       throw fromSdkError(e, modelId, 'ConverseStream', deadline.budgetMs);
     }

@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { grantParameters, HELPER_ACTIONS, READ_ACTIONS } from './private/parameters';
 import { ENV } from '../contract';
+import { IGuardrail } from '../guardrails/guardrail';
 import { BedrockModel, GrantInvokeOptions } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
 import { assertGrantable, describeArgument } from '../private/wildcard-grant';
@@ -31,6 +32,8 @@ export interface IPinnedModelConfig {
   bindToFunction(fn: lambda.Function, role: string, options?: GrantInvokeOptions): void;
   /** The role's model when this app knows it (always for a `PinnedModelConfig`; for an import, when `models` was given). */
   tryGetModel(role: string): BedrockModel | undefined;
+  /** The role's guardrail when this app knows it (for an import, when `guardrails` was given). */
+  tryGetGuardrail(role: string): IGuardrail | undefined;
 }
 
 /**
@@ -43,6 +46,7 @@ export abstract class PinnedModelConfigBase extends Construct implements IPinned
   public abstract readonly roles: string[];
 
   public abstract tryGetModel(role: string): BedrockModel | undefined;
+  public abstract tryGetGuardrail(role: string): IGuardrail | undefined;
 
   public parameterName(role: string): string {
     this.assertRole(role);

@@ -6,7 +6,9 @@ import { Construct } from 'constructs';
 import { checkInferenceParameters } from './inference-parameters';
 import { IPinnedModelConfig, PinnedModelConfigBase } from './pinned-model-config-base';
 import { SSM_STANDARD_VALUE_MAX, validatePrefix, validateRole } from './private/parameters';
-import { ENV, InferenceParameters, RuntimeModelConfig } from '../contract';
+import { configHashInput, ENV, InferenceParameters, RuntimeModelConfig } from '../contract';
+import { IGuardrail } from '../guardrails/guardrail';
+import { GuardrailTrace } from '../guardrails/types';
 import { BedrockModel, GrantInvokeOptions } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
 
@@ -33,6 +35,13 @@ export interface ImportedPinnedModelConfigOptions {
    * @default - no model is known: `bindToFunction` grants no Bedrock permission and warns
    */
   readonly models?: Record<string, BedrockModel>;
+  /**
+   * The guardrail the owning stack put in each imported role's configuration (every key must be one of `roles`). With
+   * it, `bindToFunction` grants the function `bedrock:ApplyGuardrail` on it (`IGuardrail.grantApply`); without it, a
+   * role whose configuration names a guardrail fails every call with AccessDenied.
+   * @default - no guardrail permission is granted
+   */
+  readonly guardrails?: Record<string, IGuardrail>;
 }
 
 export interface PinnedModelConfigProps {
@@ -48,6 +57,19 @@ export interface PinnedModelConfigProps {
    * @default - none: the model's own defaults apply
    */
   readonly inferenceParameters?: Record<string, InferenceParameters>;
+  /**
+   * The guardrail per role: its ID and pinned version go into the role's configuration JSON, so every call of a
+   * function bound to the role is guarded, and a guardrail upgrade (a new published version) is a reviewed change of
+   * this configuration that recycles the functions' execution environments exactly like a model upgrade. Functions
+   * bound to the role are granted `bedrock:ApplyGuardrail` on it.
+   * @default - no guardrail
+   */
+  readonly guardrails?: Record<string, IGuardrail>;
+  /**
+   * Per role with a guardrail: whether calls request the guardrail trace (returned with an intervention).
+   * @default - GuardrailTrace.DISABLED for every role
+   */
+  readonly guardrailTrace?: Record<string, GuardrailTrace>;
 }
 
 /**
@@ -68,6 +90,11 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
         problems.push(`options.models has role '${role}', which is not in roles (${roles.join(', ') || 'none'}); add it to roles or remove its model.`);
       }
     }
+    for (const role of Object.keys(options.guardrails ?? {})) {
+      if (!roles.includes(role)) {
+        problems.push(`options.guardrails has role '${role}', which is not in roles (${roles.join(', ') || 'none'}); add it to roles or remove its guardrail.`);
+      }
+    }
     if (problems.length > 0) {
       throw new BedrockValidationError('InvalidImportedModelConfig', `PinnedModelConfig.fromParameterPrefix: ${problems.join(' ')}`, scope);
     }
@@ -75,13 +102,14 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
       throw new BedrockValidationError('NoRolesToImport', 'PinnedModelConfig.fromParameterPrefix: roles is empty; name the roles to '
         + 'import, e.g. [\'chat\'].', scope);
     }
-    return new ImportedPinnedModelConfig(scope, id, prefix, [...roles], { ...options.models });
+    return new ImportedPinnedModelConfig(scope, id, prefix, [...roles], { ...options.models }, { ...options.guardrails });
   }
 
   public readonly parameterPrefix: string;
   public readonly roles: string[];
   protected readonly roleListLabel = 'roles are';
   private readonly models: Record<string, BedrockModel>;
+  private readonly guardrails: Record<string, IGuardrail>;
   private readonly configs: Record<string, RuntimeModelConfig> = {};
   private readonly parameters: Record<string, ssm.StringParameter> = {};
   private readonly configParameters: Record<string, ssm.StringParameter> = {};
@@ -91,6 +119,7 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
     this.parameterPrefix = props.parameterPrefix ?? DEFAULT_PARAMETER_PREFIX;
     this.models = { ...props.models };
     this.roles = Object.keys(this.models);
+    this.guardrails = { ...props.guardrails };
 
     const problems: string[] = [...validatePrefix(this.parameterPrefix)];
     if (this.roles.length === 0) {
@@ -103,6 +132,19 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
           + 'add the model for that role or remove its inference parameters.');
       }
     }
+    for (const [prop, record] of [['guardrails', props.guardrails], ['guardrailTrace', props.guardrailTrace]] as const) {
+      for (const role of Object.keys(record ?? {})) {
+        if (!this.roles.includes(role)) {
+          problems.push(`${prop} has role '${role}', which is not in models (${this.roles.join(', ') || 'none'}); `
+            + `add the model for that role or remove its ${prop === 'guardrails' ? 'guardrail' : 'guardrail trace'}.`);
+        }
+      }
+    }
+    for (const role of Object.keys(props.guardrailTrace ?? {})) {
+      if (this.roles.includes(role) && !props.guardrails?.[role]) {
+        problems.push(`guardrailTrace has role '${role}', which has no guardrail; add guardrails.${role} or remove its guardrailTrace.`);
+      }
+    }
     if (problems.length > 0) throw new BedrockValidationError('InvalidModelConfigProps', `PinnedModelConfig: ${problems.join(' ')}`, this);
 
     const paramProblems: string[] = [];
@@ -111,7 +153,11 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
       model.validate(this);
       const params = props.inferenceParameters?.[role];
       if (params) paramProblems.push(...checkInferenceParameters(this, `inferenceParameters.${role}`, model, params));
-      const config: RuntimeModelConfig = { ...model.runtimeConfig(), role, ...(params ? { inferenceParameters: params } : {}) };
+      const guardrail = this.guardrails[role];
+      const config: RuntimeModelConfig = {
+        ...model.runtimeConfig(), role, ...(params ? { inferenceParameters: params } : {}),
+        ...(guardrail ? { guardrail: runtimeGuardrail(guardrail, props.guardrailTrace?.[role]) } : {}),
+      };
       const json = JSON.stringify(config);
       if (Buffer.byteLength(json) > SSM_STANDARD_VALUE_MAX) {
         paramProblems.push(`the configuration of role '${role}' is ${Buffer.byteLength(json)} bytes, over the 4 KB limit of a Standard `
@@ -152,11 +198,22 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
     return this.configs[role];
   }
 
-  /** SHA-256 of the role's configuration JSON. */
+  /**
+   * SHA-256 of the role's configuration JSON (`MODEL_CONFIG_HASH`). With a guardrail, whose ID and version are
+   * deploy-time values: the SHA-256 of the JSON with them blanked, then `:<guardrail ID>:<version>` (tokens until
+   * deployment), so a new guardrail version changes it as a model change does.
+   */
   public configHash(role: string): string {
-    // Resolved first: a model ID that is a token (an ApplicationInferenceProfile's ARN) hashes as its stable
-    // CloudFormation expression, not as the token's placeholder text, which changes with unrelated code.
-    return createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(this.runtimeConfig(role)))).digest('hex');
+    // Deploy-time values (an application profile's ARN, a guardrail's ID and version) are left out of the hashed JSON
+    // and appended as they deploy (lib/contract configHashInput), so the hash does not depend on token numbering and
+    // the handler's drift check computes the same value from what it reads.
+    const { json, suffix } = configHashInput(this.runtimeConfig(role));
+    return `${createHash('sha256').update(json).digest('hex')}${suffix}`;
+  }
+
+  /** The guardrail of a role, if any. */
+  public tryGetGuardrail(role: string): IGuardrail | undefined {
+    return this.roles.includes(role) ? this.guardrails[role] : undefined;
   }
 
   public tryGetModel(role: string): BedrockModel | undefined {
@@ -178,6 +235,7 @@ export class PinnedModelConfig extends PinnedModelConfigBase {
     fn.addEnvironment(ENV.MODEL_CONFIG_HASH, this.configHash(role));
     fn.node.addDependency(this.parameters[role], this.configParameters[role]);
     this.models[role].grantInvoke(fn, options);
+    this.guardrails[role]?.grantApply(fn);
   }
 
   /** Parameter names this configuration shares with a PinnedModelConfig defined earlier in the same stack. */
@@ -204,7 +262,7 @@ class ImportedPinnedModelConfig extends PinnedModelConfigBase {
   protected readonly roleListLabel = 'imported roles are';
 
   constructor(scope: Construct, id: string, public readonly parameterPrefix: string, public readonly roles: string[],
-    private readonly models: Record<string, BedrockModel>) {
+    private readonly models: Record<string, BedrockModel>, private readonly guardrails: Record<string, IGuardrail>) {
     super(scope, id);
   }
 
@@ -212,9 +270,14 @@ class ImportedPinnedModelConfig extends PinnedModelConfigBase {
     return this.roles.includes(role) ? this.models[role] : undefined;
   }
 
+  public tryGetGuardrail(role: string): IGuardrail | undefined {
+    return this.roles.includes(role) ? this.guardrails[role] : undefined;
+  }
+
   protected bindModel(fn: lambda.Function, role: string, options: GrantInvokeOptions): void {
     const model = this.tryGetModel(role);
     if (model) model.grantInvoke(fn, options);
+    this.guardrails[role]?.grantApply(fn);
     Annotations.of(fn).addWarningV2('cdk-bedrock-foundation:ImportedConfigNoHash', `Function ${fn.node.path} reads the imported `
       + `model configuration ${this.configParameterName(role)}; this app cannot see its contents, so a model change made by the owning `
       + 'stack does not recycle this function\'s warm execution environments'
@@ -223,4 +286,10 @@ class ImportedPinnedModelConfig extends PinnedModelConfigBase {
         : ', and no Bedrock permission was granted: pass the role\'s model to fromParameterPrefix (options.models) or grant it with '
           + 'BedrockModel.grantInvoke.'));
   }
+}
+
+/** The configuration's guardrail fragment: the guardrail's pinned version (DRAFT only when the guardrail was asked for at DRAFT by name). */
+export function runtimeGuardrail(guardrail: IGuardrail, trace: GuardrailTrace | undefined): NonNullable<RuntimeModelConfig['guardrail']> {
+  const c = guardrail.runtimeConfig({ trace });
+  return { guardrailIdentifier: c.guardrailIdentifier, guardrailVersion: c.guardrailVersion, trace: c.trace as NonNullable<RuntimeModelConfig['guardrail']>['trace'] };
 }

@@ -12,7 +12,11 @@ export const ENV = {
   MODEL_CONFIG: 'MODEL_CONFIG',
   /** Name of the SSM String parameter holding the configuration JSON (`<prefix>/<role>/config`). */
   MODEL_CONFIG_PARAMETER: 'MODEL_CONFIG_PARAMETER',
-  /** sha256 of the configuration JSON, so a configuration change recycles execution environments. */
+  /**
+   * sha256 of the configuration JSON, so a configuration change recycles execution environments. With a guardrail
+   * (whose ID and version are deploy-time values): `<sha256 of the JSON with guardrail.guardrailIdentifier and
+   * guardrail.guardrailVersion set to "">:<guardrailIdentifier>:<guardrailVersion>` (`configHashInput`).
+   */
   MODEL_CONFIG_HASH: 'MODEL_CONFIG_HASH',
   /** The Knowledge Base a RAG invoker queries. */
   KNOWLEDGE_BASE_ID: 'KNOWLEDGE_BASE_ID',
@@ -26,6 +30,10 @@ export const ENV = {
   MODEL_ARN: 'MODEL_ARN',
   /** The model ID a RAG invoker puts in its metrics dimension and messages. */
   MODEL_ID: 'MODEL_ID',
+  /** The guardrail ID a RAG invoker sends in RetrieveAndGenerate's generation guardrail configuration. */
+  GUARDRAIL_ID: 'GUARDRAIL_ID',
+  /** The pinned guardrail version a RAG invoker sends with GUARDRAIL_ID. */
+  GUARDRAIL_VERSION: 'GUARDRAIL_VERSION',
   /** Chunks a RAG invoker retrieves per query when the request names none. */
   NUMBER_OF_RESULTS: 'NUMBER_OF_RESULTS',
   /** Total attempts per AWS SDK call of an invoker (first try included). */
@@ -78,6 +86,45 @@ export interface InferenceParameters {
   readonly stopSequences?: string[];
 }
 
+/** Converse `guardrailConfig.trace` values (Bedrock API Reference, GuardrailConfiguration). */
+export const GUARDRAIL_TRACE_VALUES = ['disabled', 'enabled', 'enabled_full'] as const;
+export type GuardrailTraceValue = typeof GUARDRAIL_TRACE_VALUES[number];
+
+/**
+ * The guardrail a text invoker sends with every Converse / ConverseStream call (`guardrailConfig`). Part of the
+ * configuration JSON, so a guardrail upgrade is a configuration change like a model upgrade.
+ */
+export interface RuntimeGuardrailConfig {
+  /** The guardrail ID (`guardrailConfig.guardrailIdentifier`). */
+  readonly guardrailIdentifier: string;
+  /** A published version number, or `DRAFT` only when asked for by name. */
+  readonly guardrailVersion: string;
+  /** Whether the guardrail trace is requested and returned with an intervention. */
+  readonly trace: GuardrailTraceValue;
+}
+
+/**
+ * What `MODEL_CONFIG_HASH` hashes, and its suffix: the configuration JSON with its deploy-time values blanked (an
+ * application inference profile's ARN, a guardrail's ID and version: a construct cannot hash them at synth), and those
+ * values appended as `:<value>` (empty suffix when there is none). The construct and the handler's drift check both
+ * use it, so they agree.
+ */
+export function configHashInput(config: RuntimeModelConfig): { json: string; suffix: string } {
+  let blanked: RuntimeModelConfig = config;
+  const deployTime: string[] = [];
+  if (config.invocationForm === 'application-profile') {
+    // An application inference profile created in the same app: its ARN is known only at deploy time.
+    blanked = { ...blanked, modelId: '' };
+    deployTime.push(config.modelId);
+  }
+  if (config.guardrail) {
+    blanked = { ...blanked, guardrail: { ...config.guardrail, guardrailIdentifier: '', guardrailVersion: '' } };
+    deployTime.push(config.guardrail.guardrailIdentifier, config.guardrail.guardrailVersion);
+  }
+  if (deployTime.length === 0) return { json: JSON.stringify(config), suffix: '' };
+  return { json: JSON.stringify(blanked), suffix: deployTime.map((v) => `:${v}`).join('') };
+}
+
 /** Sourced price at the rate of the invocation form. */
 export interface RuntimePrice {
   readonly inputPer1M: number;
@@ -108,4 +155,6 @@ export interface RuntimeModelConfig {
   readonly embedding: { readonly dimensions: number[]; readonly default: number | null } | null;
   readonly price: RuntimePrice | null;
   readonly catalogGeneratedAt: string;
+  /** The guardrail every call is sent with. @default - none: calls are not guarded */
+  readonly guardrail?: RuntimeGuardrailConfig;
 }

@@ -1,5 +1,5 @@
 import { BedrockValidationError } from '../private/errors';
-import { GUARDRAIL_LIMITS, GUARDRAIL_PROFILES_SOURCE, guardrailProfileFacts } from './guardrail-facts';
+import { GUARDRAIL_LIMITS, GUARDRAIL_PROFILES_SOURCE, guardrailProfileFacts } from '../catalog/guardrail-facts';
 
 /** Regions you declare for a guardrail profile the library has no sourced data for. */
 export interface GuardrailProfileRegions {

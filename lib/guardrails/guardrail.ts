@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BedrockValidationError } from '../private/errors';
-import { GUARDRAIL_LIMITS, GUARDRAIL_PROFILES_SOURCE, IMAGE_FILTER_AVAILABILITY } from './guardrail-facts';
+import { GUARDRAIL_LIMITS, GUARDRAIL_PROFILES_SOURCE, IMAGE_FILTER_AVAILABILITY } from '../catalog/guardrail-facts';
 import { GuardrailProfile } from './guardrail-profile';
 import { APPLY_GUARDRAIL_ACTIONS } from './perms';
 import { validateForRegion, validateGuardrailConfig } from './private/validate';

@@ -1,6 +1,6 @@
 /**
  * The vocabulary of a guardrail's policies. Enum values are the CloudFormation / API enumerations
- * (see guardrail-facts.ts, `GUARDRAIL_ENUMS`).
+ * (see lib/catalog/guardrail-facts.ts, `GUARDRAIL_ENUMS`).
  */
 
 /** A harmful-content category of the content filters. */

@@ -2,7 +2,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkInferenceParameters } from '../config/inference-parameters';
-import { IPinnedModelConfig } from '../config/pinned-model-config';
+import { IPinnedModelConfig, runtimeGuardrail } from '../config/pinned-model-config';
+import { IGuardrail } from '../guardrails/guardrail';
+import { GuardrailTrace } from '../guardrails/types';
 import { BedrockModel } from '../models/bedrock-model';
 import { InferenceParameters } from '../models/runtime-config';
 import { BedrockValidationError } from '../private/errors';
@@ -35,6 +37,20 @@ export interface ModelInvokerProps extends InvokerOptions {
    */
   readonly inferenceParameters?: InferenceParameters;
   /**
+   * The guardrail every Converse / ConverseStream call is sent with (`guardrailConfig`), at its pinned version (DRAFT
+   * only when the guardrail was asked for at DRAFT by name). The function is granted `bedrock:ApplyGuardrail` on it
+   * (`grantApply`). An intervention is answered with `guardrailIntervened: true` (see docs/invokers.md) and counted in
+   * the `GuardrailInterventions` metric. With `model` only: with `config`, set the role's guardrail in
+   * `PinnedModelConfigProps.guardrails`, so that it is part of the reviewed configuration.
+   * @default - no guardrail
+   */
+  readonly guardrail?: IGuardrail;
+  /**
+   * Whether calls request the guardrail trace; an intervention's answer then carries it (`trace`). With `guardrail`.
+   * @default GuardrailTrace.DISABLED
+   */
+  readonly guardrailTrace?: GuardrailTrace;
+  /**
    * Serve ConverseStream through a Lambda Function URL with response streaming (NDJSON). The function's handler is
    * then `index.streamHandler` and it is invoked through the URL.
    * @default false
@@ -63,6 +79,8 @@ export class ModelInvoker extends Construct {
   public readonly functionUrl?: lambda.FunctionUrl;
   /** The model, when known in this app (given directly or a role of a PinnedModelConfig defined here). */
   public readonly model?: BedrockModel;
+  /** The guardrail calls are sent with, when known in this app (given directly or a role's guardrail of the configuration). */
+  public readonly guardrail?: IGuardrail;
 
   constructor(scope: Construct, id: string, props: ModelInvokerProps) {
     super(scope, id);
@@ -71,6 +89,15 @@ export class ModelInvoker extends Construct {
     if (props.inferenceParameters && !props.model) {
       throw new BedrockValidationError('InferenceParametersWithConfig', `${what}: inferenceParameters apply only with \`model\`; `
         + `a PinnedModelConfig carries its own (PinnedModelConfigProps.inferenceParameters.${props.role}).`, this);
+    }
+    if (props.config && (props.guardrail || props.guardrailTrace !== undefined)) {
+      throw new BedrockValidationError('GuardrailWithConfig', `${what}: ${props.guardrail ? 'guardrail' : 'guardrailTrace'} applies only `
+        + `with \`model\`; with a PinnedModelConfig the guardrail is part of the role's configuration: set it in `
+        + `PinnedModelConfigProps.guardrails.${props.role} (and guardrailTrace.${props.role}).`, this);
+    }
+    if (props.guardrailTrace !== undefined && !props.guardrail) {
+      throw new BedrockValidationError('GuardrailTraceWithoutGuardrail', `${what}: guardrailTrace is set but there is no guardrail; `
+        + 'give guardrail (a Guardrail or Guardrail.fromGuardrailAttributes) or remove guardrailTrace.', this);
     }
     if (props.urlAuthType !== undefined && !props.streaming) {
       throw new BedrockValidationError('UrlWithoutStreaming', `${what}: urlAuthType is set but streaming is off; set streaming: true `
@@ -84,7 +111,14 @@ export class ModelInvoker extends Construct {
     }
     const fn = createInvokerFunction(this, 'text-invoker', props, props.streaming ? 'index.streamHandler' : 'index.handler');
     // Converse needs bedrock:InvokeModel; ConverseStream (the streaming handler) bedrock:InvokeModelWithResponseStream.
-    bindModel(fn, props, props.streaming === true, props.inferenceParameters ? { inferenceParameters: props.inferenceParameters } : {});
+    bindModel(fn, props, props.streaming === true, {
+      ...(props.inferenceParameters ? { inferenceParameters: props.inferenceParameters } : {}),
+      ...(props.guardrail ? { guardrail: runtimeGuardrail(props.guardrail, props.guardrailTrace) } : {}),
+    });
+    // Converse with guardrailConfig needs bedrock:ApplyGuardrail on the guardrail (Bedrock user guide, "Set up
+    // permissions to use Amazon Bedrock Guardrails", guardrails-permissions.html; lib/guardrails/perms.ts).
+    props.guardrail?.grantApply(fn);
+    this.guardrail = props.guardrail ?? props.config?.tryGetGuardrail(props.role!);
     checkOutputModality(this, what, this.model, 'TEXT', 'a text invoker needs a text-generation model (use EmbeddingInvoker for embeddings).', props);
     if (props.streaming) {
       this.functionUrl = fn.addFunctionUrl({

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '../contract';
+import { IGuardrail } from '../guardrails/guardrail';
 import { IKnowledgeBase } from '../knowledge-base/knowledge-base';
 import { BedrockModel } from '../models/bedrock-model';
 import { BedrockValidationError } from '../private/errors';
@@ -20,6 +21,14 @@ export interface RagInvokerProps extends InvokerOptions {
    * @default 5
    */
   readonly numberOfResults?: number;
+  /**
+   * The guardrail RetrieveAndGenerate applies to generation (`generationConfiguration.guardrailConfiguration`), at its
+   * pinned version (DRAFT only when asked for by name). The function is granted `bedrock:ApplyGuardrail` on it. An
+   * intervention (`guardrailAction: 'INTERVENED'`) is answered with `guardrailIntervened: true` and counted in the
+   * `GuardrailInterventions` metric. Retrieve (mode `retrieve`) generates nothing and is not guarded.
+   * @default - no guardrail
+   */
+  readonly guardrail?: IGuardrail;
 }
 
 /**
@@ -30,6 +39,8 @@ export interface RagInvokerProps extends InvokerOptions {
 export class RagInvoker extends Construct {
   /** The invoker function. */
   public readonly function: lambda.IFunction;
+  /** The guardrail RetrieveAndGenerate applies, if any. */
+  public readonly guardrail?: IGuardrail;
 
   constructor(scope: Construct, id: string, props: RagInvokerProps) {
     super(scope, id);
@@ -43,7 +54,10 @@ export class RagInvoker extends Construct {
       [ENV.MODEL_ARN]: props.model.invocationArn(this),
       [ENV.MODEL_ID]: props.model.modelId,
       [ENV.NUMBER_OF_RESULTS]: String(n ?? 5),
+      ...(props.guardrail ? { [ENV.GUARDRAIL_ID]: props.guardrail.guardrailId, [ENV.GUARDRAIL_VERSION]: props.guardrail.guardrailVersion } : {}),
     });
+    props.guardrail?.grantApply(fn);
+    this.guardrail = props.guardrail;
     // Granted to the role (the grant's cdk-nag acknowledgement of RetrieveAndGenerate on "*" lands on the role, which
     // holds the policy); this also attaches the model's synth validation.
     props.knowledgeBase.grantRetrieveAndGenerate(fn.role!, props.model);

@@ -45,6 +45,7 @@ describe('SARIF output', () => {
     expect(run0.tool.driver.rules.map((r: any) => r.id)).toEqual([
       'Bedrock-ModelIdPinned', 'Bedrock-ModelIdKnown', 'Bedrock-ModelRegion', 'Bedrock-ModelRegionUnverified',
       'Bedrock-ModelEndOfLife', 'Bedrock-ModelLegacy', 'Bedrock-InvokeWildcard', 'Bedrock-ServiceRoleSourceAccount',
+      'Bedrock-GuardrailProfileRegion', 'Bedrock-GuardrailDraft',
     ]);
     const wildcard = run0.results.find((x: any) => x.ruleId === 'Bedrock-InvokeWildcard');
     expect(run0.tool.driver.rules[wildcard.ruleIndex].id).toBe('Bedrock-InvokeWildcard');

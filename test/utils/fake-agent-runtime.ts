@@ -34,8 +34,24 @@ export function retrieveReply(req: RecordedRequest): Reply {
   };
 }
 
+/**
+ * A RetrieveAndGenerate request with `generationConfiguration.guardrailConfiguration` whose query contains this word is
+ * blocked by the fake's guardrail: the response's output is the blocked message, no citations, and
+ * `guardrailAction: 'INTERVENED'` (RetrieveAndGenerateResponse.guardrailAction, GuadrailAction INTERVENED | NONE); other
+ * guarded requests answer with `guardrailAction: 'NONE'`.
+ */
+export const FAKE_RAG_BLOCKED_WORD = 'forbidden';
+export const FAKE_RAG_BLOCKED_MESSAGE = 'Sorry, the model cannot answer this question.';
+
 export function retrieveAndGenerateReply(req: RecordedRequest): Reply {
   const query: string = req.body?.input?.text ?? '';
+  const guarded = req.body?.retrieveAndGenerateConfiguration?.knowledgeBaseConfiguration?.generationConfiguration?.guardrailConfiguration;
+  if (guarded && query.includes(FAKE_RAG_BLOCKED_WORD)) {
+    return {
+      kind: 'json',
+      body: { sessionId: req.body?.sessionId ?? 'fake-session-1', output: { text: FAKE_RAG_BLOCKED_MESSAGE }, citations: [], guardrailAction: 'INTERVENED' },
+    };
+  }
   const n = req.body?.retrieveAndGenerateConfiguration?.knowledgeBaseConfiguration?.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ?? 2;
   const chunks = fakeChunks(query, n);
   const answer = `answer to: ${query}`;
@@ -52,6 +68,7 @@ export function retrieveAndGenerateReply(req: RecordedRequest): Reply {
           metadata: { 'x-amz-bedrock-kb-source-uri': c.uri },
         })),
       }],
+      ...(guarded ? { guardrailAction: 'NONE' } : {}),
     },
   };
 }

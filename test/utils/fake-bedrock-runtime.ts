@@ -81,7 +81,49 @@ export function fakeVector(text: string, dims: number, normalize = true): number
   return v.map((x) => x / norm);
 }
 
+/**
+ * Guardrails in the fake: a request with `guardrailConfig` whose last user text contains FAKE_BLOCKED_WORD is blocked
+ * as a guardrail with a denied topic would block it (Converse `stopReason: 'guardrail_intervened'`, the answer is the
+ * guardrail's blocked message, and with `trace` other than `disabled` the response carries `trace.guardrail`, a
+ * GuardrailTraceAssessment: `inputAssessment` keyed by the guardrail ID with a topic policy assessment; shapes from
+ * @aws-sdk/client-bedrock-runtime models_0.d.ts, ConverseTrace / GuardrailTraceAssessment / GuardrailTopic).
+ */
+export const FAKE_BLOCKED_WORD = 'forbidden';
+export const FAKE_BLOCKED_MESSAGE = 'Sorry, the model cannot answer this question.';
+
+/** The guardrail trace the fake returns for a blocked request. */
+export function fakeGuardrailTrace(guardrailId: string): unknown {
+  return {
+    inputAssessment: { [guardrailId]: { topicPolicy: { topics: [{ name: 'Forbidden', type: 'DENY', action: 'BLOCKED', detected: true }] } } },
+    actionReason: 'Guardrail blocked.',
+  };
+}
+
+/** Whether the fake's guardrail blocks this request; the trace to return (undefined when not requested). */
+function guardrailVerdict(body: any): { blocked: boolean; trace?: unknown } {
+  const g = body?.guardrailConfig;
+  if (!g) return { blocked: false };
+  const msgs = body?.messages ?? [];
+  const last = (msgs[msgs.length - 1]?.content ?? []).map((c: any) => c.text ?? '').join(' ');
+  if (!last.includes(FAKE_BLOCKED_WORD)) return { blocked: false };
+  return { blocked: true, trace: g.trace && g.trace !== 'disabled' ? fakeGuardrailTrace(g.guardrailIdentifier) : undefined };
+}
+
 export function converseReply(req: RecordedRequest): Reply {
+  const verdict = guardrailVerdict(req.body);
+  if (verdict.blocked) {
+    const tokens = textsOf(req.body).reduce((n, t) => n + fakeTokens(t), 0);
+    return {
+      kind: 'json',
+      body: {
+        output: { message: { role: 'assistant', content: [{ text: FAKE_BLOCKED_MESSAGE }] } },
+        stopReason: 'guardrail_intervened',
+        usage: { inputTokens: tokens, outputTokens: 0, totalTokens: tokens },
+        metrics: { latencyMs: 9 },
+        ...(verdict.trace ? { trace: { guardrail: verdict.trace } } : {}),
+      },
+    };
+  }
   const a = fakeAnswer(req.body);
   return {
     kind: 'json',
@@ -95,6 +137,27 @@ export function converseReply(req: RecordedRequest): Reply {
 }
 
 export function converseStreamReply(req: RecordedRequest, gapMs = 0): Reply {
+  const verdict = guardrailVerdict(req.body);
+  if (verdict.blocked) {
+    const tokens = textsOf(req.body).reduce((n, t) => n + fakeTokens(t), 0);
+    return {
+      kind: 'chunks',
+      contentType: 'application/vnd.amazon.eventstream',
+      gapMs,
+      chunks: [
+        eventFrame('messageStart', { role: 'assistant' }),
+        eventFrame('contentBlockStart', { start: {}, contentBlockIndex: 0 }),
+        eventFrame('contentBlockDelta', { delta: { text: FAKE_BLOCKED_MESSAGE }, contentBlockIndex: 0 }),
+        eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
+        eventFrame('messageStop', { stopReason: 'guardrail_intervened' }),
+        eventFrame('metadata', {
+          usage: { inputTokens: tokens, outputTokens: 0, totalTokens: tokens },
+          metrics: { latencyMs: 9 },
+          ...(verdict.trace ? { trace: { guardrail: verdict.trace } } : {}),
+        }),
+      ],
+    };
+  }
   const a = fakeAnswer(req.body);
   const words = a.text.split(' ');
   return {

@@ -3,8 +3,8 @@ import { IConstruct } from 'constructs';
 import { BedrockValidationError } from '../../private/errors';
 import {
   GUARDRAIL_ENUMS, GUARDRAIL_ENUMS_SOURCE, GUARDRAIL_LIMITS, GuardrailLimit, IMAGE_FILTER_AVAILABILITY, PII_ENTITY_TYPES,
-  PII_ENTITY_TYPES_SOURCE, guardrailProfilesFrom, GUARDRAIL_PROFILES_SOURCE,
-} from '../guardrail-facts';
+  PII_ENTITY_TYPES_SOURCE, guardrailProfileRegionProblem, GUARDRAIL_PROFILES_SOURCE,
+} from '../../catalog/guardrail-facts';
 import { GuardrailProfile } from '../guardrail-profile';
 import {
   ContentFilter, ContextualGroundingFilter, DeniedTopic, GuardrailTier, PiiEntityFilter, RegexFilter, WordFilter,
@@ -274,15 +274,9 @@ function validateGrounding(scope: IConstruct, filters: ContextualGroundingFilter
 export function validateForRegion(scope: IConstruct, region: string, profile: GuardrailProfile | undefined,
   filters: ContentFilter[] | undefined): GuardrailWarning[] {
   const warnings: GuardrailWarning[] = [];
-  if (profile && !profile.sourceRegions.includes(region)) {
-    const alternatives = guardrailProfilesFrom(region)
-      .map((p) => `GuardrailProfile.fromProfileId('${p.profileId}') (from ${Object.keys(p.destinationsBySource).join(', ')})`);
-    fail(scope, 'GuardrailProfileGeography', `Guardrail profile '${profile.profileId}' cannot be called from ${region}: `
-      + `${profile.sourced ? `the cross-Region guardrail inference page (${GUARDRAIL_PROFILES_SOURCE}) lists it` : 'you declared it'} `
-      + `from ${profile.sourceRegions.join(', ')}. `
-      + (alternatives.length ? `Use ${alternatives.join(' or ')}.` : `No documented guardrail profile is callable from ${region}; `
-        + 'deploy the guardrail to a source Region of a profile, or drop the Standard tier and the profile.'));
-  }
+  const profileProblem = profile
+    && guardrailProfileRegionProblem(profile, region, (p) => `GuardrailProfile.fromProfileId('${p.profileId}')`);
+  if (profileProblem) fail(scope, 'GuardrailProfileGeography', profileProblem);
   const image = IMAGE_FILTER_AVAILABILITY;
   for (const f of filters ?? []) {
     const usesImage = ([...(f.inputModalities ?? []), ...(f.outputModalities ?? [])] as string[]).includes('IMAGE');

@@ -7,6 +7,9 @@ import type { BedrockRule } from '../core/types';
 import { BedrockValidationError } from '../../catalog/errors';
 import ApplicationProfileUntagged from './ApplicationProfileUntagged';
 import InvocationLoggingMissing from './InvocationLoggingMissing';
+import GuardrailDraft from './GuardrailDraft';
+import GuardrailMissing from './GuardrailMissing';
+import GuardrailProfileRegion from './GuardrailProfileRegion';
 import InvokeWildcard from './InvokeWildcard';
 import ModelEndOfLife from './ModelEndOfLife';
 import ModelIdKnown from './ModelIdKnown';
@@ -16,7 +19,7 @@ import ModelRegion from './ModelRegion';
 import ModelRegionUnverified from './ModelRegionUnverified';
 import ServiceRoleSourceAccount from './ServiceRoleSourceAccount';
 
-export { ApplicationProfileUntagged, InvocationLoggingMissing };
+export { ApplicationProfileUntagged, GuardrailDraft, GuardrailMissing, GuardrailProfileRegion, InvocationLoggingMissing };
 export { InvokeWildcard, ModelEndOfLife, ModelIdKnown, ModelIdPinned, ModelLegacy, ModelRegion, ModelRegionUnverified, ServiceRoleSourceAccount };
 
 /** The model rules, in report order. Each declares the codes of model findings it reports. */
@@ -34,6 +37,8 @@ export const ALL_RULES: readonly BedrockRule[] = [
   ...MODEL_RULES,
   InvokeWildcard,
   ServiceRoleSourceAccount,
+  GuardrailProfileRegion,
+  GuardrailDraft,
 ];
 
 /**
@@ -43,6 +48,7 @@ export const ALL_RULES: readonly BedrockRule[] = [
 export const OPT_IN_RULES: readonly BedrockRule[] = [
   InvocationLoggingMissing,
   ApplicationProfileUntagged,
+  GuardrailMissing,
 ];
 
 /**

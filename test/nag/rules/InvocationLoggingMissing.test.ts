@@ -114,7 +114,7 @@ describe('Bedrock-InvocationLoggingMissing: an application that invokes models t
 
   test('an unknown opt-in rule name fails, listing the opt-in rules', () => {
     expect(() => new BedrockChecks(undefined, { optInRules: ['InvocationLogging'] }))
-      .toThrow(/'InvocationLogging' is not an opt-in rule of the Bedrock pack; the opt-in rules are InvocationLoggingMissing, ApplicationProfileUntagged\./);
+      .toThrow(/'InvocationLogging' is not an opt-in rule of the Bedrock pack; the opt-in rules are InvocationLoggingMissing, ApplicationProfileUntagged, GuardrailMissing\./);
     expect(() => new BedrockChecks(undefined, { optInRules: ['InvokeWildcard'] })).toThrow(/'InvokeWildcard' is not an opt-in rule of the Bedrock pack \(it always runs\)/);
   });
 });
@@ -149,7 +149,7 @@ describe('cdk-bedrock-check --opt-in', () => {
   test('an unknown rule name is a usage error (exit 2) listing the opt-in rules; --help lists them too', () => {
     const bad = cli([fixture, '--opt-in', 'LoggingMissing']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--opt-in: 'LoggingMissing' is not an opt-in rule of the Bedrock pack; the opt-in rules are InvocationLoggingMissing, ApplicationProfileUntagged\./);
+    expect(bad.stderr).toMatch(/--opt-in: 'LoggingMissing' is not an opt-in rule of the Bedrock pack; the opt-in rules are InvocationLoggingMissing, ApplicationProfileUntagged, GuardrailMissing\./);
     expect(cli([fixture, '--opt-in', ',']).stderr).toMatch(/--opt-in needs rule names; write e\.g\. --opt-in InvocationLoggingMissing,ApplicationProfileUntagged\./);
     expect(cli(['--help']).stdout).toMatch(/--opt-in <Rule,\.\.\.>.*\n\s+InvocationLoggingMissing, ApplicationProfileUntagged/);
   });

@@ -20,7 +20,7 @@ function cliIds(file: string, ruleId: string, region?: string): string[] {
 describe('rule fixtures', () => {
   test('every rule has compliant and noncompliant fixtures', () => {
     const rules = [...new Set(fixtures.map((f) => f.rule))];
-    expect(rules.sort()).toEqual(['ApplicationProfileUntagged', 'InvocationLoggingMissing', 'InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
+    expect(rules.sort()).toEqual(['ApplicationProfileUntagged', 'GuardrailDraft', 'GuardrailProfileRegion', 'InvocationLoggingMissing', 'InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
       'ModelRegionUnverified', 'ServiceRoleSourceAccount']);
     for (const rule of rules) {
       const names = fixtures.filter((f) => f.rule === rule).map((f) => f.name);

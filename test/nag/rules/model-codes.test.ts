@@ -33,6 +33,6 @@ describe('model rules declare the codes they report', () => {
   test('every model rule is in ALL_RULES, in report order before the resource rules', () => {
     expect(ALL_RULES.slice(0, MODEL_RULES.length)).toEqual([...MODEL_RULES]);
     expect(ALL_RULES.map((r) => r.name)).toEqual(['ModelIdPinned', 'ModelIdKnown', 'ModelRegion', 'ModelRegionUnverified',
-      'ModelEndOfLife', 'ModelLegacy', 'InvokeWildcard', 'ServiceRoleSourceAccount']);
+      'ModelEndOfLife', 'ModelLegacy', 'InvokeWildcard', 'ServiceRoleSourceAccount', 'GuardrailProfileRegion', 'GuardrailDraft']);
   });
 });

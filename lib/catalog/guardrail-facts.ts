@@ -213,3 +213,19 @@ export function guardrailProfileFacts(profileId: string): GuardrailProfileFacts 
 export function guardrailProfilesFrom(region: string): GuardrailProfileFacts[] {
   return GUARDRAIL_PROFILES.filter((p) => p.destinationsBySource[region] !== undefined);
 }
+
+/**
+ * Why a guardrail profile cannot be used from `region` (undefined when it can): one message for the construct's synth
+ * error and the rule core's Bedrock-GuardrailProfileRegion finding. `fix` words the alternative for the reader
+ * (`GuardrailProfile.fromProfileId('<id>')` in CDK, the ARN in a template).
+ */
+export function guardrailProfileRegionProblem(profile: { profileId: string; sourceRegions: readonly string[]; sourced: boolean }, region: string,
+  fix: (p: GuardrailProfileFacts) => string): string | undefined {
+  if (profile.sourceRegions.includes(region)) return undefined;
+  const alternatives = guardrailProfilesFrom(region).map((p) => `${fix(p)} (from ${Object.keys(p.destinationsBySource).join(', ')})`);
+  return `Guardrail profile '${profile.profileId}' cannot be called from ${region}: `
+    + `${profile.sourced ? `the cross-Region guardrail inference page (${GUARDRAIL_PROFILES_SOURCE}) lists it` : 'you declared it'} `
+    + `from ${profile.sourceRegions.join(', ')}. `
+    + (alternatives.length ? `Use ${alternatives.join(' or ')}.` : `No documented guardrail profile is callable from ${region}; `
+      + 'deploy the guardrail to a source Region of a profile, or drop the Standard tier and the profile.');
+}
