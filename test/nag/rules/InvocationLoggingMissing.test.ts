@@ -150,7 +150,7 @@ describe('cdk-bedrock-check --opt-in', () => {
     const bad = cli([fixture, '--opt-in', 'LoggingMissing']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--opt-in: 'LoggingMissing' is not an opt-in rule of the Bedrock pack; the opt-in rules are InvocationLoggingMissing, ApplicationProfileUntagged, GuardrailMissing\./);
-    expect(cli([fixture, '--opt-in', ',']).stderr).toMatch(/--opt-in needs rule names; write e\.g\. --opt-in InvocationLoggingMissing,ApplicationProfileUntagged\./);
-    expect(cli(['--help']).stdout).toMatch(/--opt-in <Rule,\.\.\.>.*\n\s+InvocationLoggingMissing, ApplicationProfileUntagged/);
+    expect(cli([fixture, '--opt-in', ',']).stderr).toMatch(/--opt-in needs rule names; write e\.g\. --opt-in InvocationLoggingMissing,ApplicationProfileUntagged,GuardrailMissing\./);
+    expect(cli(['--help']).stdout).toMatch(/--opt-in <Rule,\.\.\.>.*\n\s+InvocationLoggingMissing, ApplicationProfileUntagged, GuardrailMissing/);
   });
 });
