@@ -297,7 +297,14 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
     }
   }
 
-  if (!region) {
+  const life = catalog.lifecycleAt(record, options.now, region);
+  // A retired model (end-of-life, with no Region sourced because no Region offers it any more) is reported as end of
+  // life only: "its Regions are not sourced" would send the user to declare Regions for a model that is gone.
+  const retired = life.state === 'EOL' && !custom?.regions && !regionsOf(record, parsed, undefined, catalog)
+    && !record.onDemandRegions && !record.inferenceProfiles?.geoSourceRegions && !record.inferenceProfiles?.globalSourceRegions;
+  if (retired) {
+    // nothing: the EndOfLife finding below says it
+  } else if (!region) {
     checkUnknownRegion(record, parsed, custom, catalog, s, push, label);
   } else {
     checkRegion(record, parsed, region, custom, catalog, s, push, label);
@@ -306,9 +313,8 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
     checkProfileAuthority(record, parsed, region, catalog, s, push, label);
   }
 
-  const life = catalog.lifecycleAt(record, options.now, region);
   if (life.state === 'EOL') {
-    push('error', 'EndOfLife', `${cap(label)} reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}: `
+    push('error', 'EndOfLife', `${cap(label)} ${retired && !life.eolDate ? 'is retired (end of life, date not sourced)' : `reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}`}: `
       + `requests to it fail (judged at ${isoDate(options.now)}; source: ${life.source ?? 'catalog'}). `
       + `${s.successor(record, life)}${conflictText(life)}`);
   } else if (life.state === 'LEGACY') {

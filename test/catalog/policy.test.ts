@@ -333,4 +333,26 @@ describe('model-ID policy', () => {
       expect(f[0].message).toMatch(/destination Regions of the 'ca\.' geography are not sourced/);
     });
   });
+
+  describe('retired models known as retired (issue 23)', () => {
+    test.each([
+      ['anthropic.claude-v2', 'us-east-1'], ['anthropic.claude-v2:1', 'us-east-1'], ['anthropic.claude-instant-v1', 'eu-west-1'],
+      ['amazon.titan-text-express-v1', 'us-east-1'], ['meta.llama2-70b-chat-v1', undefined], ['ai21.j2-ultra-v1', 'us-east-1'],
+    ])('%s from %s is EndOfLife, not RegionNotSourced / RegionUnknown', (id, region) => {
+      const f = evaluateModelId(id, { region, now });
+      expect(f.map((x) => [x.level, x.code])).toEqual([['error', 'EndOfLife']]);
+      expect(f[0].message).toMatch(new RegExp(`'${id.replace(/[.:]/g, '\\$&')}' is retired \\(end of life, date not sourced\\).*retired-models\\.json.*models-region-compatibility\\.html`));
+      expect(f[0].message).not.toMatch(/custom: \{ regions/);
+    });
+
+    test('a retired model names active alternatives that pass where it is used', () => {
+      const f = evaluateModelId('anthropic.claude-v2', { region: 'us-east-1', now });
+      expect(f[0].suggestions!.length).toBeGreaterThan(0);
+      for (const id of f[0].suggestions!) expect(errorsOf(id, 'us-east-1')).toEqual([]);
+    });
+
+    test('a model with too little evidence is not called retired (Claude 3 Opus stays RegionNotSourced)', () => {
+      expect(errorsOf('anthropic.claude-3-opus-20240229-v1:0', 'us-east-1').map((x) => x.code)).toEqual(['RegionNotSourced']);
+    });
+  });
 });
