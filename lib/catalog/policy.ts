@@ -182,7 +182,10 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
       + `the Regional ARN (arn:${parsed.arn.partition}:bedrock:<Region>::foundation-model/${fm}), so a grant on this ARN would not `
       + `match it; write the model ID '${fm}' (the stack's Region is used) or the Regional ARN, e.g. `
       + `'arn:${parsed.arn.partition}:bedrock:${options.region ?? 'us-east-1'}::foundation-model/${fm}'.`);
-    return findings;
+    // What else is wrong with the model itself (pinning, Provisioned-only, lifecycle) stands on its own, as in the checks;
+    // its Region questions are the RegionlessArn error's.
+    const rest = evaluate(fm, { ...options, region: undefined }, quiet).filter((f) => !REGION_CODES.has(f.code));
+    return [...findings, ...rest.map((f) => ({ ...f, modelId: id }))];
   }
 
   // A Region no source lists: called unknown, with the nearest listed Region (never a list of every Region).
@@ -297,7 +300,8 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
     }
   }
 
-  const life = catalog.lifecycleAt(record, options.now, region);
+  let life = catalog.lifecycleAt(record, options.now, region);
+  let lifeRegion = region;
   // A retired model (end-of-life, with no Region sourced because no Region offers it any more) is reported as end of
   // life only: "its Regions are not sourced" would send the user to declare Regions for a model that is gone.
   const retired = life.state === 'EOL' && !custom?.regions && !regionsOf(record, parsed, undefined, catalog)
@@ -313,8 +317,21 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
     checkProfileAuthority(record, parsed, region, catalog, s, push, label);
   }
 
+  // A profile used from outside its geography still runs in its destination Regions: its end of life there is reported
+  // too (every finding for a value stands on its own; the checks judge the destination ARNs a grant names the same way).
+  if (life.state !== 'EOL' && parsed.kind === 'inference-profile' && findings.some((f) => f.code === 'ProfileGeography')) {
+    const destinations = parsed.profilePrefix === 'global' ? [undefined] : catalog.geographyRegions(parsed.profilePrefix!) ?? [];
+    for (const d of destinations) {
+      const there = catalog.lifecycleAt(record, options.now, d);
+      if (there.state === 'EOL') {
+        life = there;
+        lifeRegion = d;
+        break;
+      }
+    }
+  }
   if (life.state === 'EOL') {
-    push('error', 'EndOfLife', `${cap(label)} ${retired && !life.eolDate ? 'is retired (end of life, date not sourced)' : `reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}`}: `
+    push('error', 'EndOfLife', `${cap(label)} ${retired && !life.eolDate ? 'is retired (end of life, date not sourced)' : `reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, lifeRegion)}`}: `
       + `requests to it fail (judged at ${isoDate(options.now)}; source: ${life.source ?? 'catalog'}). `
       + `${s.successor(record, life)}${conflictText(life)}`);
   } else if (life.state === 'LEGACY') {
@@ -335,6 +352,10 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
   }
   return findings;
 }
+
+/** Codes about where a model can be called (dropped where another finding already answers the Region question). */
+const REGION_CODES: ReadonlySet<ModelFindingCode> = new Set<ModelFindingCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced',
+  'RegionUnknown', 'ProfileDataGap', 'UnknownRegion', 'RegionlessArn', 'CrossRegionArn']);
 
 /** What the reference README says about IDs absent from the Regional availability snapshot. */
 const UNSOURCED_WHY = 'it is absent from the AWS Regional availability snapshot, which the reference data says means retired '
