@@ -355,4 +355,18 @@ describe('model-ID policy', () => {
       expect(errorsOf('anthropic.claude-3-opus-20240229-v1:0', 'us-east-1').map((x) => x.code)).toEqual(['RegionNotSourced']);
     });
   });
+
+  describe('one verdict with the checks (issue 23)', () => {
+    test('a Region-less FM ARN also gets its model\'s own findings (end of life), not only RegionlessArn', () => {
+      const f = evaluateModelId('arn:aws:bedrock:::foundation-model/anthropic.claude-3-haiku-20240307-v1:0', { region: 'us-east-1', now });
+      expect(f.filter((x) => x.level === 'error').map((x) => x.code)).toEqual(['RegionlessArn', 'EndOfLife']);
+    });
+
+    test('a profile of an end-of-life model used outside its geography reports the end of life too', () => {
+      // Llama 3.2 1B's end of life applies in its destination Regions, not in ca-central-1, where it is not offered
+      const f = evaluateModelId('eu.meta.llama3-2-1b-instruct-v1:0', { region: 'ca-central-1', now });
+      expect(f.map((x) => x.code)).toEqual(['ProfileGeography', 'EndOfLife']);
+      expect(f[1].message).toMatch(/reached end of life on \d{4}-\d{2}-\d{2} in eu-central-1/);
+    });
+  });
 });

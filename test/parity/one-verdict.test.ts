@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelCatalog } from '../../lib/catalog/catalog';
 import { NOW_CONTEXT_KEY } from '../../lib/catalog/policy';
@@ -89,5 +90,22 @@ describe('one verdict: BedrockModel and the checks agree on every catalog refere
       .map((v) => `${v.ref}: BedrockModel [${v.construct.join(', ')}] vs checks [${v.checks.join(', ')}]`);
     if (disagreements.length) console.log(disagreements.join('\n'));
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe('a third-party-only profile ID is a warning in both (ThirdPartySource)', () => {
+  test('au.anthropic.claude-sonnet-5 from ap-southeast-4: a construct warning and a ModelRegionUnverified finding', () => {
+    const app = new App({ context: { [NOW_CONTEXT_KEY]: NOW } });
+    const stack = new Stack(app, 'ThirdParty', { env: { region: 'ap-southeast-4', account: '123456789012' } });
+    const role = new iam.Role(stack, 'Fn', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    BedrockModel.of('au.anthropic.claude-sonnet-5').grantInvoke(role);
+    expect(role.node.validate()).toEqual([]);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('third-party source only'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringMatching(/sourceCatalog:LITELLM_E1D16F5.*AWS documents 'global\.anthropic\.claude-sonnet-5'/)]);
+    const template = app.synth().getStackByName(stack.stackName).template;
+    const findings = checkTemplate(template, { region: 'ap-southeast-4', account: '123456789012', now: new Date(`${NOW}T00:00:00Z`), rules: ALL_RULES });
+    expect(findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(findings.filter((f) => /third-party source only/.test(f.message)).map((f) => [f.ruleId, f.level]))
+      .toEqual([['Bedrock-ModelRegionUnverified', 'warning']]);
   });
 });
