@@ -118,6 +118,49 @@ export interface SelectionResult {
 }
 
 const DATA_FILE = path.join(__dirname, 'data', 'bedrock-models.json');
+const RETIRED_FILE = path.join(__dirname, 'data', 'retired-models.json');
+
+/** One entry of `data/retired-models.json`: a model known to be retired that the reference carries no lifecycle for. */
+export interface RetiredModel {
+  readonly id: string;
+  readonly family?: string;
+  /** The sourced end-of-life date; null = retired, date not sourced. */
+  readonly eolDate: string | null;
+  /** Why it is taken as retired. */
+  readonly evidence: string;
+  readonly sources: ReadonlyArray<{ readonly title: string; readonly url: string }>;
+  readonly checked: string;
+}
+
+/** The shape of `data/retired-models.json`. */
+export interface RetiredModelsData {
+  readonly models: readonly RetiredModel[];
+}
+
+/**
+ * The data with the retired-models supplement applied: each listed model that has no lifecycle in the reference gets an
+ * `EOL` lifecycle (its date where sourced) naming the evidence. A lifecycle the reference sources is never replaced.
+ */
+export function withRetired(data: CatalogData, retired: RetiredModelsData): CatalogData {
+  const byId = new Map(retired.models.map((r) => [r.id, r]));
+  return {
+    ...data,
+    models: data.models.map((m) => {
+      const r = byId.get(m.modelId);
+      if (!r || m.lifecycle) return m;
+      const lifecycle: ModelLifecycle = {
+        status: 'EOL',
+        legacyDate: null,
+        eolDate: r.eolDate,
+        appliesToRegions: null,
+        note: r.evidence,
+        source: `lib/catalog/data/retired-models.json (checked ${r.checked}: ${r.eolDate ? '' : 'retired, date not sourced; '}`
+          + `${r.sources.map((x) => x.url).join(', ')})`,
+      };
+      return { ...m, lifecycle };
+    }),
+  };
+}
 
 /** Today as an ISO date (YYYY-MM-DD). */
 export function isoDate(d: Date): string {
@@ -133,7 +176,9 @@ export class ModelCatalog {
   /** The catalog vendored into this package. */
   public static default(): ModelCatalog {
     if (!ModelCatalog.defaultCatalog) {
-      ModelCatalog.defaultCatalog = new ModelCatalog(JSON.parse(fs.readFileSync(DATA_FILE, 'utf8')) as CatalogData);
+      const data = JSON.parse(fs.readFileSync(DATA_FILE, 'utf8')) as CatalogData;
+      const retired = JSON.parse(fs.readFileSync(RETIRED_FILE, 'utf8')) as RetiredModelsData;
+      ModelCatalog.defaultCatalog = new ModelCatalog(withRetired(data, retired));
     }
     return ModelCatalog.defaultCatalog;
   }

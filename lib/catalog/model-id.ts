@@ -26,9 +26,11 @@ export const KNOWN_PROVIDERS: readonly string[] = [
 /**
  * Geography prefixes of system-defined inference profiles. `us`, `eu`, `apac`, `us-gov`, `jp`, `au`, `global` from
  * CDK alpha `CrossRegionInferenceProfileRegion` (2.271.0); `in` from AWS_TK_PRICING / AWS_TK_PRICING_PY (see
- * lib/catalog/data/SOURCES.md, `inferenceProfileGeographies`). No source names a `ca.` prefix.
+ * lib/catalog/data/SOURCES.md, `inferenceProfileGeographies`); `ca` from the AWS "Supported Regions and models for
+ * inference profiles" page (`ca.amazon.nova-lite-v1:0`, SOURCES.md "Inference-profile IDs and AWS evidence"; its
+ * destination Regions are not sourced, so, as for `in.`, a grant needs `custom.destinationRegions`).
  */
-export const PROFILE_PREFIXES: readonly string[] = ['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'in'];
+export const PROFILE_PREFIXES: readonly string[] = ['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au', 'in', 'ca'];
 
 export type ModelIdKind = 'foundation-model' | 'inference-profile' | 'application-inference-profile' | 'provisioned-model';
 

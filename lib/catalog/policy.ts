@@ -19,7 +19,8 @@ export type FindingLevel = 'error' | 'warning';
 /** Stable codes of the policy's findings. */
 export type ModelFindingCode = 'Syntax' | 'Alias' | 'Unversioned' | 'RevisionDropped' | 'UnknownModel' | 'ProvisionedOnly'
   | 'NotInRegion' | 'ProfileGeography' | 'ProfileUnknown' | 'RegionNotSourced' | 'ProfileDataGap' | 'EndOfLife' | 'Legacy'
-  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn' | 'UnknownRegion';
+  | 'RegionUnknown' | 'HiddenModel' | 'LifecycleNotSourced' | 'LifecycleConflict' | 'RegionlessArn' | 'UnknownRegion'
+  | 'CrossRegionArn' | 'ThirdPartySource';
 
 export interface ModelFinding {
   readonly level: FindingLevel;
@@ -159,6 +160,18 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
   const custom = options.custom;
   // The Region a model ARN names wins over the stack's Region.
   const region = parsed.arn?.region ? parsed.arn.region : options.region;
+  // A foundation-model ARN of another Region than the one it is called from: a call from the stack's Region cannot use
+  // it (the checks say the same of such a grant). Judged further in the ARN's Region, as the checks do.
+  if (parsed.arn && parsed.kind === 'foundation-model' && parsed.arn.region && options.region && parsed.arn.region !== options.region) {
+    const fm = parsed.foundationModelId!;
+    const fmRecord = catalog.get(fm);
+    const here = fmRecord && !regionNameProblem(options.region, catalog) ? s.forms(fmRecord, id) : '';
+    push('error', 'CrossRegionArn', `'${id}' is a foundation-model ARN in ${parsed.arn.region}, but it is used from `
+      + `${options.region}: a call from ${options.region} is made (and authorized) in ${options.region}, not against this ARN. `
+      + (here || `Write the model ID '${fm}' or its ARN in ${options.region} only where ${options.region} offers it; `
+        + 'to reach the model in another Region, use an inference-profile ID. ')
+      + 'Keep foundation-model ARNs of other Regions only as destinations of an inference profile in an IAM policy.');
+  }
   if (region !== options.region) {
     s = new Suggester({ catalog, now: options.now, region, quiet, errorCodes: (x, r) => errorCodes(x, catalog, options.now, r) });
   }
@@ -169,7 +182,10 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
       + `the Regional ARN (arn:${parsed.arn.partition}:bedrock:<Region>::foundation-model/${fm}), so a grant on this ARN would not `
       + `match it; write the model ID '${fm}' (the stack's Region is used) or the Regional ARN, e.g. `
       + `'arn:${parsed.arn.partition}:bedrock:${options.region ?? 'us-east-1'}::foundation-model/${fm}'.`);
-    return findings;
+    // What else is wrong with the model itself (pinning, Provisioned-only, lifecycle) stands on its own, as in the checks;
+    // its Region questions are the RegionlessArn error's.
+    const rest = evaluate(fm, { ...options, region: undefined }, quiet).filter((f) => !REGION_CODES.has(f.code));
+    return [...findings, ...rest.map((f) => ({ ...f, modelId: id }))];
   }
 
   // A Region no source lists: called unknown, with the nearest listed Region (never a list of every Region).
@@ -269,6 +285,14 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
         + s.forms(record));
       return findings;
     }
+    const undocumented = (record.inferenceProfiles?.profileIdsNotDocumentedByAws ?? []).find((p) => p.profileId === parsed.profileId);
+    if (undocumented && !custom) {
+      push('error', 'ProfileUnknown', `${cap(label)} is not documented by AWS: only a third party lists it `
+        + `(${undocumented.formerSources.join(', ')}), and the AWS page ${undocumented.evidence.replace(/^absent from /, 'that should list it, ')} `
+        + `(checked ${undocumented.checked}). ${s.forms(record)}`
+        + 'If you verified that the profile exists, declare it: BedrockModel.of(id, { custom: { regions: [...] } }).');
+      return findings;
+    }
     if (profiles[prefix!] !== parsed.profileId && !custom) {
       push('error', 'ProfileUnknown', `${cap(label)} is not a sourced inference-profile ID of '${fmId}'. ${s.forms(record)}`
         + 'If you verified that the profile exists, declare it: BedrockModel.of(id, { custom: { regions: [...] } }).');
@@ -276,15 +300,38 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
     }
   }
 
-  if (!region) {
+  let life = catalog.lifecycleAt(record, options.now, region);
+  let lifeRegion = region;
+  // A retired model (end-of-life, with no Region sourced because no Region offers it any more) is reported as end of
+  // life only: "its Regions are not sourced" would send the user to declare Regions for a model that is gone.
+  const retired = life.state === 'EOL' && !custom?.regions && !regionsOf(record, parsed, undefined, catalog)
+    && !record.onDemandRegions && !record.inferenceProfiles?.geoSourceRegions && !record.inferenceProfiles?.globalSourceRegions;
+  if (retired) {
+    // nothing: the EndOfLife finding below says it
+  } else if (!region) {
     checkUnknownRegion(record, parsed, custom, catalog, s, push, label);
   } else {
     checkRegion(record, parsed, region, custom, catalog, s, push, label);
   }
+  if (parsed.kind === 'inference-profile' && !custom && !findings.some((f) => f.level === 'error')) {
+    checkProfileAuthority(record, parsed, region, catalog, s, push, label);
+  }
 
-  const life = catalog.lifecycleAt(record, options.now, region);
+  // A profile used from outside its geography still runs in its destination Regions: its end of life there is reported
+  // too (every finding for a value stands on its own; the checks judge the destination ARNs a grant names the same way).
+  if (life.state !== 'EOL' && parsed.kind === 'inference-profile' && findings.some((f) => f.code === 'ProfileGeography')) {
+    const destinations = parsed.profilePrefix === 'global' ? [undefined] : catalog.geographyRegions(parsed.profilePrefix!) ?? [];
+    for (const d of destinations) {
+      const there = catalog.lifecycleAt(record, options.now, d);
+      if (there.state === 'EOL') {
+        life = there;
+        lifeRegion = d;
+        break;
+      }
+    }
+  }
   if (life.state === 'EOL') {
-    push('error', 'EndOfLife', `${cap(label)} reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, region)}: `
+    push('error', 'EndOfLife', `${cap(label)} ${retired && !life.eolDate ? 'is retired (end of life, date not sourced)' : `reached end of life${life.eolDate ? ` on ${life.eolDate}` : ''}${lifeWhere(life, lifeRegion)}`}: `
       + `requests to it fail (judged at ${isoDate(options.now)}; source: ${life.source ?? 'catalog'}). `
       + `${s.successor(record, life)}${conflictText(life)}`);
   } else if (life.state === 'LEGACY') {
@@ -305,6 +352,10 @@ function evaluate(id: string, options: EvaluateOptions, quiet: boolean): ModelFi
   }
   return findings;
 }
+
+/** Codes about where a model can be called (dropped where another finding already answers the Region question). */
+const REGION_CODES: ReadonlySet<ModelFindingCode> = new Set<ModelFindingCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced',
+  'RegionUnknown', 'ProfileDataGap', 'UnknownRegion', 'RegionlessArn', 'CrossRegionArn']);
 
 /** What the reference README says about IDs absent from the Regional availability snapshot. */
 const UNSOURCED_WHY = 'it is absent from the AWS Regional availability snapshot, which the reference data says means retired '
@@ -413,7 +464,8 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
   // inference profile
   const prefix = parsed.profilePrefix!;
   const idSources = (record.inferenceProfiles?.profileIdSources ?? {})[prefix];
-  const idSourceText = idSources && idSources.length ? ` (the profile ID is sourced from ${idSources.join(', ')} only)` : '';
+  const idSourceText = idSources && idSources.length
+    ? ` (the profile ID is sourced from ${idSources.join(', ')}${idSources.some(isAwsSource) ? '' : ' only'})` : '';
   if (prefix === 'global') {
     const sources = record.inferenceProfiles?.globalSourceRegions;
     if (!sources) {
@@ -464,6 +516,32 @@ function checkRegion(record: ModelRecord, parsed: ParsedModelId, region: string,
   push('error', 'ProfileGeography', `${cap(label)}: the '${prefix}.' geography (${geo.join(', ')}) does not include the stack's Region `
     + `${region}, which is in the ${catalog.geographiesOf(region).map((g) => `'${g}.'`).join(', ')} geography. `
     + s.forms(record, parsed.input));
+}
+
+/** Whether a source key of the catalog is AWS-authored (`sourceCatalog:AWS_*`: AWS documentation or AWS-owned data). */
+export function isAwsSource(source: string): boolean {
+  return /^sourceCatalog:AWS_/.test(source);
+}
+
+/**
+ * A profile ID that only third parties list (no `sourceCatalog:AWS_*` source): accepted, with a warning that names its
+ * sources and the AWS-documented forms of the model usable from the Region.
+ */
+function checkProfileAuthority(record: ModelRecord, parsed: ParsedModelId, region: string | undefined, catalog: ModelCatalog,
+  s: Suggester, push: (l: FindingLevel, c: ModelFindingCode, m: string) => void, label: string) {
+  const idSources = (record.inferenceProfiles?.profileIdSources ?? {})[parsed.profilePrefix!] ?? [];
+  if (idSources.some(isAwsSource)) return;
+  const documented = Object.entries(record.inferenceProfiles?.profileIds ?? {})
+    .filter(([p, pid]) => pid && pid !== parsed.profileId && ((record.inferenceProfiles?.profileIdSources ?? {})[p] ?? []).some(isAwsSource))
+    .map(([, pid]) => pid as string);
+  if (record.onDemandRegions && record.onDemandRegions.length > 0) documented.push(record.modelId);
+  const usable = s.awsForms(documented, region);
+  push('warning', 'ThirdPartySource', `${cap(label)} is accepted on a third-party source only: `
+    + `${idSources.length ? idSources.join(', ') : 'no source'} ${idSources.length > 1 ? 'list' : 'lists'} it, no AWS page read for the catalog (generated `
+    + `${catalog.generatedAt}) documents it. ${usable
+      ? `AWS documents ${usable}.`
+      : `No AWS-documented form of '${record.modelId}' is usable${region ? ` from ${region}` : ''}.`} `
+    + 'Check the model card on the AWS Bedrock documentation before relying on it.');
 }
 
 function lifeWhere(life: LifecycleState, region?: string): string {

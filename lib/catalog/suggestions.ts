@@ -73,6 +73,17 @@ export class Suggester {
     return '';
   }
 
+  /**
+   * "'a' or 'b' (usable from R)" over the given AWS-documented IDs that pass here (the alternatives named next to a
+   * third-party-only profile ID); '' when none passes.
+   */
+  public awsForms(ids: readonly string[], region: string | undefined = this.ctx.region): string {
+    if (this.ctx.quiet) return '';
+    const passing = ids.filter((id) => this.passes(id, region));
+    if (passing.length === 0) return '';
+    return `${passing.map((id) => this.recommend(id)).join(' or ')}${region ? ` (usable from ${region})` : ''}`;
+  }
+
   /** "Invoke it as 'x' (from ...)" over the sourced forms that pass with the Region unknown (env-agnostic stack). */
   public anywhere(record: ModelRecord, except: string): string {
     if (this.ctx.quiet) return '';

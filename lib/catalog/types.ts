@@ -69,8 +69,22 @@ export interface InferenceProfilesRecord {
   /** geography prefix -> exact system-defined inference-profile ID; null = a source says not supported. */
   readonly profileIds?: Record<string, string | null> | null;
   readonly profileIdSources?: Record<string, string[]> | null;
-  readonly profileIdsNotSupported?: string[] | null;
+  readonly profileIdsNotSupported?: string[] | { readonly geos: string[]; readonly source: string } | null;
+  /**
+   * Profile IDs a third party lists but AWS does not document (the model card or the inference-profile support page lists
+   * other geographies only), with their former sources and the evidence (reference data 2026-12-07).
+   */
+  readonly profileIdsNotDocumentedByAws?: ProfileIdNotDocumented[] | null;
   readonly note?: string;
+}
+
+/** A profile ID removed from `profileIds` because no AWS page documents it. */
+export interface ProfileIdNotDocumented {
+  readonly prefix: string;
+  readonly profileId: string;
+  readonly formerSources: string[];
+  readonly evidence: string;
+  readonly checked: string;
 }
 
 /** One model of the catalog (one entry of `models[]`). */

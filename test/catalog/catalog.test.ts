@@ -231,3 +231,30 @@ describe('ModelCatalog', () => {
     expect(judgeLifecycle(null, now).state).toBe('UNKNOWN');
   });
 });
+
+describe('retired-models supplement (lib/catalog/data/retired-models.json)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const retired = require('../../lib/catalog/data/retired-models.json') as { models: Array<{ id: string; eolDate: string | null; evidence: string; sources: Array<{ url: string }>; checked: string }> };
+
+  test('each entry is a catalog model with no sourced Region or lifecycle of its own, with evidence and AWS URLs', () => {
+    const raw = ModelCatalog.fromData(JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '../../lib/catalog/data/bedrock-models.json'), 'utf8')));
+    expect(retired.models.length).toBeGreaterThan(0);
+    for (const r of retired.models) {
+      const m = raw.get(r.id)!;
+      expect(m).toBeDefined();
+      expect([r.id, m.onDemandRegions, m.lifecycle, m.onRegionalAvailabilityPage]).toEqual([r.id, null, null, false]);
+      expect(r.eolDate === null || /^\d{4}-\d{2}-\d{2}$/.test(r.eolDate)).toBe(true);
+      expect(r.evidence).toMatch(/Regional availability page/);
+      expect(r.sources.every((x) => x.url.startsWith('https://docs.aws.amazon.com/bedrock/'))).toBe(true);
+      expect(r.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  test('the default catalog judges them end-of-life; a catalog from the reference alone does not', () => {
+    const now = new Date('2026-11-25T00:00:00Z');
+    const m = ModelCatalog.default().get('anthropic.claude-v2:1')!;
+    expect(ModelCatalog.default().lifecycleAt(m, now, 'us-east-1').state).toBe('EOL');
+    const raw = ModelCatalog.fromData(JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '../../lib/catalog/data/bedrock-models.json'), 'utf8')));
+    expect(raw.lifecycleAt(raw.get('anthropic.claude-v2:1')!, now, 'us-east-1').state).toBe('UNKNOWN');
+  });
+});

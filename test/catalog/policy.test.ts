@@ -49,22 +49,25 @@ const BAD: Array<[string, string, string | undefined, RegExp]> = [
   ['amazon.titan-embed-text-v1', 'NotInRegion', 'us-west-1', /not offered on demand in us-west-1.*us-east-1, us-west-2, eu-central-1, ap-northeast-1/],
   ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'ProfileGeography', 'us-east-1', /'eu\.' geography \(.*eu-central-1.*\) does not include the stack's Region us-east-1, which is in the 'us\.' geography\. From us-east-1 use .*'us\.anthropic\.claude-haiku-4-5-20251001-v1:0'/],
   ['us.anthropic.claude-haiku-4-5-20251001-v1:0', 'ProfileGeography', 'eu-west-1', /'us\.' geography .* does not include the stack's Region eu-west-1, which is in the 'eu\.' geography\. From eu-west-1 use .*'eu\.anthropic\.claude-haiku-4-5-20251001-v1:0'/],
-  ['ca.anthropic.claude-sonnet-4-6', 'UnknownModel', 'ca-central-1', /'ca\.anthropic\.claude-sonnet-4-6' is not in the model catalog/],
+  // `ca.` is a documented geography (AWS lists `ca.amazon.nova-lite-v1:0`), but no source names a `ca.` profile of this model
+  ['ca.anthropic.claude-sonnet-4-6', 'ProfileUnknown', 'ca-central-1', /'ca\.anthropic\.claude-sonnet-4-6' is not a sourced inference-profile ID of 'anthropic\.claude-sonnet-4-6'\. From ca-central-1 use 'global\.anthropic\.claude-sonnet-4-6'/],
   ['apac.anthropic.claude-sonnet-4-6', 'ProfileUnknown', 'ap-northeast-1', /'apac\.anthropic\.claude-sonnet-4-6' is not a sourced inference-profile ID of 'anthropic\.claude-sonnet-4-6'/],
   ['anthropic.claude-3-7-sonnet-20250219-v1:0', 'EndOfLife', 'us-east-1', /reached end of life on 2026-07-30 in us-east-1: requests to it fail \(judged at 2026-11-25/],
   ['anthropic.claude-3-haiku-20240307-v1:0', 'EndOfLife', 'us-east-1', /reached end of life on 2026-09-10 in us-east-1/],
   ['cohere.command-r-plus-v1:0', 'EndOfLife', 'us-east-1', /reached end of life on 2026-08-19/],
   ['anthropic.claude-opus-5-5', 'RegionNotSourced', 'us-east-1', /^(?!.*use 'us\.).*no sourced Regions for this model \(it is absent from the AWS Regional availability snapshot.*custom: \{ regions: \['us-east-1'\] \}/],
   ['arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3', 'HiddenModel', 'us-east-1', /application-inference-profile ARN, which hides the model.*sourceModelId/],
-  // geographic profiles whose source Regions are not sourced (profile IDs only from LiteLLM / the AWS toolkit)
-  ['us.anthropic.claude-3-opus-20240229-v1:0', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-3-opus-20240229-v1:0' \(the profile ID is sourced from sourceCatalog:LITELLM_2025_09 only\).*retired.*custom: \{ regions: \['us-east-1'\] \}/],
-  ['eu.anthropic.claude-3-opus-20240229-v1:0', 'RegionNotSourced', 'eu-west-1', /no sourced geographic-profile source Regions.*custom: \{ regions: \['eu-west-1'\] \}/],
+  // geographic profiles whose source Regions are not sourced (the us. Claude 3 Opus ID is on the AWS profile-support page
+  // since the 2026-12-07 reference; the eu. one is not, so it is a profile AWS does not document)
+  ['us.anthropic.claude-3-opus-20240229-v1:0', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-3-opus-20240229-v1:0' \(the profile ID is sourced from sourceCatalog:LITELLM_2025_09, sourceCatalog:AWS_PROFILE_SUPPORT_PAGE\).*retired.*custom: \{ regions: \['us-east-1'\] \}/],
+  ['eu.anthropic.claude-3-opus-20240229-v1:0', 'ProfileUnknown', 'eu-west-1', /'eu\.anthropic\.claude-3-opus-20240229-v1:0' is not documented by AWS: only a third party lists it \(sourceCatalog:LITELLM_2025_09\).*inference-profiles-support\.html.*only as: us\.anthropic\.claude-3-opus-20240229-v1:0/],
   ['us.anthropic.claude-opus-5-5', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-opus-5-5'.*LITELLM_E1D16F5/],
   ['eu.anthropic.claude-opus-5-5', 'RegionNotSourced', 'eu-central-1', /no sourced geographic-profile source Regions/],
   ['jp.anthropic.claude-opus-5-5', 'RegionNotSourced', 'ap-northeast-1', /no sourced geographic-profile source Regions/],
   ['au.anthropic.claude-opus-5-5', 'RegionNotSourced', 'ap-southeast-2', /no sourced geographic-profile source Regions/],
   ['us.anthropic.claude-fable-5-1', 'RegionNotSourced', 'us-east-1', /no sourced geographic-profile source Regions for 'anthropic\.claude-fable-5-1'/],
-  ['eu.anthropic.claude-fable-5-1', 'RegionNotSourced', 'eu-west-1', /no sourced geographic-profile source Regions/],
+  // the AWS model card lists us. and global. only (reference 2026-12-07): the eu. ID is a LiteLLM entry AWS does not document
+  ['eu.anthropic.claude-fable-5-1', 'ProfileUnknown', 'eu-west-1', /'eu\.anthropic\.claude-fable-5-1' is not documented by AWS: only a third party lists it \(sourceCatalog:LITELLM_E1D16F5\).*model-card-anthropic-claude-fable-5-1\.html/],
   ['global.anthropic.claude-opus-5-5', 'RegionNotSourced', 'us-east-1', /no sourced global-profile source Regions/],
   // the profile prefix is kept in suggestions, and only where that profile ID is sourced
   ['us.anthropic.claude-haiku-4-5-20251001-v1', 'RevisionDropped', 'us-east-1', /Write 'us\.anthropic\.claude-haiku-4-5-20251001-v1:0'\.$/],
@@ -162,9 +165,19 @@ describe('model-ID policy', () => {
     expect(eol[0].message).toMatch(/the model behind 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile\/a1b2c3'/);
   });
 
-  test('the Region of a model ARN wins over the stack Region', () => {
+  test('a foundation-model ARN of another Region than the stack\'s is a CrossRegionArn error (as in the checks), judged no further in the stack Region', () => {
+    // Before issue 23 this passed silently while cdk-bedrock-check failed the same reference; now both say CrossRegionArn.
     const arn = 'arn:aws:bedrock:eu-west-2::foundation-model/anthropic.claude-sonnet-4-6';
-    expect(evaluateModelId(arn, { region: 'us-east-1', now })).toEqual([]);
+    const f = evaluateModelId(arn, { region: 'us-east-1', now });
+    expect(f.map((x) => x.code)).toEqual(['CrossRegionArn']);
+    expect(f[0].message).toMatch(/is a foundation-model ARN in eu-west-2, but it is used from us-east-1.*From us-east-1 use 'us\.anthropic\.claude-sonnet-4-6' or 'global\.anthropic\.claude-sonnet-4-6'/);
+    expect(f[0].suggestions).toEqual(['us.anthropic.claude-sonnet-4-6', 'global.anthropic.claude-sonnet-4-6']);
+    const nova = evaluateModelId('arn:aws:bedrock:eu-west-2::foundation-model/amazon.nova-pro-v1:0', { region: 'us-east-1', now });
+    expect(nova.map((x) => x.code)).toEqual(['CrossRegionArn']);
+    expect(nova[0].message).toMatch(/From us-east-1 use 'amazon\.nova-pro-v1:0'/);
+    // the ARN's own Region is still what it is judged in otherwise (with no stack Region, or the same one)
+    expect(evaluateModelId(arn, { region: 'eu-west-2', now })).toEqual([]);
+    expect(evaluateModelId(arn, { region: undefined, now })).toEqual([]);
   });
 
   test.each([['us-east-7'], ['US-EAST-1']])('a model used from Region %s gets one short UnknownRegion error, not lists of Regions', (region) => {
@@ -292,5 +305,68 @@ describe('model-ID policy', () => {
     expect(errorsOf(arn, 'ap-northeast-1', { custom: { sourceModelId: 'apac.anthropic.claude-sonnet-4-6' } }).map((f) => f.code)).toEqual(['ProfileUnknown']);
     const bad = errorsOf(arn, 'us-east-1', { custom: { sourceModelId: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' } });
     expect(bad[0].message).toMatch(/custom\.sourceModelId 'arn:aws:bedrock:us-east-1::foundation-model\/amazon\.nova-pro-v1:0' .* must be a foundation-model ID .* not an ARN/);
+  });
+
+  describe('facts weighed by who says them (issue 23)', () => {
+    test('a profile ID only third parties list is accepted with a ThirdPartySource warning naming the sources and the AWS-documented forms', () => {
+      const f = evaluateModelId('au.anthropic.claude-sonnet-5', { region: 'ap-southeast-4', now });
+      expect(f.map((x) => [x.level, x.code])).toEqual([['warning', 'ThirdPartySource']]);
+      expect(f[0].message).toMatch(/accepted on a third-party source only: sourceCatalog:LITELLM_E1D16F5, sourceCatalog:LITELLM_HEAD list it.*AWS documents 'global\.anthropic\.claude-sonnet-5' or 'anthropic\.claude-sonnet-5' \(usable from ap-southeast-4\)/);
+      expect(f[0].suggestions).toEqual(['global.anthropic.claude-sonnet-5', 'anthropic.claude-sonnet-5']);
+    });
+
+    test('a profile ID with an AWS source gets no ThirdPartySource warning', () => {
+      expect(evaluateModelId('apac.amazon.nova-lite-v1:0', { region: 'ap-northeast-1', now })).toEqual([]);
+      expect(evaluateModelId('jp.anthropic.claude-haiku-4-5-20251001-v1:0', { region: 'ap-northeast-1', now })).toEqual([]);
+    });
+
+    test('a profile ID AWS does not document says so and names the AWS-documented profile for the Region', () => {
+      const f = evaluateModelId('apac.anthropic.claude-haiku-4-5-20251001-v1:0', { region: 'ap-northeast-1', now });
+      expect(f.map((x) => x.code)).toEqual(['ProfileUnknown']);
+      expect(f[0].message).toMatch(/'apac\.anthropic\.claude-haiku-4-5-20251001-v1:0' is not documented by AWS: only a third party lists it \(sourceCatalog:LITELLM_HEAD\).*model-card-anthropic-claude-haiku-4-5\.html/);
+      expect(f[0].suggestions).toContain('jp.anthropic.claude-haiku-4-5-20251001-v1:0');
+    });
+
+    test('ca. is a geography whose destination Regions are not sourced: its profile is accepted with a data-gap warning', () => {
+      const f = evaluateModelId('ca.amazon.nova-lite-v1:0', { region: 'ca-central-1', now });
+      expect(f.map((x) => [x.level, x.code])).toEqual([['warning', 'ProfileDataGap']]);
+      expect(f[0].message).toMatch(/destination Regions of the 'ca\.' geography are not sourced/);
+    });
+  });
+
+  describe('retired models known as retired (issue 23)', () => {
+    test.each([
+      ['anthropic.claude-v2', 'us-east-1'], ['anthropic.claude-v2:1', 'us-east-1'], ['anthropic.claude-instant-v1', 'eu-west-1'],
+      ['amazon.titan-text-express-v1', 'us-east-1'], ['meta.llama2-70b-chat-v1', undefined], ['ai21.j2-ultra-v1', 'us-east-1'],
+    ])('%s from %s is EndOfLife, not RegionNotSourced / RegionUnknown', (id, region) => {
+      const f = evaluateModelId(id, { region, now });
+      expect(f.map((x) => [x.level, x.code])).toEqual([['error', 'EndOfLife']]);
+      expect(f[0].message).toMatch(new RegExp(`'${id.replace(/[.:]/g, '\\$&')}' is retired \\(end of life, date not sourced\\).*retired-models\\.json.*models-region-compatibility\\.html`));
+      expect(f[0].message).not.toMatch(/custom: \{ regions/);
+    });
+
+    test('a retired model names active alternatives that pass where it is used', () => {
+      const f = evaluateModelId('anthropic.claude-v2', { region: 'us-east-1', now });
+      expect(f[0].suggestions!.length).toBeGreaterThan(0);
+      for (const id of f[0].suggestions!) expect(errorsOf(id, 'us-east-1')).toEqual([]);
+    });
+
+    test('a model with too little evidence is not called retired (Claude 3 Opus stays RegionNotSourced)', () => {
+      expect(errorsOf('anthropic.claude-3-opus-20240229-v1:0', 'us-east-1').map((x) => x.code)).toEqual(['RegionNotSourced']);
+    });
+  });
+
+  describe('one verdict with the checks (issue 23)', () => {
+    test('a Region-less FM ARN also gets its model\'s own findings (end of life), not only RegionlessArn', () => {
+      const f = evaluateModelId('arn:aws:bedrock:::foundation-model/anthropic.claude-3-haiku-20240307-v1:0', { region: 'us-east-1', now });
+      expect(f.filter((x) => x.level === 'error').map((x) => x.code)).toEqual(['RegionlessArn', 'EndOfLife']);
+    });
+
+    test('a profile of an end-of-life model used outside its geography reports the end of life too', () => {
+      // Llama 3.2 1B's end of life applies in its destination Regions, not in ca-central-1, where it is not offered
+      const f = evaluateModelId('eu.meta.llama3-2-1b-instruct-v1:0', { region: 'ca-central-1', now });
+      expect(f.map((x) => x.code)).toEqual(['ProfileGeography', 'EndOfLife']);
+      expect(f[1].message).toMatch(/reached end of life on \d{4}-\d{2}-\d{2} in eu-central-1/);
+    });
   });
 });

@@ -7,7 +7,8 @@ import { defineModelRule } from '../core/model-rule';
 export default defineModelRule({
   name: 'ModelRegionUnverified',
   level: 'warning',
-  codes: ['RegionUnknown', 'ProfileDataGap'],
+  // ThirdPartySource: a profile ID (a fact that decides the verdict) that only a third party lists; accepted, unverified.
+  codes: ['RegionUnknown', 'ProfileDataGap', 'ThirdPartySource'],
   info: 'The Regional availability of a Bedrock model could not be checked (Region unknown or not sourced).',
   explanation: 'An environment-agnostic stack can be deployed to a Region that does not offer the model. Give the stack '
     + "an explicit env: { region: '...' } (or pass --region to cdk-bedrock-check), so availability is checked before "

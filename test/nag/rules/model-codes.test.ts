@@ -23,6 +23,7 @@ describe('model rules declare the codes they report', () => {
       UnknownRegion: ['ModelRegion'],
       RegionUnknown: ['ModelRegionUnverified'],
       ProfileDataGap: ['ModelRegionUnverified'],
+      ThirdPartySource: ['ModelRegionUnverified'],
       EndOfLife: ['ModelEndOfLife'],
       Legacy: ['ModelLegacy'],
       LifecycleConflict: ['ModelLegacy'],
