@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import {
-  BedrockMonitoring, ContentFilterCategory, FilterStrength, Guardrail, KnowledgeBase, ModelInvocationLogging, VectorStore,
+  BedrockMonitoring, KnowledgeBase, ModelInvocationLogging, VectorStore,
 } from '../../lib';
 import { SampleStack } from '../../bin/sample-stack';
 import { StrictStack } from '../../bin/strict-stack';
@@ -31,11 +31,7 @@ export function largeApp(): App {
   const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
   const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' } });
   new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
-  const guardrail = new Guardrail(stack, 'Guardrail', {
-    blockedInputMessaging: 'I cannot help with that.',
-    contentFilters: [{ category: ContentFilterCategory.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }],
-  });
-  guardrail.grantApply(stack.chat.function);
+  // The sample's chat invoker already applies the sample's guardrail (stack.guardrail).
   new BedrockMonitoring(stack, 'Monitoring', { invokers: [stack.chat, stack.embedder, stack.rag] });
   const oss = new KnowledgeBase(stack, 'OssDocs', {
     vectorStore: VectorStore.openSearchServerless(),
