@@ -1,11 +1,22 @@
-import { CfnMapping, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, CfnResource, PolicyValidationPluginReport, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../catalog/policy';
 import { BedrockValidationError } from '../../private/errors';
 import { checkContext } from '../core/check';
+import { acknowledgementId } from '../core/types';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
 import { ALL_RULES } from '../rules';
+
+/** Options of the `BedrockChecks` pack. */
+export interface BedrockChecksProps extends NagPackProps {
+  /**
+   * Whether unacknowledged warnings fail `cdk synth` too. By default only errors do: warnings are listed in the
+   * validation report and synth passes.
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+}
 
 /**
  * Amazon Bedrock checks as a cdk-nag v3 pack. Every rule is the same pure function the `cdk-bedrock-check` CLI runs
@@ -17,18 +28,27 @@ import { ALL_RULES } from '../rules';
  *
  * Rule IDs are `Bedrock-<RuleName>`. Model rules report one finding per model, acknowledged as
  * `Bedrock-<RuleName>[<model ID>]`; the other rules are acknowledged with the plain rule ID.
- * The stack's Region comes from `Stack.of(resource).region` (an environment-agnostic stack gets
- * `Bedrock-ModelRegionUnverified` warnings), the date from the context key `cdk-bedrock-foundation:now`, else today.
+ * A model is judged in the Region named beside it (a Region field in the same JSON object, a Region variable of the
+ * same function), in its ARN, else the stack's (`Stack.of(resource).region`; an environment-agnostic stack gets
+ * `Bedrock-ModelRegionUnverified` warnings); the date is the context key `cdk-bedrock-foundation:now`, else today.
+ *
+ * Unacknowledged errors fail `cdk synth`; warnings are listed in the validation report and synth passes, unless
+ * `failOnWarnings` is set. Each violating resource lists the property paths of its findings
+ * (`Properties.Environment.Variables.MODEL_ID`).
  */
 export class BedrockChecks extends NagPack {
   public readonly name = 'Bedrock';
   private readonly rules: readonly BedrockRule[];
+  private readonly failOnWarnings: boolean;
   private contexts = new WeakMap<Stack, CheckContext>();
+  /** `<acknowledgement ID>\0<construct path>` -> property paths of the finding. */
+  private locations = new Map<string, string[]>();
 
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: BedrockChecksProps) {
     super(scope, props);
     this.packName = 'Bedrock';
     this.rules = ALL_RULES;
+    this.failOnWarnings = props?.failOnWarnings ?? false;
   }
 
   /**
@@ -44,10 +64,24 @@ export class BedrockChecks extends NagPack {
       + 'synth then fails on unacknowledged errors and lists every finding.', path ? node : undefined);
   }
 
-  public override validateScope(scope: IConstruct) {
+  /**
+   * Checks every resource under `scope`. `success` is false only when an unacknowledged error remains (or, with
+   * `failOnWarnings`, any unacknowledged finding): aws-cdk-lib fails `cdk synth` on a plugin report that is not a
+   * success, so a warnings-only result passes synth by default. The warnings stay in `violations`, and CDK prints them.
+   */
+  public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     // Context values (date, parameters) are read once per stack and validation run.
     this.contexts = new WeakMap();
-    return super.validateScope(scope);
+    this.locations = new Map();
+    const report = super.validateScope(scope);
+    for (const v of report.violations) {
+      for (const r of v.violatingResources) {
+        const paths = this.locations.get(`${v.ruleName}\u0000${r.constructPath}`);
+        if (paths && paths.length > 0) (r as { locations: string[] }).locations = paths;
+      }
+    }
+    const failing = report.violations.some((v) => v.severity === 'error' || (this.failOnWarnings && v.severity === 'warning'));
+    return { ...report, success: !failing };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -94,9 +128,12 @@ export class BedrockChecks extends NagPack {
         continue;
       }
       for (const f of findings) {
+        const paths = [...new Set(f.places.map((p) => p.path.join('.')).filter((p) => p.length > 0))];
+        this.locations.set(`${acknowledgementId(f)}\u0000${node.node.path}`, paths);
         this.applyRule({
           ruleSuffixOverride: rule.name,
-          info: rule.granular ? f.message : `${rule.info} ${f.message}`,
+          // What was found, in the finding's own words (the rule's info is the general statement).
+          info: f.message,
           explanation: rule.explanation,
           level: f.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
           node,
@@ -126,6 +163,7 @@ export class BedrockChecks extends NagPack {
         account: Token.isUnresolved(stack.account) ? undefined : stack.account,
         stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
         now: synthDate(stack),
+        cdkApp: true,
       });
       this.contexts.set(stack, ctx);
     }
