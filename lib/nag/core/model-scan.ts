@@ -55,6 +55,8 @@ export interface ModelReference {
    * `bedrock:InferenceProfileArn` condition, see `hasInferenceProfileCondition`).
    */
   readonly underProfileCondition: boolean;
+  /** Whether the reference is a `Resource` of an IAM policy statement (a grant), not a value the resource uses. */
+  readonly inPolicy?: boolean;
   /**
    * For a foundation-model ARN granted without that condition in a destination Region of an inference profile that the
    * same resource grants: that profile's ID (the grant is a profile grant without the hardening condition).
@@ -91,8 +93,6 @@ export interface ModelHit {
 const REGION_CODES = new Set<ModelHitCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced', 'RegionUnknown', 'ProfileDataGap']);
 /** Region codes that say the model cannot be called in the judged Region. */
 const NOT_CALLABLE_CODES = new Set<ModelHitCode>(['NotInRegion', 'ProfileGeography', 'RegionNotSourced']);
-/** Region codes that only say the Region could not be checked: redundant next to the same value's end of life. */
-const UNCHECKED_CODES = new Set<ModelHitCode>(['RegionNotSourced', 'RegionUnknown', 'ProfileDataGap']);
 const LIFECYCLE_CODES = new Set<ModelHitCode>(['EndOfLife', 'Legacy', 'LifecycleConflict', 'LifecycleNotSourced']);
 
 /** JSON keys whose values are not model references to judge: the model *behind* a profile. */
@@ -236,7 +236,7 @@ function policyReferences(resource: CfnResourceJson, ctx: CheckContext): ModelRe
       const single = entries.length === 1 && entries[0].index === undefined;
       for (const e of entries) {
         const ref = parseModelArn(e.value, single ? `${sw}.Resource` : `${sw}.Resource[${e.index}]`, ctx, underProfileCondition, e.path);
-        if (ref) refs.push(ref);
+        if (ref) refs.push({ ...ref, inPolicy: true });
       }
     }
   }
@@ -428,6 +428,16 @@ function foundationIdOf(id: string): string {
   return tryParseModelId(id)?.foundationModelId ?? id;
 }
 
+/**
+ * Catalog phrases that read badly in a finding, rephrased: "offered on demand in: (no Region)", and "the stack's Region"
+ * for a Region that is not the stack's (named beside the model, or in its ARN).
+ */
+function plainer(message: string, ref: ModelReference): string {
+  let out = message.replace(/ It is offered on demand in: \(no Region\)\./, ' It is not offered on demand in any Region: call it through an inference profile.');
+  if (ref.regionSource && ref.regionSource !== 'stack' && ref.regionSource !== 'option') out = out.replace(/the stack's Region /g, 'the Region ');
+  return out;
+}
+
 /** Judges one reference: policy findings in the Region it is called from, plus the scan's own ARN findings. */
 export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit[] {
   const hits: ModelHit[] = [];
@@ -463,7 +473,7 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
         + 'to a statement with Condition { "StringEquals": { "bedrock:InferenceProfileArn": "<ARN of the profile>" } } and keep the '
         + 'profile ARN in a statement without it (BedrockModel.grantInvoke writes it that way).');
     }
-  } else if (isFmArn && (ref.region === '' || ref.region === '*')) {
+  } else if (isFmArn && ref.inPolicy && (ref.region === '' || ref.region === '*')) {
     push('error', 'CrossRegionArn', ref.id, `a ${ref.region === '' ? 'Region-less' : 'wildcard-Region'} foundation-model ARN grants '${ref.id}' in every Region, `
       + 'but the statement has no bedrock:InferenceProfileArn condition naming inference-profile ARNs (StringEquals, StringLike, '
       + 'ArnEquals or ArnLike; "*", Null or negated operators do not count), and the policy grants no inference profile of the model. '
@@ -472,12 +482,22 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
       + '{ "bedrock:InferenceProfileArn": "<profile ARN>" } } (BedrockModel.grantInvoke does both).');
     dropRegionCodes = true;
     judgeRegion = undefined;
-  } else if (isFmArn && ctx.region && ref.region && ref.region !== ctx.region) {
+  } else if (isFmArn && ref.inPolicy && ctx.region && ref.region && ref.region !== '' && ref.region !== '*' && ref.region !== ctx.region) {
     push('error', 'CrossRegionArn', ref.id, `the foundation-model ARN is in ${ref.region} but the stack is in ${ctx.region}, the statement `
       + 'has no bedrock:InferenceProfileArn condition naming inference-profile ARNs, and the policy grants no inference profile that '
       + `routes to ${ref.region}, so it only helps a caller that invokes the model in ${ref.region}. Use the Region the model is called `
       + 'from (${AWS::Region}); if the ARN is a destination of a cross-Region inference profile, grant that profile too and add a condition '
       + '{ "StringEquals": { "bedrock:InferenceProfileArn": "<profile ARN>" } } (BedrockModel.grantInvoke does this).');
+  } else if (isFmArn && !ref.inPolicy && ctx.region && ref.region && ref.region !== ctx.region) {
+    // A model the resource itself uses (a Knowledge Base's embedding model, a parsing model ...): Bedrock resources use
+    // models of their own Region.
+    push('error', 'CrossRegionArn', ref.id, `the foundation-model ARN ${ref.region === '' ? 'has no Region' : ref.region === '*'
+      ? 'has a wildcard Region' : `is in ${ref.region}`}, but the resource is in ${ctx.region}, and it uses the model in its own Region. `
+      + `Write the ARN of the model in ${ctx.region}: arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${ref.id}.`);
+    if (ref.region === '' || ref.region === '*') {
+      dropRegionCodes = true;
+      judgeRegion = undefined;
+    }
   }
 
   const region = judgeRegion === '' || judgeRegion === '*' ? undefined : judgeRegion;
@@ -489,12 +509,13 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
     findings = [...findings, ...life];
   }
   if (findings.some((f) => f.code === 'EndOfLife')) {
-    // "Region cannot be checked" next to the same value's end of life adds nothing.
-    findings = findings.filter((f) => !UNCHECKED_CODES.has(f.code));
+    // Requests to an end-of-life model fail wherever it is called: its Region findings ("cannot be checked", or "use
+    // the '<geo>.' profile" of the same dead model) add nothing; the fix is another model, whose Region is judged then.
+    findings = findings.filter((f) => !REGION_CODES.has(f.code));
   }
   for (const f of findings) {
     if (dropRegionCodes && REGION_CODES.has(f.code)) continue;
-    push(f.level, f.code, LIFECYCLE_CODES.has(f.code) ? foundationIdOf(ref.id) : ref.id, f.message);
+    push(f.level, f.code, LIFECYCLE_CODES.has(f.code) ? foundationIdOf(ref.id) : ref.id, plainer(f.message, ref));
   }
   return hits;
 }

@@ -1,4 +1,4 @@
-import { CfnMapping, CfnParameter, CfnResource, PolicyValidationPluginReport, Stack, Token } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, CfnResource, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../catalog/policy';
@@ -41,8 +41,8 @@ export class BedrockChecks extends NagPack {
   private readonly rules: readonly BedrockRule[];
   private readonly failOnWarnings: boolean;
   private contexts = new WeakMap<Stack, CheckContext>();
-  /** `<acknowledgement ID>\0<construct path>` -> property paths of the finding. */
-  private locations = new Map<string, string[]>();
+  /** `<acknowledgement ID>\0<construct path>` -> what was found there: level, message, property paths. */
+  private found = new Map<string, { level: 'error' | 'warning'; message: string; paths: string[] }>();
 
   constructor(scope?: IConstruct, props?: BedrockChecksProps) {
     super(scope, props);
@@ -72,16 +72,30 @@ export class BedrockChecks extends NagPack {
   public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     // Context values (date, parameters) are read once per stack and validation run.
     this.contexts = new WeakMap();
-    this.locations = new Map();
+    this.found = new Map();
     const report = super.validateScope(scope);
+    // cdk-nag groups the resources of one rule ID into one violation with the first one's level and text: split it by
+    // level (a warning first must not hide an error), and give each resource its own property paths and text.
+    const violations: PolicyViolation[] = [];
     for (const v of report.violations) {
+      const byLevel = new Map<string, PolicyViolatingResource[]>();
+      const messages: string[] = [];
       for (const r of v.violatingResources) {
-        const paths = this.locations.get(`${v.ruleName}\u0000${r.constructPath}`);
-        if (paths && paths.length > 0) (r as { locations: string[] }).locations = paths;
+        const found = this.found.get(`${v.ruleName}\u0000${r.constructPath}`);
+        const level = found?.level ?? v.severity ?? 'error';
+        const resource = found && found.paths.length > 0 ? { ...r, locations: found.paths } : r;
+        byLevel.set(level, [...(byLevel.get(level) ?? []), resource]);
+        if (found) messages.push(`${r.constructPath}: ${found.message}`);
+      }
+      for (const [severity, resources] of byLevel) {
+        const texts = resources.map((r) => this.found.get(`${v.ruleName}\u0000${r.constructPath}`)?.message).filter((t): t is string => !!t);
+        const description = resources.length <= 1 || new Set(texts).size <= 1 ? v.description
+          : messages.filter((m) => resources.some((r) => m.startsWith(`${r.constructPath}: `))).join(' | ');
+        violations.push({ ...v, severity, description, violatingResources: resources });
       }
     }
-    const failing = report.violations.some((v) => v.severity === 'error' || (this.failOnWarnings && v.severity === 'warning'));
-    return { ...report, success: !failing };
+    const failing = violations.some((v) => v.severity === 'error' || (this.failOnWarnings && v.severity === 'warning'));
+    return { ...report, violations, success: !failing };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -129,7 +143,13 @@ export class BedrockChecks extends NagPack {
       }
       for (const f of findings) {
         const paths = [...new Set(f.places.map((p) => p.path.join('.')).filter((p) => p.length > 0))];
-        this.locations.set(`${acknowledgementId(f)}\u0000${node.node.path}`, paths);
+        const key = `${acknowledgementId(f)}\u0000${node.node.path}`;
+        const before = this.found.get(key);
+        this.found.set(key, {
+          level: before?.level === 'error' ? 'error' : f.level,
+          message: before ? `${before.message} | ${f.message}` : f.message,
+          paths: [...new Set([...(before?.paths ?? []), ...paths])],
+        });
         this.applyRule({
           ruleSuffixOverride: rule.name,
           // What was found, in the finding's own words (the rule's info is the general statement).
