@@ -43,7 +43,9 @@ export class PositionIndex {
   }
 }
 
-/** Records the line of every key (and list element) under `Resources.<wanted>` and of each resource key. */
+/**
+ * Records the line of every key (and list element) under `Resources.<wanted>` and `Globals`, and of each resource key.
+ */
 function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, number> {
   const out = new Map<string, number>();
   const n = text.length;
@@ -101,12 +103,12 @@ function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, numbe
         if (path) {
           childPath = [...path, k];
         } else if (depth === 0) {
-          childPath = k === 'Resources' ? [k] : undefined;
+          childPath = k === 'Resources' || k === 'Globals' ? [k] : undefined;
         }
         if (childPath && childPath.length === 2 && childPath[0] === 'Resources') {
           out.set(key(childPath), keyLine);
           if (!wanted.has(k)) childPath = undefined;
-        } else if (childPath && childPath.length > 2) {
+        } else if (childPath && (childPath.length > 2 || childPath[0] === 'Globals')) {
           out.set(key(childPath), keyLine);
         }
         value(childPath, depth + 1);
@@ -150,7 +152,9 @@ function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, numbe
   return out;
 }
 
-/** Records the line of every key (and list element) under `Resources.<wanted>` and of each resource key. */
+/**
+ * Records the line of every key (and list element) under `Resources.<wanted>` and `Globals`, and of each resource key.
+ */
 function indexYaml(text: string, wanted: ReadonlySet<string>): Map<string, number> {
   const out = new Map<string, number>();
   const lineCounter = new LineCounter();
@@ -179,7 +183,9 @@ function indexYaml(text: string, wanted: ReadonlySet<string>): Map<string, numbe
   };
   if (isMap(doc.contents)) {
     for (const item of doc.contents.items) {
-      if (isPair(item) && isScalar(item.key) && item.key.value === 'Resources') walk(item.value, ['Resources']);
+      if (isPair(item) && isScalar(item.key) && (item.key.value === 'Resources' || item.key.value === 'Globals')) {
+        walk(item.value, [item.key.value]);
+      }
     }
   }
   return out;

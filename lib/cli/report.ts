@@ -142,7 +142,7 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
       const places: ReportPlace[] = f.places.map((p) => ({
         ...p,
         constructPath: s.constructPaths.get(p.logicalId),
-        line: positions?.lineOf(['Resources', p.logicalId, ...p.path])?.line,
+        line: positions?.lineOf(p.path[0] === 'Globals' ? p.path : ['Resources', p.logicalId, ...p.path])?.line,
         resourceLine: positions?.lineOf(['Resources', p.logicalId])?.line,
       }));
       stackFindings.push({

@@ -33,6 +33,8 @@ interface Expected {
   readonly findings: ExpectedFinding[];
   readonly grouped?: ExpectedFinding[];
   readonly messages?: Array<{ id: string; resource: string; contains?: string[]; excludes?: string[] }>;
+  /** Why the pack cannot see this template's pattern (the pack comparison is skipped). */
+  readonly packSkip?: string;
 }
 
 const cases = fs.readdirSync(DIR)
@@ -81,7 +83,7 @@ describe('regression corpus', () => {
   test('has a template for every pattern of issue 23', () => {
     expect(cases.map(([f]) => f)).toEqual(expect.arrayContaining([
       'env-json-regions.yaml', 'env-region-variables.json', 'profile-grant.json', 'wildcards.yaml', 'stepfunctions.json',
-      'agents-kb.yaml', 'json-arrays.json', 'ssm-json.yaml', 'repeated-value.yaml', 'env-agnostic.json',
+      'agents-kb.yaml', 'json-arrays.json', 'ssm-json.yaml', 'repeated-value.yaml', 'env-agnostic.json', 'sam-globals.yaml',
     ]));
   });
 
@@ -126,7 +128,7 @@ describe('regression corpus', () => {
       });
     }
 
-    test('the pack reports the same findings at the same properties (template included in a CDK stack)', () => {
+    (expected.packSkip ? test.skip : test)('the pack reports the same findings at the same properties (template included in a CDK stack)', () => {
       const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
       const stack = new Stack(app, 'Corpus', expected.region ? { env: { account: '111111111111', region: expected.region } } : {});
       new CfnInclude(stack, 'Template', { templateFile: path.join(DIR, file) });

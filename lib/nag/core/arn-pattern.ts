@@ -106,8 +106,12 @@ export function modelScope(pattern: string, catalog: ModelCatalog = ModelCatalog
   return { scope: matched.length > 1 ? 'several' : 'none', matched, region };
 }
 
-/** Probe ARNs of Bedrock resources of several types, for "could this pattern match a Bedrock resource?". */
+/**
+ * Whether a pattern may match a Bedrock resource: a Bedrock ARN (any resource type), or a pattern whose wildcards
+ * reach Bedrock ARNs (`*`, `arn:aws:*`, ...).
+ */
 export function matchesAnyBedrockResource(pattern: string): boolean {
+  if (pattern.split(':')[2] === 'bedrock') return true;
   if (hasUnknown(pattern) && !/[*?]/.test(pattern)) return false;
   const { partition, region, account } = literalParts(pattern);
   const re = resourcePatternRegExp(pattern);

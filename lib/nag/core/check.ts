@@ -43,6 +43,7 @@ export function checkContext(template: CfnTemplateJson, options: Omit<TemplateCh
     now: options.now,
     regionOrigin: options.regionOrigin,
     cdkApp: options.cdkApp,
+    samFunctionVariables: samFunctionVariables(template),
     parameters: isRecord(template.Parameters) ? template.Parameters : undefined,
     mappings: isRecord(template.Mappings) ? template.Mappings : undefined,
   };
@@ -133,6 +134,13 @@ function requireRules(rules: unknown, call: string, what: string): void {
   if (Array.isArray(rules)) return;
   throw new TypeError(`${what} is ${rules === undefined ? 'missing' : typeof rules}; it must be the list of rules to run. `
     + `Pass every rule of the pack with \`${call}\` (import { ALL_RULES } from 'cdk-bedrock-foundation/nag').`);
+}
+
+/** `Globals.Function.Environment.Variables` of a SAM template. */
+function samFunctionVariables(template: CfnTemplateJson): Record<string, unknown> | undefined {
+  const globals = template.Globals as { Function?: { Environment?: { Variables?: unknown } } } | undefined;
+  const variables = isRecord(globals) ? globals.Function?.Environment?.Variables : undefined;
+  return isRecord(variables) ? variables : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, any> {

@@ -133,14 +133,18 @@ export function findModelReferences(resource: CfnResourceJson, ctx: CheckContext
   switch (resource.Type) {
     case 'AWS::Lambda::Function':
     case 'AWS::Serverless::Function': {
-      const env = (props.Environment as Record<string, unknown> | undefined)?.Variables;
-      if (isRecord(env)) {
-        const regions = new RegionVariables(env, ctx);
-        for (const [k, v] of Object.entries(env)) {
-          const named = regions.regionFor(k);
-          const call: CallRegion = named ? { region: named.region, source: 'variable', key: named.key } : base;
-          scanValue(v, at(`Environment.Variables.${k}`, ['Properties', 'Environment', 'Variables', k], call, 'function'));
-        }
+      const own = (props.Environment as Record<string, unknown> | undefined)?.Variables;
+      // SAM: a function inherits Globals.Function.Environment.Variables; its own variables win.
+      const inherited = resource.Type === 'AWS::Serverless::Function' ? ctx.samFunctionVariables ?? {} : {};
+      const env = { ...inherited, ...(isRecord(own) ? own : {}) };
+      const regions = new RegionVariables(env, ctx);
+      for (const [k, v] of Object.entries(env)) {
+        const named = regions.regionFor(k);
+        const call: CallRegion = named ? { region: named.region, source: 'variable', key: named.key } : base;
+        const global = !(isRecord(own) && k in own);
+        scanValue(v, global
+          ? at(`Globals.Function.Environment.Variables.${k}`, ['Globals', 'Function', 'Environment', 'Variables', k], call, 'function')
+          : at(`Environment.Variables.${k}`, ['Properties', 'Environment', 'Variables', k], call, 'function'));
       }
       break;
     }

@@ -37,6 +37,12 @@ export interface CheckContext extends IntrinsicContext {
    * @default false
    */
   readonly cdkApp?: boolean;
+  /**
+   * A SAM template's `Globals.Function.Environment.Variables`: every `AWS::Serverless::Function` inherits them (its own
+   * variables win).
+   * @default - none
+   */
+  readonly samFunctionVariables?: Record<string, unknown>;
 }
 
 /** One step of a property path: a key of an object or an index of a list. */
@@ -55,7 +61,8 @@ export interface FindingPlace {
   readonly resourceType: string;
   /**
    * Path of the property in the resource as written in the template, from the resource (`['Properties', 'Environment',
-   * 'Variables', 'MODEL_ID']`); a value inside a JSON string ends at the string's property.
+   * 'Variables', 'MODEL_ID']`); a value inside a JSON string ends at the string's property. A path that starts with
+   * `Globals` is from the template's root (a SAM `Globals` variable the resource inherits).
    */
   readonly path: readonly PathSegment[];
   /** The property as shown, also inside JSON strings: `Environment.Variables.MODELS[0].modelId`. */
