@@ -76,6 +76,19 @@ function literalParts(pattern: string): { partition: string; region: string; acc
  * patterns with unknown parts, are `none`.
  */
 export function modelScope(pattern: string, catalog: ModelCatalog = ModelCatalog.default()): ModelScope {
+  const cached = catalog === ModelCatalog.default() ? scopeCache.get(pattern) : undefined;
+  if (cached) return cached;
+  const scope = computeModelScope(pattern, catalog);
+  if (catalog === ModelCatalog.default()) {
+    if (scopeCache.size > 1000) scopeCache.clear();
+    scopeCache.set(pattern, scope);
+  }
+  return scope;
+}
+
+const scopeCache = new Map<string, ModelScope>();
+
+function computeModelScope(pattern: string, catalog: ModelCatalog): ModelScope {
   const { partition, region, account } = literalParts(pattern);
   const none: ModelScope = { scope: 'none', matched: [], region };
   if (!/[*?]/.test(pattern) || hasUnknown(pattern)) return none;
