@@ -84,6 +84,7 @@ describe('regression corpus', () => {
     expect(cases.map(([f]) => f)).toEqual(expect.arrayContaining([
       'env-json-regions.yaml', 'env-region-variables.json', 'profile-grant.json', 'wildcards.yaml', 'stepfunctions.json',
       'agents-kb.yaml', 'json-arrays.json', 'ssm-json.yaml', 'repeated-value.yaml', 'env-agnostic.json', 'sam-globals.yaml',
+      'caller-region-grants.yaml',
     ]));
   });
 

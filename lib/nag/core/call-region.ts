@@ -115,6 +115,8 @@ export function regionNote(region: string | undefined, source: RegionSource | un
       return `judged in ${region}, named by the '${key}' field beside it`;
     case 'variable':
       return `judged in ${region}, named by the ${holder}'s ${key} variable`;
+    case 'caller':
+      return `judged in ${region}, where ${key} calls Bedrock`;
     case 'arn':
       return `judged in ${region}, the Region in the ARN`;
     case 'option':

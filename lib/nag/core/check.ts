@@ -3,6 +3,7 @@
  * `BedrockChecks` and the `cdk-bedrock-check` CLI) call these with the rules to run (usually `ALL_RULES` from
  * `lib/nag/rules`); the core itself knows no rule.
  */
+import { callerRegions } from './callers';
 import { composeMessage, worst } from './model-rule';
 import { displayValue } from './intrinsics';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext, CoreFinding, RuleLevel } from './types';
@@ -120,7 +121,8 @@ export function groupFindingsByValue(findings: readonly CoreFinding[]): CoreFind
 /** Findings of the given rules on every resource of a template. */
 export function checkTemplate(template: CfnTemplateJson, options: TemplateCheckOptions): CoreFinding[] {
   requireRules(options?.rules, 'checkTemplate(template, { now, rules: ALL_RULES })', 'options.rules');
-  const ctx = checkContext(template, options);
+  const base = checkContext(template, options);
+  const ctx: CheckContext = { ...base, callerRegions: callerRegions(template, base) };
   const resources = isRecord(template.Resources) ? template.Resources : {};
   const out: CoreFinding[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {

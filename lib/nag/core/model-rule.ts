@@ -63,7 +63,7 @@ export function defineModelRule<C extends ModelHitCode>(spec: RuleSpec & { reado
       const audience = audienceOf(resource, ctx);
       const resourceType = resource.Type ?? 'Unknown';
       const byId = new Map<string, { modelId: string; places: FindingPlace[] }>();
-      for (const hit of modelHits(resource, ctx)) {
+      for (const hit of modelHits(resource, ctx, logicalId)) {
         if (!codes.has(hit.code)) continue;
         const ackId = `${id}[${hit.findingId}]`;
         const detail = adaptRemedy(hit.detail, audience, ackId);

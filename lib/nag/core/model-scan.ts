@@ -22,7 +22,7 @@ import { CallRegion, regionField, regionNote, RegionVariables } from './call-reg
 import { hasInferenceProfileCondition, identityPolicyDocuments, isAllow, locatedList, statementsOf } from './iam';
 import { displayValue, evaluateStrings, hasUnknown, REGION_MARKER } from './intrinsics';
 import { stateMachineModelFields } from './state-machine';
-import type { CfnResourceJson, CheckContext, PathSegment, RegionSource, RuleLevel } from './types';
+import type { CallerRegion, CfnResourceJson, CheckContext, PathSegment, RegionSource, RuleLevel } from './types';
 
 /** A model identifier found in a resource. */
 export interface ModelReference {
@@ -442,9 +442,16 @@ function plainer(message: string, ref: ModelReference): string {
   return out;
 }
 
-/** Judges one reference: policy findings in the Region it is called from, plus the scan's own ARN findings. */
-export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit[] {
+/**
+ * Judges one reference: policy findings in the Region it is called from, plus the scan's own ARN findings. `callers`:
+ * the Regions the principals of the resource's policies call Bedrock in (a granted model ARN of such a Region is where
+ * the model is called).
+ */
+export function judgeReference(given: ModelReference, ctx: CheckContext, callers: readonly CallerRegion[] = []): ModelHit[] {
   const hits: ModelHit[] = [];
+  const caller = given.kind === 'foundation-model-arn' && given.inPolicy && !given.underProfileCondition && !given.destinationOf
+    && given.region && given.region !== ctx.region ? callers.find((c) => c.region === given.region) : undefined;
+  const ref: ModelReference = caller ? { ...given, regionSource: 'caller', regionKey: caller.by } : given;
   const note = ref.region && ref.region !== '*' ? regionNote(ref.region, ref.regionSource, ref.regionKey, ref.holder) : '';
   const place = (withRegion: boolean) => `${ref.where} ('${ref.written}'${withRegion && note ? `; ${note}` : ''})`;
   const push = (level: RuleLevel, code: ModelHitCode, findingId: string, detail: string) => {
@@ -486,7 +493,7 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
       + '{ "bedrock:InferenceProfileArn": "<profile ARN>" } } (BedrockModel.grantInvoke does both).');
     dropRegionCodes = true;
     judgeRegion = undefined;
-  } else if (isFmArn && ref.inPolicy && ctx.region && ref.region && ref.region !== '' && ref.region !== '*' && ref.region !== ctx.region) {
+  } else if (isFmArn && ref.inPolicy && !caller && ctx.region && ref.region && ref.region !== '' && ref.region !== '*' && ref.region !== ctx.region) {
     push('error', 'CrossRegionArn', ref.id, `the foundation-model ARN is in ${ref.region} but the stack is in ${ctx.region}, the statement `
       + 'has no bedrock:InferenceProfileArn condition naming inference-profile ARNs, and the policy grants no inference profile that '
       + `routes to ${ref.region}, so it only helps a caller that invokes the model in ${ref.region}. Use the Region the model is called `
@@ -527,7 +534,7 @@ export function judgeReference(ref: ModelReference, ctx: CheckContext): ModelHit
 const hitCache = new WeakMap<CfnResourceJson, WeakMap<CheckContext, ModelHit[]>>();
 
 /** All model problems of a resource (cached per resource object and context object). */
-export function modelHits(resource: CfnResourceJson, ctx: CheckContext): ModelHit[] {
+export function modelHits(resource: CfnResourceJson, ctx: CheckContext, logicalId?: string): ModelHit[] {
   let byCtx = hitCache.get(resource);
   if (!byCtx) {
     byCtx = new WeakMap();
@@ -535,7 +542,8 @@ export function modelHits(resource: CfnResourceJson, ctx: CheckContext): ModelHi
   }
   let hits = byCtx.get(ctx);
   if (!hits) {
-    hits = findModelReferences(resource, ctx).flatMap((ref) => judgeReference(ref, ctx));
+    const callers = logicalId !== undefined ? ctx.callerRegions?.get(logicalId) ?? [] : [];
+    hits = findModelReferences(resource, ctx).flatMap((ref) => judgeReference(ref, ctx, callers));
     byCtx.set(ctx, hits);
   }
   return hits;

@@ -43,6 +43,20 @@ export interface CheckContext extends IntrinsicContext {
    * @default - none
    */
   readonly samFunctionVariables?: Record<string, unknown>;
+  /**
+   * For resources that hold identity policies (by logical ID): Regions their principals call Bedrock in, as named beside
+   * the principals' model IDs (`callerRegions` in `callers.ts`). A model ARN of such a Region is where the model is
+   * called, not "another Region".
+   * @default - none
+   */
+  readonly callerRegions?: ReadonlyMap<string, readonly CallerRegion[]>;
+}
+
+/** A Region a policy's principal calls Bedrock in, and who says so. */
+export interface CallerRegion {
+  readonly region: string;
+  /** e.g. `the function ChatFunction (its MODEL_REGION variable)`. */
+  readonly by: string;
 }
 
 /** One step of a property path: a key of an object or an index of a list. */
@@ -50,10 +64,11 @@ export type PathSegment = string | number;
 
 /**
  * Where the Region a model reference is judged in came from: a Region-named field beside the model ID in the same
- * JSON object (`json-field`), a Region-named environment variable of the same function or container (`variable`), the
- * ARN itself (`arn`), the stack (`stack`) or the caller's option for a template without one (`option`).
+ * JSON object (`json-field`), a Region-named environment variable of the same function or container (`variable`), a
+ * Region the principal of a policy calls Bedrock in (`caller`, for model ARNs of that Region), the ARN itself (`arn`),
+ * the stack (`stack`) or the caller's option for a template without one (`option`).
  */
-export type RegionSource = 'json-field' | 'variable' | 'arn' | 'stack' | 'option';
+export type RegionSource = 'json-field' | 'variable' | 'caller' | 'arn' | 'stack' | 'option';
 
 /** One place a finding was found at. */
 export interface FindingPlace {

@@ -3,6 +3,7 @@ import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-n
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../catalog/policy';
 import { BedrockValidationError } from '../../private/errors';
+import { callerRegions } from '../core/callers';
 import { checkContext } from '../core/check';
 import { acknowledgementId } from '../core/types';
 import type { BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
@@ -41,6 +42,8 @@ export class BedrockChecks extends NagPack {
   private readonly rules: readonly BedrockRule[];
   private readonly failOnWarnings: boolean;
   private contexts = new WeakMap<Stack, CheckContext>();
+  /** Resources rendered while building a stack's context, reused by `checkResource`. */
+  private resolved = new WeakMap<CfnResource, { logicalId: string; json: CfnResourceJson }>();
   /** `<acknowledgement ID>\0<construct path>` -> what was found there: level, message, property paths. */
   private found = new Map<string, { level: 'error' | 'warning'; message: string; paths: string[] }>();
 
@@ -72,6 +75,7 @@ export class BedrockChecks extends NagPack {
   public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     // Context values (date, parameters) are read once per stack and validation run.
     this.contexts = new WeakMap();
+    this.resolved = new WeakMap();
     this.found = new Map();
     const report = super.validateScope(scope);
     // cdk-nag groups the resources of one rule ID into one violation with the first one's level and text: split it by
@@ -104,10 +108,8 @@ export class BedrockChecks extends NagPack {
     let ctx: CheckContext;
     try {
       const stack = Stack.of(node);
-      logicalId = stack.resolve(node.logicalId);
-      const resolved = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, CfnResourceJson> };
-      json = resolved.Resources?.[logicalId] ?? Object.values(resolved.Resources ?? {})[0] ?? {};
       ctx = this.contextOf(stack);
+      ({ logicalId, json } = this.resolved.get(node) ?? renderResource(node, stack));
     } catch (e) {
       for (const rule of this.rules) {
         this.applyRule({
@@ -166,6 +168,19 @@ export class BedrockChecks extends NagPack {
   private contextOf(stack: Stack): CheckContext {
     let ctx = this.contexts.get(stack);
     if (!ctx) {
+      // Every resource of the stack, rendered once: the checks of a policy need the functions that use its role (the
+      // Regions they call Bedrock in), as the CLI reads them from the whole template.
+      const resources: Record<string, CfnResourceJson> = {};
+      for (const c of stack.node.findAll()) {
+        if (!CfnResource.isCfnResource(c) || c.stack !== stack) continue;
+        try {
+          const rendered = renderResource(c, stack);
+          this.resolved.set(c, rendered);
+          resources[rendered.logicalId] = rendered.json;
+        } catch {
+          // checkResource reports a resource that cannot be rendered; the others are still linked.
+        }
+      }
       // The template sections intrinsics read (Parameters, Mappings; Fn::If checks both branches, so no Conditions),
       // rendered as in the stack's template, so that the pack builds its context as the CLI does from cdk.out.
       const sections: Record<string, Record<string, unknown>> = {};
@@ -178,17 +193,25 @@ export class BedrockChecks extends NagPack {
           if (body && typeof body === 'object' && !Array.isArray(body)) sections[section] = { ...sections[section], ...(body as Record<string, unknown>) };
         }
       }
-      ctx = checkContext(sections as CfnTemplateJson, {
+      const base = checkContext(sections as CfnTemplateJson, {
         region: Token.isUnresolved(stack.region) ? undefined : stack.region,
         account: Token.isUnresolved(stack.account) ? undefined : stack.account,
         stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
         now: synthDate(stack),
         cdkApp: true,
       });
+      ctx = { ...base, callerRegions: callerRegions({ ...sections, Resources: resources } as CfnTemplateJson, base) };
       this.contexts.set(stack, ctx);
     }
     return ctx;
   }
+}
+
+/** A resource as its stack's template renders it, with its logical ID. */
+function renderResource(node: CfnResource, stack: Stack): { logicalId: string; json: CfnResourceJson } {
+  const logicalId = stack.resolve(node.logicalId) as string;
+  const resolved = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, CfnResourceJson> };
+  return { logicalId, json: resolved.Resources?.[logicalId] ?? Object.values(resolved.Resources ?? {})[0] ?? {} };
 }
 
 function nagLevel(rule: BedrockRule): NagMessageLevel {
