@@ -8,10 +8,10 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml
 import type { PathSegment } from '../nag/core/types';
 import { CFN_TAGS } from './yaml-cfn';
 
-const SEP = '\u0000';
-
-function key(path: readonly PathSegment[]): string {
-  return path.map(String).join(SEP);
+/** A node of the index: the line of a key (or list element) and the lines below it. */
+interface PosNode {
+  line: number;
+  children?: Map<string, PosNode>;
 }
 
 /** Lines (1-based) of template paths (`['Resources', 'Fn', 'Properties', 'Environment', ...]`). */
@@ -20,34 +20,51 @@ export class PositionIndex {
    * Indexes a template's text. `resources`: the logical IDs whose properties are needed (others are skipped).
    */
   public static of(text: string, format: 'json' | 'yaml', resources: ReadonlySet<string>): PositionIndex {
+    const root: PosNode = { line: 1 };
     try {
-      return new PositionIndex(format === 'json' ? indexJson(text, resources) : indexYaml(text, resources));
+      if (format === 'json') indexJson(text, resources, root);
+      else indexYaml(text, resources, root);
     } catch {
-      // Positions only improve reports: a file the scanner cannot follow gets none (the loader already parsed it).
-      return new PositionIndex(new Map());
+      // Positions only improve reports: a file the scanner cannot follow keeps what was read (the loader parsed it).
     }
+    return new PositionIndex(root);
   }
 
-  private constructor(private readonly lines: Map<string, number>) {}
+  private constructor(private readonly root: PosNode) {}
 
   /**
    * The line of a path, or of its deepest prefix that is in the template (a path through an intrinsic or into a JSON
    * string ends at the property that holds it). `exact` says whether the whole path was found.
    */
   public lineOf(path: readonly PathSegment[]): { line: number; exact: boolean } | undefined {
-    for (let n = path.length; n > 0; n--) {
-      const line = this.lines.get(key(path.slice(0, n)));
-      if (line !== undefined) return { line, exact: n === path.length };
+    let node = this.root;
+    let found: PosNode | undefined;
+    let depth = 0;
+    for (const seg of path) {
+      const next = node.children?.get(String(seg));
+      if (!next) break;
+      node = next;
+      found = next;
+      depth++;
     }
-    return undefined;
+    return found ? { line: found.line, exact: depth === path.length } : undefined;
   }
+}
+
+function child(parent: PosNode, key: string, line: number): PosNode {
+  if (!parent.children) parent.children = new Map();
+  let node = parent.children.get(key);
+  if (!node) {
+    node = { line };
+    parent.children.set(key, node);
+  }
+  return node;
 }
 
 /**
  * Records the line of every key (and list element) under `Resources.<wanted>` and `Globals`, and of each resource key.
  */
-function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, number> {
-  const out = new Map<string, number>();
+function indexJson(text: string, wanted: ReadonlySet<string>, root: PosNode): void {
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
@@ -82,8 +99,11 @@ function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, numbe
     i++; // closing quote
     return escaped ? JSON.parse(`"${raw}"`) : raw;
   };
-  // `record`: whether positions below this value are wanted; `path` is only built when they are.
-  const value = (path: PathSegment[] | undefined, depth: number): void => {
+  /**
+   * `node`: where the lines below this value go (undefined: not wanted, skipped); `depth`: 0 for the template,
+   * 1 for a top-level section.
+   */
+  const value = (node: PosNode | undefined, depth: number): void => {
     ws();
     const c = text[i];
     if (c === '{') {
@@ -99,19 +119,15 @@ function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, numbe
         const k = str();
         ws();
         i++; // ':'
-        let childPath: PathSegment[] | undefined;
-        if (path) {
-          childPath = [...path, k];
-        } else if (depth === 0) {
-          childPath = k === 'Resources' || k === 'Globals' ? [k] : undefined;
+        let next: PosNode | undefined;
+        if (depth === 0) {
+          next = k === 'Resources' || k === 'Globals' ? child(root, k, keyLine) : undefined;
+        } else if (node) {
+          next = child(node, k, keyLine);
+          // A resource's own line is always kept; its properties only when asked for.
+          if (depth === 1 && node === root.children?.get('Resources') && !wanted.has(k)) next = undefined;
         }
-        if (childPath && childPath.length === 2 && childPath[0] === 'Resources') {
-          out.set(key(childPath), keyLine);
-          if (!wanted.has(k)) childPath = undefined;
-        } else if (childPath && (childPath.length > 2 || childPath[0] === 'Globals')) {
-          out.set(key(childPath), keyLine);
-        }
-        value(childPath, depth + 1);
+        value(next, depth + 1);
         ws();
         if (text[i] === ',') {
           i++;
@@ -130,9 +146,8 @@ function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, numbe
       let index = 0;
       for (;;) {
         ws();
-        const childPath = path && path.length >= 2 ? [...path, index] : undefined;
-        if (childPath) out.set(key(childPath), line);
-        value(childPath, depth + 1);
+        const next = node ? child(node, String(index), line) : undefined;
+        value(next, depth + 1);
         index++;
         ws();
         if (text[i] === ',') {
@@ -149,44 +164,38 @@ function indexJson(text: string, wanted: ReadonlySet<string>): Map<string, numbe
     }
   };
   value(undefined, 0);
-  return out;
 }
 
 /**
  * Records the line of every key (and list element) under `Resources.<wanted>` and `Globals`, and of each resource key.
  */
-function indexYaml(text: string, wanted: ReadonlySet<string>): Map<string, number> {
-  const out = new Map<string, number>();
+function indexYaml(text: string, wanted: ReadonlySet<string>, root: PosNode): void {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { customTags: CFN_TAGS as any, lineCounter, uniqueKeys: false });
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
-  const walk = (node: unknown, path: PathSegment[]): void => {
-    if (isMap(node)) {
-      for (const item of node.items) {
-        if (!isPair(item)) continue;
-        const k = isScalar(item.key) ? String(item.key.value) : undefined;
-        if (k === undefined) continue;
-        const childPath = [...path, k];
+  const walk = (value: unknown, node: PosNode, skipUnwanted: boolean): void => {
+    if (isMap(value)) {
+      for (const item of value.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
         const line = lineAt((item.key as { range?: [number, number, number] }).range?.[0]);
-        if (line !== undefined) out.set(key(childPath), line);
-        if (childPath.length === 2 && childPath[0] === 'Resources' && !wanted.has(k)) continue;
-        walk(item.value, childPath);
+        if (line === undefined) continue;
+        const next = child(node, String(item.key.value), line);
+        if (skipUnwanted && !wanted.has(String(item.key.value))) continue;
+        walk(item.value, next, false);
       }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => {
-        const childPath = [...path, index];
+    } else if (isSeq(value)) {
+      value.items.forEach((item, index) => {
         const line = lineAt((item as { range?: [number, number, number] } | null)?.range?.[0]);
-        if (line !== undefined) out.set(key(childPath), line);
-        walk(item, childPath);
+        if (line === undefined) return;
+        walk(item, child(node, String(index), line), false);
       });
     }
   };
   if (isMap(doc.contents)) {
     for (const item of doc.contents.items) {
-      if (isPair(item) && isScalar(item.key) && (item.key.value === 'Resources' || item.key.value === 'Globals')) {
-        walk(item.value, [item.key.value]);
-      }
+      if (!isPair(item) || !isScalar(item.key) || (item.key.value !== 'Resources' && item.key.value !== 'Globals')) continue;
+      const line = lineAt((item.key as { range?: [number, number, number] }).range?.[0]) ?? 1;
+      walk(item.value, child(root, String(item.key.value), line), item.key.value === 'Resources');
     }
   }
-  return out;
 }

@@ -66,6 +66,7 @@ export class RegionVariables {
   constructor(variables: Record<string, unknown>, ctx: CheckContext) {
     const wide = new Map<string, string>();
     for (const [name, raw] of Object.entries(variables)) {
+      if (!/region/i.test(name)) continue;
       const values = [...new Set(evaluateStrings(raw, ctx).map((v) => v.trim()))];
       if (values.length !== 1 || !REGION_NAME.test(values[0])) continue;
       const words = name.toUpperCase().split(/[_\-]+/).filter((w) => w.length > 0);

@@ -37,6 +37,9 @@ export function callerRegions(template: CfnTemplateJson, ctx: CheckContext): Map
   };
   for (const [id, resource] of Object.entries(resources)) {
     if (!resource || !CALLERS.has(resource.Type ?? '')) continue;
+    // Only a function or container whose configuration mentions a Region can name one (cheap test first).
+    const config = resource.Type === 'AWS::ECS::TaskDefinition' ? resource.Properties?.ContainerDefinitions : resource.Properties?.Environment;
+    if (!/region/i.test(JSON.stringify(config ?? null)) && !(resource.Type === 'AWS::Serverless::Function' && ctx.samFunctionVariables)) continue;
     const kind = resource.Type === 'AWS::ECS::TaskDefinition' ? 'task definition' : 'function';
     const regions: CallerRegion[] = [];
     for (const ref of findModelReferences(resource, ctx)) {

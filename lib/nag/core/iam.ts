@@ -128,13 +128,20 @@ export function isAllow(statement: PolicyStatementJson): boolean {
   return statement.Effect === undefined || (typeof statement.Effect === 'string' && statement.Effect.toLowerCase() === 'allow');
 }
 
+const actionPatterns = new Map<string, RegExp>();
+
 /** Whether an IAM action pattern (with `*` / `?` wildcards, case-insensitive) matches an action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp('^' + pattern.split('').map((c) => {
-    if (c === '*') return '.*';
-    if (c === '?') return '.';
-    return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }).join('') + '$', 'i');
+  let re = actionPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('').map((c) => {
+      if (c === '*') return '.*';
+      if (c === '?') return '.';
+      return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }).join('') + '$', 'i');
+    if (actionPatterns.size > 2000) actionPatterns.clear();
+    actionPatterns.set(pattern, re);
+  }
   return re.test(action);
 }
 

@@ -34,6 +34,17 @@ function isRuntimeConfig(value: unknown): boolean {
  * variables the invokers set, an SSM parameter whose value is that configuration).
  */
 export function builtByLibrary(resource: CfnResourceJson): boolean {
+  let built = builtCache.get(resource);
+  if (built === undefined) {
+    built = readLibraryMarkers(resource);
+    builtCache.set(resource, built);
+  }
+  return built;
+}
+
+const builtCache = new WeakMap<CfnResourceJson, boolean>();
+
+function readLibraryMarkers(resource: CfnResourceJson): boolean {
   if (typeof resource.Metadata?.[LIBRARY_MARKER] === 'string') return true;
   const props = resource.Properties ?? {};
   if (resource.Type === 'AWS::Lambda::Function') {
@@ -64,6 +75,19 @@ const CONSTRUCT_ADVICE = /BedrockModel\.|ModelCatalog\.|custom\.regions|custom\.
  */
 export function adaptRemedy(message: string, audience: Audience, ackId: string): string {
   if (audience === 'library') return message;
+  const key = `${audience}\u0000${ackId}\u0000${message}`;
+  let out = adapted.get(key);
+  if (out === undefined) {
+    out = adapt(message, audience, ackId);
+    if (adapted.size > 2000) adapted.clear();
+    adapted.set(key, out);
+  }
+  return out;
+}
+
+const adapted = new Map<string, string>();
+
+function adapt(message: string, audience: Audience, ackId: string): string {
   let dropped = false;
   let pickModel = false;
   const kept: string[] = [];
