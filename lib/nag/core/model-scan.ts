@@ -55,8 +55,17 @@ export interface ModelReference {
    * `bedrock:InferenceProfileArn` condition, see `hasInferenceProfileCondition`).
    */
   readonly underProfileCondition: boolean;
-  /** Whether the reference is a `Resource` of an IAM policy statement (a grant), not a value the resource uses. */
+  /**
+   * `false` for a value the resource uses (a variable, an SSM value, a model field); otherwise the ARN is a grant (a
+   * `Resource` of an IAM policy statement).
+   */
   readonly inPolicy?: boolean;
+  /**
+   * Whether the resource uses the model in its own Region (a Knowledge Base's embedding model, a data source's parsing
+   * model, an agent's model): a model ARN of another Region there cannot work. Elsewhere (a function's variable, an SSM
+   * value) the Region in an ARN is where the model is called.
+   */
+  readonly ownRegion?: boolean;
   /**
    * For a foundation-model ARN granted without that condition in a destination Region of an inference profile that the
    * same resource grants: that profile's ID (the grant is a profile grant without the hardening condition).
@@ -124,7 +133,9 @@ export function findModelReferences(resource: CfnResourceJson, ctx: CheckContext
     for (const s of evaluateStrings(value, ctx)) scanString(s, scope, ctx, refs, 0);
   };
   const scanModelField = (value: unknown, scope: Scope) => {
+    const from = refs.length;
     for (const s of evaluateStrings(value, ctx)) scanModelOnly(s, scope, ctx, refs);
+    for (let i = from; i < refs.length; i++) refs[i] = { ...refs[i], ownRegion: true };
   };
   const at = (where: string, path: PathSegment[], call: CallRegion = base, holder?: Scope['holder']): Scope => ({ where, path, call, holder });
 
@@ -295,7 +306,7 @@ function scanString(s: string, scope: Scope, ctx: CheckContext, out: ModelRefere
   }
   if (v.startsWith('arn:')) {
     const ref = parseModelArn(v, scope.where, ctx, false, scope.path);
-    if (ref) out.push(ref);
+    if (ref) out.push({ ...ref, inPolicy: false });
     return;
   }
   if (v.includes(',') && depth === 0) {
@@ -335,7 +346,7 @@ function scanModelOnly(s: string, scope: Scope, ctx: CheckContext, out: ModelRef
   if (v.startsWith('arn:')) {
     const ref = parseModelArn(v, scope.where, ctx, false, scope.path);
     if (ref) {
-      out.push(ref);
+      out.push({ ...ref, inPolicy: false });
       return;
     }
     const service = v.split(':')[2];
@@ -449,7 +460,7 @@ function plainer(message: string, ref: ModelReference): string {
  */
 export function judgeReference(given: ModelReference, ctx: CheckContext, callers: readonly CallerRegion[] = []): ModelHit[] {
   const hits: ModelHit[] = [];
-  const caller = given.kind === 'foundation-model-arn' && given.inPolicy && !given.underProfileCondition && !given.destinationOf
+  const caller = given.kind === 'foundation-model-arn' && given.inPolicy !== false && !given.underProfileCondition && !given.destinationOf
     && given.region && given.region !== ctx.region ? callers.find((c) => c.region === given.region) : undefined;
   const ref: ModelReference = caller ? { ...given, regionSource: 'caller', regionKey: caller.by } : given;
   const note = ref.region && ref.region !== '*' ? regionNote(ref.region, ref.regionSource, ref.regionKey, ref.holder) : '';
@@ -484,7 +495,7 @@ export function judgeReference(given: ModelReference, ctx: CheckContext, callers
         + 'to a statement with Condition { "StringEquals": { "bedrock:InferenceProfileArn": "<ARN of the profile>" } } and keep the '
         + 'profile ARN in a statement without it (BedrockModel.grantInvoke writes it that way).');
     }
-  } else if (isFmArn && ref.inPolicy && (ref.region === '' || ref.region === '*')) {
+  } else if (isFmArn && ref.inPolicy !== false && (ref.region === '' || ref.region === '*')) {
     push('error', 'CrossRegionArn', ref.id, `a ${ref.region === '' ? 'Region-less' : 'wildcard-Region'} foundation-model ARN grants '${ref.id}' in every Region, `
       + 'but the statement has no bedrock:InferenceProfileArn condition naming inference-profile ARNs (StringEquals, StringLike, '
       + 'ArnEquals or ArnLike; "*", Null or negated operators do not count), and the policy grants no inference profile of the model. '
@@ -493,13 +504,19 @@ export function judgeReference(given: ModelReference, ctx: CheckContext, callers
       + '{ "bedrock:InferenceProfileArn": "<profile ARN>" } } (BedrockModel.grantInvoke does both).');
     dropRegionCodes = true;
     judgeRegion = undefined;
-  } else if (isFmArn && ref.inPolicy && !caller && ctx.region && ref.region && ref.region !== '' && ref.region !== '*' && ref.region !== ctx.region) {
+  } else if (isFmArn && ref.inPolicy !== false && !caller && ctx.region && ref.region && ref.region !== '' && ref.region !== '*' && ref.region !== ctx.region) {
     push('error', 'CrossRegionArn', ref.id, `the foundation-model ARN is in ${ref.region} but the stack is in ${ctx.region}, the statement `
       + 'has no bedrock:InferenceProfileArn condition naming inference-profile ARNs, and the policy grants no inference profile that '
       + `routes to ${ref.region}, so it only helps a caller that invokes the model in ${ref.region}. Use the Region the model is called `
       + 'from (${AWS::Region}); if the ARN is a destination of a cross-Region inference profile, grant that profile too and add a condition '
       + '{ "StringEquals": { "bedrock:InferenceProfileArn": "<profile ARN>" } } (BedrockModel.grantInvoke does this).');
-  } else if (isFmArn && !ref.inPolicy && ctx.region && ref.region && ref.region !== ctx.region) {
+  } else if (isFmArn && ref.inPolicy === false && !ref.ownRegion && ref.region === '') {
+    push('error', 'RegionlessArn', ref.id, `a foundation-model ARN without a Region is not a model a request can name: an on-demand call `
+      + `names the model ID or the Regional ARN of the Region it is made in. Write '${ref.id}' (judged in the Region the code calls) `
+      + `or arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${ref.id}.`);
+    dropRegionCodes = true;
+    judgeRegion = undefined;
+  } else if (isFmArn && ref.ownRegion && ctx.region && ref.region && ref.region !== ctx.region) {
     // A model the resource itself uses (a Knowledge Base's embedding model, a parsing model ...): Bedrock resources use
     // models of their own Region.
     push('error', 'CrossRegionArn', ref.id, `the foundation-model ARN ${ref.region === '' ? 'has no Region' : ref.region === '*'

@@ -241,3 +241,28 @@ describe('issue 23: each model reference is judged where it is called', () => {
     }, ctx).map((r) => [r.where, r.id])).toEqual([['Variants[0].ModelId', 'amazon.nova-lite-v1:0']]);
   });
 });
+
+describe('issue 23: the Region in an ARN', () => {
+  const east = { region: 'us-east-1', now: NOW };
+  test('a foundation-model ARN of another Region in a free-form value is judged where the ARN says, not reported as another Region', () => {
+    const refs = findModelReferences({ Type: 'AWS::SSM::Parameter', Properties: { Value: 'arn:aws:bedrock:eu-west-2::foundation-model/amazon.nova-pro-v1:0' } }, east);
+    expect(refs.map((r) => [r.region, r.regionSource])).toEqual([['eu-west-2', 'arn']]);
+    expect(refs.flatMap((r) => judgeReference(r, east))).toEqual([]);
+  });
+
+  test('a Bedrock resource uses models of its own Region: another Region there is a finding', () => {
+    const refs = findModelReferences({ Type: 'AWS::Bedrock::Agent', Properties: { FoundationModel: 'arn:aws:bedrock:eu-west-2::foundation-model/amazon.nova-pro-v1:0' } }, east);
+    const hits = refs.flatMap((r) => judgeReference(r, east));
+    expect(hits.map((h) => h.code)).toEqual(['CrossRegionArn']);
+    expect(hits[0].message).toContain('is in eu-west-2, but the resource is in us-east-1');
+  });
+});
+
+test('issue 23: a Region-less foundation-model ARN as a value is a RegionlessArn finding, not a grant text', () => {
+  const c = { region: 'us-east-1', now: NOW };
+  const hits = findModelReferences({ Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: {
+    MODEL_ARN: 'arn:aws:bedrock:::foundation-model/amazon.nova-pro-v1:0',
+  } } } }, c).flatMap((r) => judgeReference(r, c));
+  expect(hits.map((h) => h.code)).toEqual(['RegionlessArn']);
+  expect(hits[0].message).not.toContain('statement');
+});
