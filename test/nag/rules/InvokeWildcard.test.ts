@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sam from 'aws-cdk-lib/aws-sam';
+import { BedrockChecks } from '../../../lib/nag';
 import { packViolations, testStack } from '../util';
 
 const RULE = 'Bedrock-InvokeWildcard';
@@ -55,6 +56,58 @@ describe('Bedrock-InvokeWildcard: no bedrock:* and no model invocation on Resour
         { statement: [{ Effect: 'Allow', Action: 'bedrock:*', Resource: '*' }] }],
     });
     expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 7 (issue 23): bedrock:InvokeModel on arn:aws:bedrock:* (a trailing * matches across colons)', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [`arn:${stack.partition}:bedrock:*`] }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 8 (issue 23): invocation on every resource of one Region (arn:aws:bedrock:us-east-1:*)', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [`arn:${stack.partition}:bedrock:${stack.region}:*`] }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('Noncompliance 9 (issue 23): a provider wildcard in the resource part (foundation-model/anthropic.*)', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.*'] }));
+    const report = new BedrockChecks().validateScope(app);
+    const v = report.violations.find((x) => x.ruleName === RULE)!;
+    expect([v.severity, v.description]).toEqual(['error', expect.stringContaining('every anthropic model')]);
+  });
+
+  test('Noncompliance 10 (issue 23): a family wildcard is a warning naming the models it matches', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-*'] }));
+    const v = new BedrockChecks().validateScope(app).violations.find((x) => x.ruleName === RULE)!;
+    expect(v.severity).toBe('warning');
+    expect(v.description).toContain("'amazon.nova-lite-v1:0'");
+  });
+
+  test('Noncompliance 11 (issue 23): Action * on a Bedrock ARN pattern', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['*'], resources: ['arn:aws:bedrock:*'] }));
+    expect(packViolations(app, RULE)).toEqual([RULE]);
+  });
+
+  test('issue 23: the text says what was found: bedrock:* on one model ARN is not "every model (Resource: *)"', () => {
+    const { app, stack } = testStack();
+    roleWith(stack, new iam.PolicyStatement({ actions: ['bedrock:*'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0'] }));
+    const v = new BedrockChecks().validateScope(app).violations.find((x) => x.ruleName === RULE)!;
+    expect(v.description).toContain("allows 'bedrock:*' (every Bedrock action) on 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0'");
+    expect(v.description).not.toMatch(/Resource: \*|every model/);
+    expect(v.violatingResources[0].locations).toEqual(['Properties.PolicyDocument.Statement.0.Action']);
+  });
+
+  test('Compliance (issue 23): a NotResource that excludes every Bedrock resource, and S3 wildcards', () => {
+    const { app, stack } = testStack();
+    roleWith(stack,
+      new iam.PolicyStatement({ actions: ['bedrock:InvokeModel', 's3:GetObject'], notResources: ['arn:aws:bedrock:*'] }),
+      new iam.PolicyStatement({ actions: ['*'], resources: ['arn:aws:s3:::bucket/*'] }),
+      new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:*'] }));
+    expect(packViolations(app, RULE)).toEqual([]);
   });
 
   test('Compliance: a SAM function with managed-policy names, templates and an exact invocation grant', () => {

@@ -21,7 +21,7 @@ describe('rule fixtures', () => {
   test('every rule has compliant and noncompliant fixtures', () => {
     const rules = [...new Set(fixtures.map((f) => f.rule))];
     expect(rules.sort()).toEqual(['ApplicationProfileUntagged', 'GuardrailDraft', 'GuardrailProfileRegion', 'InvocationLoggingMissing', 'InvokeWildcard', 'ModelEndOfLife', 'ModelIdKnown', 'ModelIdPinned', 'ModelLegacy', 'ModelRegion',
-      'ModelRegionUnverified', 'ServiceRoleSourceAccount']);
+      'ModelRegionUnverified', 'ProfileGrantCondition', 'ServiceRoleSourceAccount']);
     for (const rule of rules) {
       const names = fixtures.filter((f) => f.rule === rule).map((f) => f.name);
       expect(names.some((n) => n.startsWith('compliant'))).toBe(true);

@@ -28,12 +28,13 @@ describe('model rules declare the codes they report', () => {
       Legacy: ['ModelLegacy'],
       LifecycleConflict: ['ModelLegacy'],
       LifecycleNotSourced: ['ModelLegacy'],
+      ProfileGrantUnconditioned: ['ProfileGrantCondition'],
     });
   });
 
   test('every model rule is in ALL_RULES, in report order before the resource rules', () => {
     expect(ALL_RULES.slice(0, MODEL_RULES.length)).toEqual([...MODEL_RULES]);
     expect(ALL_RULES.map((r) => r.name)).toEqual(['ModelIdPinned', 'ModelIdKnown', 'ModelRegion', 'ModelRegionUnverified',
-      'ModelEndOfLife', 'ModelLegacy', 'InvokeWildcard', 'ServiceRoleSourceAccount', 'GuardrailProfileRegion', 'GuardrailDraft']);
+      'ModelEndOfLife', 'ModelLegacy', 'ProfileGrantCondition', 'InvokeWildcard', 'ServiceRoleSourceAccount', 'GuardrailProfileRegion', 'GuardrailDraft']);
   });
 });
