@@ -297,7 +297,7 @@ class S3VectorsStore extends VectorStore {
         type: this.storageType,
         s3VectorsConfiguration: { indexArn: index.attrIndexArn },
       },
-      dependables: [index],
+      dependables: [], // the storage configuration references the index
       storeArn: index.attrIndexArn,
       // The chunk text (AMAZON_BEDROCK_TEXT) is non-filterable metadata. Total metadata per vector is at most 40 KB
       // and filterable metadata (Bedrock's filterable keys, the user's sidecar metadata) up to 2 KB of it
@@ -500,7 +500,7 @@ class OpenSearchServerlessStore extends VectorStore {
         })),
       },
     });
-    indexResource.node.addDependency(access, collection, provider.policyDependable);
+    indexResource.node.addDependency(access, provider.policyDependable); // Endpoint references the collection
 
     return {
       storageConfiguration: {
