@@ -16,6 +16,7 @@ import { checkSync, KnowledgeBaseSync } from './private/sync';
 import { DataDeletionPolicy, DEFAULT_EMBEDDING_MODEL_ID, IKnowledgeBase, KnowledgeBaseAttributes, KnowledgeBaseProps } from './types';
 import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
+import { besidesReferenced } from '../private/dependencies';
 import { BedrockValidationError } from '../private/errors';
 
 // Kept importable from this module (lib/invokers imports IKnowledgeBase from here).
@@ -191,7 +192,7 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     });
     // Bedrock checks the role's access to the store and model when the KB is created: the role's policy and the
     // store (index, access policy) must exist first.
-    this.cfnKnowledgeBase.node.addDependency(this.role, ...binding.dependables);
+    this.cfnKnowledgeBase.node.addDependency(besidesReferenced(this.role), ...binding.dependables);
     this.knowledgeBaseId = this.cfnKnowledgeBase.attrKnowledgeBaseId;
     this.knowledgeBaseArn = this.cfnKnowledgeBase.attrKnowledgeBaseArn;
 

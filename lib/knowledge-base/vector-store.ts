@@ -270,6 +270,18 @@ class S3VectorsStore extends VectorStore {
         + `${S3_VECTORS_SOURCED_REGIONS.join(', ')}; S3 Vectors is GA in 14 Regions whose full list is not sourced). `
         + 'Check the AWS "S3 Vectors Regions and quotas" page before deploying, or use VectorStore.openSearchServerless().');
     }
+    // Without a name CloudFormation generates a unique one, new on every replacement; a fixed name blocks replacement
+    // (CloudFormation AWS::S3Vectors::VectorBucket VectorBucketName: "If you don't specify a name, AWS CloudFormation
+    // generates a unique ID ... If you specify a name, you can't perform updates that require replacement").
+    for (const [prop, value, what] of [
+      ['vectorBucketName', this.options.vectorBucketName, 'the vector bucket (a change of its encryption)'],
+      ['indexName', this.options.indexName, 'the index (a change of dimensions, distanceMetric or the non-filterable metadata keys)'],
+    ] as const) {
+      if (value === undefined) continue;
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:NameNotReplacementSafe', `vectorStore: ${prop} '${value}' is `
+        + `fixed: a replacement of ${what} would be created under the same name, which fails ("already exists"). Give `
+        + `it a new name with such a change, or omit ${prop} to let CloudFormation generate one.`);
+    }
     const removalPolicy = this.options.removalPolicy ?? RemovalPolicy.DESTROY;
     const vectorBucket = new s3vectors.CfnVectorBucket(scope, 'VectorBucket', {
       vectorBucketName: this.options.vectorBucketName,
@@ -297,7 +309,7 @@ class S3VectorsStore extends VectorStore {
         type: this.storageType,
         s3VectorsConfiguration: { indexArn: index.attrIndexArn },
       },
-      dependables: [index],
+      dependables: [], // the storage configuration references the index
       storeArn: index.attrIndexArn,
       // The chunk text (AMAZON_BEDROCK_TEXT) is non-filterable metadata. Total metadata per vector is at most 40 KB
       // and filterable metadata (Bedrock's filterable keys, the user's sidecar metadata) up to 2 KB of it
@@ -391,8 +403,18 @@ class OpenSearchServerlessStore extends VectorStore {
         + `range 1–${OSS_MAX_DIMENSION}.`, scope);
     }
     const stack = Stack.of(scope);
+    // The generated name changes with the collection's create-only StandbyReplicas (and with nothing else the library
+    // sets: Type is constant), so a replaced collection, and the policies named after it, never collide with the old
+    // ones. The default (ENABLED) hashes the path alone: default stores keep their names.
+    const standby = (this.options.standbyReplicas ?? true) ? '' : '|standbyReplicas=DISABLED';
     const name = this.options.collectionName
-      ?? `kb-${crypto.createHash('sha256').update(scope.node.path).digest('hex').slice(0, 12)}`;
+      ?? `kb-${crypto.createHash('sha256').update(scope.node.path + standby).digest('hex').slice(0, 12)}`;
+    if (this.options.collectionName !== undefined) {
+      Annotations.of(scope).addWarningV2('cdk-bedrock-foundation:NameNotReplacementSafe', `vectorStore: collectionName `
+        + `'${this.options.collectionName}' is fixed: a change of standbyReplicas replaces the collection (and its policies, `
+        + 'named after it), and the replacement would be created under the same name, which fails ("already exists"). '
+        + 'Give it a new name with such a change, or omit collectionName to get a generated name that changes with it.');
+    }
     const removalPolicy = this.options.removalPolicy ?? RemovalPolicy.DESTROY;
     const collectionResource = `collection/${name}`;
 
@@ -500,7 +522,7 @@ class OpenSearchServerlessStore extends VectorStore {
         })),
       },
     });
-    indexResource.node.addDependency(access, collection, provider.policyDependable);
+    indexResource.node.addDependency(access, provider.policyDependable); // Endpoint references the collection
 
     return {
       storageConfiguration: {

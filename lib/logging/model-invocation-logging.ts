@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { handlerCode } from '../private/assets';
+import { besidesReferenced } from '../private/dependencies';
 import { BedrockValidationError } from '../private/errors';
 
 /**
@@ -344,7 +345,7 @@ export class ModelInvocationLogging extends Construct {
       this.allowBedrockWrite(this.bucket, 'AmazonBedrockLogsWrite',
         `${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/BedrockModelInvocationLogs/*`, sourceConditions);
       loggingConfig.s3Config = { bucketName: this.bucket.bucketName, ...(prefix ? { keyPrefix: prefix } : {}) };
-      dependencies.push(this.bucket);
+      dependencies.push(besidesReferenced(this.bucket));
     }
 
     if (props.cloudWatchLogs) {
@@ -392,10 +393,10 @@ export class ModelInvocationLogging extends Construct {
           });
         }
         cloudWatchConfig.largeDataDeliveryS3Config = { bucketName: this.largeDataBucket.bucketName, keyPrefix: prefix };
-        dependencies.push(this.largeDataBucket);
+        dependencies.push(besidesReferenced(this.largeDataBucket));
       }
       loggingConfig.cloudWatchConfig = cloudWatchConfig;
-      dependencies.push(this.logGroup, this.role);
+      dependencies.push(besidesReferenced(this.logGroup), besidesReferenced(this.role));
     }
 
     loggingConfig.textDataDeliveryEnabled = props.textDataDeliveryEnabled ?? true;
@@ -412,7 +413,7 @@ export class ModelInvocationLogging extends Construct {
       properties: { LoggingConfig: loggingConfig },
     });
     // Bedrock validates the destinations when the configuration is put: the role's policy and the bucket policy
-    // must exist first (a dependency on a construct covers its policies).
+    // must exist first (the configuration references the bucket, log group and role themselves).
     for (const d of new Set(dependencies)) this.resource.node.addDependency(d);
   }
 

@@ -61,9 +61,12 @@ describe('KnowledgeBase', () => {
     test('creates the Knowledge Base after its role policy and index exist', () => {
       const kbs = template.findResources('AWS::Bedrock::KnowledgeBase');
       const dependsOn = Object.values(kbs)[0].DependsOn as string[];
-      expect(dependsOn).toEqual(expect.arrayContaining([
-        expect.stringMatching(/^KbRoleDefaultPolicy/), expect.stringMatching(/^KbVectorIndex/),
-      ]));
+      // The policy by DependsOn; the index and the role by the GetAtts of the configuration (a DependsOn on them would
+      // be redundant, cfn-lint W3005).
+      expect(dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbRoleDefaultPolicy/)]));
+      expect(dependsOn).not.toEqual(expect.arrayContaining([expect.stringMatching(/^KbVectorIndex|^KbRole[0-9A-F]{8}$/)]));
+      expect(Object.values(kbs)[0].Properties.StorageConfiguration.S3VectorsConfiguration.IndexArn)
+        .toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^KbVectorIndex/), 'IndexArn'] });
     });
 
     test('creates a private, TLS-only, encrypted, versioned documents bucket that is retained', () => {
@@ -538,7 +541,8 @@ describe('KnowledgeBase', () => {
       const logicalIds = (prefix: RegExp) => Object.keys(template.toJSON().Resources).filter((id) => prefix.test(id));
       const uploadIds = logicalIds(/^UploadCustomResource/);
       expect(uploadIds).toHaveLength(1);
-      expect(sync.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbDataSource/), ...uploadIds]));
+      // The data source by the DataSourceId GetAtt above (a DependsOn would be redundant, cfn-lint W3005).
+      expect(sync.DependsOn).toEqual(expect.arrayContaining(uploadIds));
       // Return-at-once mode: a provider without a waiter state machine.
       template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
       // The handler may start/poll jobs of this Knowledge Base only, and read this stack's status (rollback detection).

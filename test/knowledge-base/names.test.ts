@@ -5,7 +5,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { DistanceMetric, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
+import { Chunking, DistanceMetric, KnowledgeBase, KnowledgeBaseProps, VectorStore } from '../../lib/knowledge-base';
 import createOnly from '../../lib/private/data/create-only-paths.json';
 
 function synth(props: KnowledgeBaseProps) {
@@ -68,6 +68,72 @@ describe('generated Knowledge Base names follow its create-only properties', () 
   test('a user-given name gets the NameNotReplacementSafe warning', () => {
     const { stack } = synth({ knowledgeBaseName: 'docs' });
     Annotations.fromStack(stack).hasWarning('/S/Kb', Match.stringLikeRegexp("knowledgeBaseName 'docs' is fixed.*\\[ack: cdk-bedrock-foundation:NameNotReplacementSafe\\]$"));
+    Annotations.fromStack(synth({}).stack).hasNoWarning('/S/Kb', Match.stringLikeRegexp('NameNotReplacementSafe'));
+  });
+});
+
+/*
+ * Every other resource the library names: for each variant that changes one of a named resource's create-only
+ * properties (compared by logical ID against the default store), its name must change too, or be left to
+ * CloudFormation (absent: CloudFormation generates a new one on replacement).
+ */
+describe('every named store resource gets a new name when one of its create-only properties changes', () => {
+  const NAME_PROP: Record<string, string> = {
+    'AWS::Bedrock::DataSource': 'Name',
+    'AWS::OpenSearchServerless::Collection': 'Name',
+    'AWS::OpenSearchServerless::SecurityPolicy': 'Name',
+    'AWS::OpenSearchServerless::AccessPolicy': 'Name',
+    'AWS::S3Vectors::VectorBucket': 'VectorBucketName',
+    'AWS::S3Vectors::Index': 'IndexName',
+  };
+  const types = createOnly.types as Record<string, string[]>;
+  const resources = (props: KnowledgeBaseProps) => synth(props).t.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+  const s3 = resources({});
+  const oss = resources({ vectorStore: VectorStore.openSearchServerless() });
+
+  test('the data file covers every type the library names', () => {
+    expect(Object.keys(types)).toEqual(expect.arrayContaining(Object.keys(NAME_PROP)));
+  });
+
+  const variants: Array<[string, ReturnType<typeof resources>, KnowledgeBaseProps]> = [
+    ['chunking', s3, { dataSource: { chunking: Chunking.fixedSize({ maxTokens: 500, overlapPercentage: 10 }) } }],
+    ['dimensions', s3, { dimensions: 512 }],
+    ['S3 Vectors distance metric', s3, { vectorStore: VectorStore.s3Vectors({ distanceMetric: DistanceMetric.EUCLIDEAN }) }],
+    ['S3 Vectors metadata configuration', s3, { vectorStore: VectorStore.s3Vectors({ additionalNonFilterableMetadataKeys: ['source_url'] }) }],
+    ['OpenSearch standby replicas', oss, { vectorStore: VectorStore.openSearchServerless({ standbyReplicas: false }) }],
+    ['OpenSearch chunking', oss, { vectorStore: VectorStore.openSearchServerless(), dataSource: { chunking: Chunking.semantic({ maxTokens: 300, bufferSize: 1, breakpointPercentileThreshold: 95 }) } }],
+  ];
+
+  test.each(variants)('%s', (_what, base, props) => {
+    const v = resources(props);
+    let changed = 0;
+    for (const [id, r] of Object.entries(v)) {
+      const nameProp = NAME_PROP[r.Type];
+      const before = base[id];
+      if (!nameProp || !before || before.Type !== r.Type) continue;
+      const differs = types[r.Type].filter((p) => !p.endsWith(`/${nameProp}`))
+        .filter((p) => JSON.stringify(at(r.Properties, p)) !== JSON.stringify(at(before.Properties, p)));
+      if (differs.length === 0) continue;
+      changed++;
+      const name = r.Properties[nameProp];
+      // Absent: CloudFormation generates a new name on replacement. Present: it must not be the old one.
+      if (name !== undefined) expect({ id, differs, name }).not.toEqual({ id, differs, name: before.Properties[nameProp] });
+    }
+    expect(changed).toBeGreaterThan(0); // the variant does change a create-only property of a named resource
+  });
+
+  test('default stores keep their generated names', () => {
+    const names = (rs: ReturnType<typeof resources>) => Object.values(rs).filter((r) => NAME_PROP[r.Type]).map((r) => r.Properties[NAME_PROP[r.Type]]);
+    expect(names(resources({ vectorStore: VectorStore.openSearchServerless({ standbyReplicas: true }) }))).toEqual(names(oss));
+    expect(names(oss)).toContain(`kb-${require('crypto').createHash('sha256').update('S/Kb').digest('hex').slice(0, 12)}`);
+  });
+
+  test('fixed store names get the NameNotReplacementSafe warning', () => {
+    const warned = (props: KnowledgeBaseProps, prop: string) => Annotations.fromStack(synth(props).stack)
+      .hasWarning('/S/Kb', Match.stringLikeRegexp(`vectorStore: ${prop} '.*' is fixed.*NameNotReplacementSafe`));
+    warned({ vectorStore: VectorStore.openSearchServerless({ collectionName: 'docs-kb' }) }, 'collectionName');
+    warned({ vectorStore: VectorStore.s3Vectors({ vectorBucketName: 'docs-vectors' }) }, 'vectorBucketName');
+    warned({ vectorStore: VectorStore.s3Vectors({ indexName: 'docs' }) }, 'indexName');
     Annotations.fromStack(synth({}).stack).hasNoWarning('/S/Kb', Match.stringLikeRegexp('NameNotReplacementSafe'));
   });
 });

@@ -151,7 +151,9 @@ describe('VectorStore.openSearchServerless', () => {
         },
       },
     });
-    expect(index.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbCollectionAccessPolicy/), expect.stringMatching(/^KbCollection[0-9A-F]+$/)]));
+    // The access policy by DependsOn; the collection by the Endpoint GetAtt (a DependsOn would be redundant, W3005).
+    expect(index.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^KbCollectionAccessPolicy/)]));
+    expect(index.Properties.Endpoint).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^KbCollection[0-9A-F]+$/), 'CollectionEndpoint'] });
   });
 
   test('the Knowledge Base uses OPENSEARCH_SERVERLESS storage with the field mapping, after the index exists', () => {

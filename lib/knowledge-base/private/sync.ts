@@ -84,7 +84,7 @@ export class KnowledgeBaseSync {
         }),
       },
     });
-    sync.node.addDependency(kb.cfnDataSource, provider.policyDependable);
+    sync.node.addDependency(provider.policyDependable); // DataSourceId references the data source
     grant.applyBefore(sync);
     this.resource = sync;
     for (const d of options.contentDeployments ?? []) this.addContentDeployment(d);

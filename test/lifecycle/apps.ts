@@ -1,0 +1,57 @@
+import { App } from 'aws-cdk-lib';
+import {
+  ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, ContentFilterCategory, EmbeddingInvoker, FilterStrength,
+  Guardrail, KnowledgeBase, ModelAccessCheck, ModelInvocationLogging, ModelInvoker, RagInvoker, VectorStore,
+} from '../../lib';
+import { SampleStack } from '../../bin/sample-stack';
+
+/** The date the lifecycle tests judge model lifecycle at (as the other suites do). */
+export const NOW_ISO = '2026-11-25';
+
+/** The default sample app (bin/app.ts without its synth-time plugins). */
+export function sampleApp(): App {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  new SampleStack(app, 'BedrockFoundationSample', { env: { region: 'us-east-1' } });
+  return app;
+}
+
+/**
+ * A larger app using every construct: the sample (PinnedModelConfig, a ModelAccessCheck, a Knowledge Base on S3
+ * Vectors, three invokers) plus a second access check, a Knowledge Base on OpenSearch Serverless that syncs on deploy
+ * and waits for the ingestion job, five more invokers (eight in all), a guardrail, monitoring, model invocation logging
+ * and an application inference profile.
+ */
+export function largeApp(): App {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' } });
+  const chat = BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+  const embed = BedrockModel.of('amazon.titan-embed-text-v2:0');
+
+  new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
+  const guardrail = new Guardrail(stack, 'Guardrail', {
+    blockedInputMessaging: 'I cannot help with that.',
+    contentFilters: [{ category: ContentFilterCategory.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }],
+  });
+  guardrail.grantApply(stack.chat.function);
+
+  const secondCheck = new ModelAccessCheck(stack, 'SecondAccess', { models: [chat] });
+  const oss = new KnowledgeBase(stack, 'OssDocs', {
+    embeddingModel: embed,
+    vectorStore: VectorStore.openSearchServerless(),
+    syncOnDeploy: { waitForCompletion: true },
+  });
+  oss.node.addDependency(stack.accessCheck);
+
+  const invokers = [
+    stack.chat, stack.embedder, stack.rag,
+    new ModelInvoker(stack, 'Direct', { model: chat }),
+    new ModelInvoker(stack, 'DirectStreaming', { model: chat, streaming: true }),
+    new EmbeddingInvoker(stack, 'DirectEmbed', { model: embed }),
+    new RagInvoker(stack, 'AskOss', { knowledgeBase: oss, model: chat }),
+    new ModelInvoker(stack, 'Summaries', { config: stack.config, role: 'chat' }),
+  ];
+  for (const invoker of invokers.slice(3)) invoker.node.addDependency(secondCheck);
+  new BedrockMonitoring(stack, 'Monitoring', { invokers });
+  new ApplicationInferenceProfile(stack, 'Profile', { model: embed });
+  return app;
+}
