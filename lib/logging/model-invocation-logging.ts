@@ -8,6 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
+import { acknowledgeDeployTimeProvider, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
 
 /**
  * Sources (checked 2026-12; see docs/invocation-logging.md):
@@ -212,7 +213,7 @@ export class ModelInvocationLoggingProvider extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     const stack = Stack.of(this);
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-bedrock-foundation ModelInvocationLogging handler: sets and restores Bedrock model invocation logging',
@@ -259,10 +260,11 @@ export class ModelInvocationLoggingProvider extends Construct {
       role: this.handlerRole,
       logGroup: handlerLogs,
       environment: HANDLER_ENV,
+      ...envelopeFunctionProps(this),
     });
     this.handler.node.addDependency(this.handlerRole);
 
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
     const frameworkRole = new iam.Role(this, 'ProviderRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-bedrock-foundation ModelInvocationLogging provider framework: invokes the invocation-logging handler',
@@ -272,7 +274,9 @@ export class ModelInvocationLoggingProvider extends Construct {
       onEventHandler: this.handler,
       logGroup: providerLogs,
       frameworkOnEventRole: frameworkRole,
+      ...envelopeProviderProps(this),
     });
+    acknowledgeDeployTimeProvider(this);
     Validations.of(frameworkRole).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
