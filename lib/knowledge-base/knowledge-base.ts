@@ -18,7 +18,7 @@ import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
 import { grantKnowledgeBaseTransientData } from '../compliance/key-policies';
 import { envelopeFor } from '../private/envelope';
-import { acknowledgeBucket, envelopeBucketProps } from '../private/envelope-props';
+import { acknowledgeBucket, acknowledgeRolePolicies, enableEventBridgeNotifications, envelopeBucketProps } from '../private/envelope-props';
 import { BedrockValidationError } from '../private/errors';
 
 // Kept importable from this module (lib/invokers imports IKnowledgeBase from here).
@@ -128,6 +128,7 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       resources: [embeddingModelArn],
     }));
     const prefix = props.dataSource?.inclusionPrefix;
+    acknowledgeRolePolicies(this.role);
     // Documents in a bucket this construct encrypted with the envelope's key: the role decrypts them.
     if (!props.dataSource?.bucket && this.dataBucket.encryptionKey) this.dataBucket.encryptionKey.grantDecrypt(this.role);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -245,6 +246,7 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       objectLockEnabled: props.dataBucketObjectLock || undefined,
     });
     acknowledgeBucket(bucket);
+    enableEventBridgeNotifications(this, bucket);
     if (!props.serverAccessLogsBucket && !compliance.serverAccessLogsBucket) {
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -86,6 +87,8 @@ export function acknowledgeRolePolicies(scope: IConstruct): void {
   acknowledgeInPacks(scope, 'IAMNoInlinePolicy', ROLE_POLICY_REASON);
 }
 
+const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+
 /**
  * Turns on X-Ray tracing of the provider framework's waiter state machine (Control Tower CT.STEPFUNCTIONS.PR.2) when an
  * envelope is in force at `construct`: aws-cdk-lib's `cr.Provider` does not expose tracing, so this sets the
@@ -95,7 +98,20 @@ export function traceWaiterStateMachine(construct: IConstruct, provider: IConstr
   const e = envelopeFor(construct);
   if (Object.keys(e.setAt).length === 0) return;
   for (const c of provider.node.findAll()) {
-    if (c instanceof sfn.CfnStateMachine) c.tracingConfiguration = { enabled: true };
+    if (!(c instanceof sfn.CfnStateMachine)) continue;
+    c.tracingConfiguration = { enabled: true };
+    // The actions aws-cdk-lib's own sfn.StateMachine grants its role for `tracingEnabled` (X-Ray has no resource
+    // types for them, hence "*").
+    const role = c.node.scope?.node.tryFindChild('Role');
+    if (role instanceof iam.Role) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: XRAY_ACTIONS, resources: ['*'] }));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing of the provider framework\'s waiter state machine: xray:PutTraceSegments, PutTelemetryRecords, '
+          + 'GetSamplingRules and GetSamplingTargets have no resource type, so they are granted on "*" (as aws-cdk-lib\'s '
+          + 'sfn.StateMachine does for tracingEnabled).',
+      });
+    }
   }
 }
 
@@ -114,7 +130,7 @@ export const NONCURRENT_VERSION_EXPIRATION_DAYS = 365;
  */
 export function envelopeBucketProps(construct: IConstruct): {
   encryption?: s3.BucketEncryption; encryptionKey?: kms.IKey; bucketKeyEnabled?: boolean; serverAccessLogsBucket?: s3.IBucket;
-  removalPolicy?: RemovalPolicy; lifecycleRules?: s3.LifecycleRule[]; eventBridgeEnabled?: boolean;
+  removalPolicy?: RemovalPolicy; lifecycleRules?: s3.LifecycleRule[];
 } {
   const e = envelopeFor(construct);
   if (Object.keys(e.setAt).length === 0) return {};
@@ -127,8 +143,20 @@ export function envelopeBucketProps(construct: IConstruct): {
       noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_EXPIRATION_DAYS),
       abortIncompleteMultipartUploadAfter: Duration.days(7),
     }],
-    eventBridgeEnabled: true,
   };
+}
+
+/**
+ * Under an envelope: EventBridge notifications on a bucket the library creates (Control Tower CT.S3.PR.4; they need no
+ * destination). Set as the CloudFormation property `NotificationConfiguration.EventBridgeConfiguration` rather than
+ * with `eventBridgeEnabled`, which would add aws-cdk-lib's bucket-notifications custom resource (a Lambda function
+ * outside the VPC with an AWS managed policy). Adding event notifications to the bucket with `addEventNotification`
+ * later hands the bucket's notifications to that custom resource; pass `eventBridgeEnabled` on your own bucket then.
+ */
+export function enableEventBridgeNotifications(construct: IConstruct, bucket: s3.Bucket): void {
+  if (Object.keys(envelopeFor(construct).setAt).length === 0) return;
+  const cfn = bucket.node.defaultChild as s3.CfnBucket;
+  cfn.addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
 }
 
 /** Reason of the S3BucketReplicationEnabled acknowledgement on the buckets the library creates. */
