@@ -8,7 +8,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
-import { acknowledgeDeployTimeProvider, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
+import { envelopeFor } from '../private/envelope';
+import { acknowledgeBucket, acknowledgeDeployTimeProvider, enableEventBridgeNotifications, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
 
 /**
  * Sources (checked 2026-12; see docs/invocation-logging.md):
@@ -509,7 +510,9 @@ export class ModelInvocationLogging extends Construct {
 
   private createLogGroup(cw: CloudWatchLogsDestinationOptions): logs.LogGroup {
     const stack = Stack.of(this);
-    const key = cw.encryptionKey;
+    // Under an envelope: its log-group key, retention and removal policy unless the destination options say otherwise.
+    const envelope = envelopeFor(this);
+    const key = cw.encryptionKey ?? envelope.logGroupKey;
     if (key) {
       // CloudWatch Logs encrypts a log group with a customer managed key only if the key policy lets the Regional
       // CloudWatch Logs principal use it, scoped by the log-group encryption context (CloudWatch Logs user guide,
@@ -529,23 +532,29 @@ export class ModelInvocationLogging extends Construct {
       }
     }
     return new logs.LogGroup(this, 'LogGroup', {
-      retention: cw.retention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: cw.retention ?? envelope.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       encryptionKey: key,
-      removalPolicy: cw.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: cw.removalPolicy ?? envelope.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }
 
   private createBucket(options: S3DestinationOptions): s3.Bucket {
+    // Not the envelope's key: Bedrock writes these objects itself, and what it needs on a customer managed key of the
+    // destination bucket is not sourced here (docs/compliance.md); the bucket keeps SSE-S3.
+    const { encryption: _encryption, encryptionKey: _key, bucketKeyEnabled: _bucketKey, ...compliance } = envelopeBucketProps(this);
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: options.serverAccessLogsBucket,
+      ...compliance,
+      removalPolicy: options.removalPolicy ?? compliance.removalPolicy ?? RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: options.serverAccessLogsBucket ?? compliance.serverAccessLogsBucket,
     });
-    if (!options.serverAccessLogsBucket) {
+    acknowledgeBucket(bucket);
+    enableEventBridgeNotifications(this, bucket);
+    if (!options.serverAccessLogsBucket && !compliance.serverAccessLogsBucket) {
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'Server access logs were not requested for the model invocation logs bucket (pass s3.serverAccessLogsBucket to enable '
