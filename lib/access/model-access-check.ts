@@ -10,7 +10,7 @@ import { regionsOf } from '../catalog/policy';
 import { ENV } from '../contract';
 import { BedrockModel } from '../models/bedrock-model';
 import { handlerCode } from '../private/assets';
-import { acknowledgeDeployTimeProvider, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
+import { acknowledgeDeployTimeProvider, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
 import { assertGrantable, grantOnWildcard } from '../private/wildcard-grant';
@@ -126,6 +126,8 @@ export class ModelAccessCheckProvider extends Construct {
       ...envelopeProviderProps(this),
     });
     acknowledgeDeployTimeProvider(this);
+    grantVpcAccess(this, this.handlerRole);
+    grantVpcAccess(this, frameworkRole);
     const handlerLogicalId = Stack.of(this).getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction);
     Validations.of(frameworkRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${handlerLogicalId}.Arn>:*]`,

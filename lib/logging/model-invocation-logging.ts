@@ -9,7 +9,7 @@ import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { handlerCode } from '../private/assets';
 import { BedrockValidationError } from '../private/errors';
 import { envelopeFor } from '../private/envelope';
-import { acknowledgeBucket, acknowledgeDeployTimeProvider, enableEventBridgeNotifications, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
+import { acknowledgeBucket, acknowledgeDeployTimeProvider, acknowledgeRolePolicies, enableEventBridgeNotifications, grantVpcAccess, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
 
 /**
  * Sources (checked 2026-12; see docs/invocation-logging.md):
@@ -278,6 +278,8 @@ export class ModelInvocationLoggingProvider extends Construct {
       ...envelopeProviderProps(this),
     });
     acknowledgeDeployTimeProvider(this);
+    grantVpcAccess(this, this.handlerRole);
+    grantVpcAccess(this, frameworkRole);
     Validations.of(frameworkRole).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
@@ -359,6 +361,7 @@ export class ModelInvocationLogging extends Construct {
         assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com').withConditions(sourceConditions),
         description: 'Assumed by Amazon Bedrock to deliver model invocation logs to CloudWatch Logs (this account and Region only)',
       });
+      if (!cw.role) acknowledgeRolePolicies(this.role);
       const logStreamArn = stack.formatArn({
         service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         resourceName: `${this.logGroup.logGroupName}:log-stream:${BEDROCK_LOG_STREAM}`,

@@ -168,3 +168,38 @@ export const REPLICATION_REASON = 'Replication needs a destination bucket (usual
 export function acknowledgeBucket(bucket: IConstruct): void {
   acknowledgeInPacks(bucket, 'S3BucketReplicationEnabled', REPLICATION_REASON);
 }
+
+/**
+ * What a function's execution role needs to run in a VPC: the EC2 actions of the AWS managed policy
+ * AWSLambdaVPCAccessExecutionRole (AWS managed policy reference, v3; Lambda developer guide, configuration-vpc.html:
+ * "Lambda uses your function's permissions to create and manage network interfaces"). aws-cdk-lib attaches that managed
+ * policy only to a role it creates itself; the library passes its own roles, so it grants these. Lambda documents
+ * ec2:DescribeNetworkInterfaces as working only on "*"; the others are granted on "*" as in the managed policy because the
+ * network interfaces do not exist at synth.
+ */
+export const VPC_ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+];
+
+/** Under an envelope with a VPC: lets `role` (the execution role of a function created by `construct`) manage its ENIs. */
+export function grantVpcAccess(construct: IConstruct, role: iam.IRole): void {
+  if (!envelopeFor(construct).vpc) return;
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: VPC_ENI_ACTIONS, resources: ['*'] }));
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'The function runs in the compliance envelope\'s VPC: Lambda creates and deletes its network interfaces with the '
+      + 'execution role (the EC2 actions of AWSLambdaVPCAccessExecutionRole), on "*" as in that managed policy, since the '
+      + 'interfaces do not exist at synth.',
+  });
+}
+
+/** Under an envelope with a VPC: the provider framework's own function roles get the AWS managed VPC policy. */
+export function acknowledgeFrameworkVpcPolicy(construct: IConstruct, provider: IConstruct): void {
+  if (!envelopeFor(construct).vpc) return;
+  Validations.of(provider).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+    reason: 'aws-cdk-lib\'s provider framework functions run in the compliance envelope\'s VPC, and aws-cdk-lib gives their roles '
+      + 'the AWS managed policy for network interfaces; it does not let those roles be replaced for every framework function.',
+  });
+}

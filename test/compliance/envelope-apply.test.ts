@@ -90,6 +90,23 @@ describe('constructs inside a compliance envelope', () => {
     ]) } });
   });
 
+  test('every function\'s role may manage the VPC network interfaces (the EC2 actions of AWSLambdaVPCAccessExecutionRole)', () => {
+    const roles = s.t.findResources('AWS::IAM::Role');
+    const policies = Object.values(s.t.findResources('AWS::IAM::Policy'));
+    const actionsOf = (doc: { Statement: Array<{ Action: string | string[] }> }) => doc.Statement.flatMap((st) => [st.Action].flat());
+    for (const f of Object.values(s.t.findResources('AWS::Lambda::Function'))) {
+      const roleId = f.Properties.Role['Fn::GetAtt'][0] as string;
+      const role = roles[roleId].Properties;
+      const managed = JSON.stringify(role.ManagedPolicyArns ?? []).includes('AWSLambdaVPCAccessExecutionRole');
+      const actions = [
+        ...(role.Policies ?? []).flatMap((p: { PolicyDocument: never }) => actionsOf(p.PolicyDocument)),
+        ...policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId)).flatMap((p) => actionsOf(p.Properties.PolicyDocument)),
+      ];
+      expect({ roleId, ok: managed || ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces']
+        .every((a) => actions.includes(a)) }).toEqual({ roleId, ok: true });
+    }
+  });
+
   test('the provider framework functions are in the VPC too', () => {
     const fns = Object.entries(s.t.findResources('AWS::Lambda::Function')).filter(([id]) => /framework/i.test(id));
     expect(fns.length).toBeGreaterThanOrEqual(1);

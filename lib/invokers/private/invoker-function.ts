@@ -9,7 +9,7 @@ import { BedrockModel } from '../../models/bedrock-model';
 import { BedrockValidationError } from '../../private/errors';
 import { handlerCode } from '../../private/assets';
 import { envelopeFor } from '../../private/envelope';
-import { acknowledgeInvoker, envelopeFunctionProps, envelopeLogGroupProps } from '../../private/envelope-props';
+import { acknowledgeInvoker, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps } from '../../private/envelope-props';
 import { DEFAULT_TIMEOUT, InvokerOptions } from '../invoker-options';
 
 /** What `logs.LogGroup.grantWrite` grants: writing streams and events of the one log group. */
@@ -77,6 +77,7 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
   // to the per-invoker synth time (scripts/bench-handlers.mjs, item 5). Same template.
   iam.Grant.addToPrincipal({ grantee: role, actions: LOG_WRITE_ACTIONS, resourceArns: [logGroup.logGroupArn] });
   acknowledgeInvoker(scope);
+  grantVpcAccess(scope, role);
   return new lambda.Function(scope, 'Function', {
     role,
     runtime: lambda.Runtime.NODEJS_24_X,

@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { ENV } from '../../contract';
-import { acknowledgeDeployTimeProvider, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps, traceWaiterStateMachine } from '../../private/envelope-props';
+import { acknowledgeDeployTimeProvider, acknowledgeFrameworkVpcPolicy, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps, traceWaiterStateMachine } from '../../private/envelope-props';
 import { handlerCode } from '../../private/assets';
 
 /** Options of a stack-wide custom-resource provider backed by one of our prebuilt handlers. */
@@ -80,6 +80,8 @@ export class SharedHandlerProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     acknowledgeDeployTimeProvider(this);
+    grantVpcAccess(this, this.handlerRole);
+    acknowledgeFrameworkVpcPolicy(this, provider);
     traceWaiterStateMachine(this, provider);
 
     // The provider framework (aws-cdk-lib) owns these resources; cdk-nag findings on them are acknowledged with the
