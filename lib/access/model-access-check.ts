@@ -10,6 +10,7 @@ import { regionsOf } from '../catalog/policy';
 import { ENV } from '../contract';
 import { BedrockModel } from '../models/bedrock-model';
 import { handlerCode } from '../private/assets';
+import { acknowledgeDeployTimeProvider, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
 import { assertGrantable, grantOnWildcard } from '../private/wildcard-grant';
@@ -76,7 +77,7 @@ export class ModelAccessCheckProvider extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
     // Own role (instead of the default one with the AWSLambdaBasicExecutionRole managed policy): logs scoped to the
     // handler's log group, plus the availability action.
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
@@ -107,9 +108,10 @@ export class ModelAccessCheckProvider extends Construct {
       role: this.handlerRole,
       logGroup: handlerLogs,
       environment: { ...HANDLER_ENV, [ENV.ACCESS_CHECK_LOG_GROUP]: handlerLogs.logGroupName },
+      ...envelopeFunctionProps(this),
     });
 
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
     // Own role for the provider framework's onEvent function too (the framework's default role carries the
     // AWSLambdaBasicExecutionRole managed policy): logs scoped to its log group; the framework adds the invoke grant.
     const frameworkRole = new iam.Role(this, 'ProviderRole', {
@@ -121,7 +123,11 @@ export class ModelAccessCheckProvider extends Construct {
       onEventHandler: this.handler,
       logGroup: providerLogs,
       frameworkOnEventRole: frameworkRole,
+      ...envelopeProviderProps(this),
     });
+    acknowledgeDeployTimeProvider(this);
+    grantVpcAccess(this, this.handlerRole);
+    grantVpcAccess(this, frameworkRole);
     const handlerLogicalId = Stack.of(this).getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction);
     Validations.of(frameworkRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${handlerLogicalId}.Arn>:*]`,

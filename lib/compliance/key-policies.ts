@@ -131,3 +131,27 @@ function addOrWarn(scope: IConstruct, key: kms.IKey, statement: iam.PolicyStatem
   }
   return statementAdded;
 }
+
+/**
+ * What CloudWatch alarms need on the key of an SNS topic they publish to: `kms:Decrypt` and `kms:GenerateDataKey*` for
+ * the principal `cloudwatch.amazonaws.com` (Amazon SNS developer guide, "Enable compatibility between event sources from
+ * AWS services and encrypted topics", docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ */
+export const CLOUDWATCH_ALARMS_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'];
+
+/**
+ * Lets CloudWatch alarms of this account publish to a topic encrypted with `key` (see `CLOUDWATCH_ALARMS_KEY_ACTIONS`),
+ * limited with `aws:SourceAccount`. Returns whether the key policy was changed; for an imported key, warns on `scope`.
+ */
+export function allowCloudWatchAlarms(scope: IConstruct, key: kms.IKey): boolean {
+  const stack = Stack.of(key);
+  const statement = new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToEncryptedTopics',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: CLOUDWATCH_ALARMS_KEY_ACTIONS,
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+  });
+  return addOrWarn(scope, key, statement, 'EnvelopeAlarmTopicKeyPolicy', 'CloudWatch alarms cannot publish to a topic encrypted '
+    + 'with it until its key policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*; add that statement to the key policy');
+}

@@ -25,9 +25,15 @@ export interface InvokerOptions {
   readonly maxAttempts?: number;
   /**
    * Retention of the function's log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - the compliance envelope's `logRetention` (ComplianceEnvelope), else logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Reserved concurrency of the function: at most this many invocations run at once, and they are always available to
+   * it. It also caps the spend of a runaway caller (the cdk-nag compliance packs' LambdaConcurrency rule asks for it).
+   * @default - the compliance envelope's `reservedConcurrentExecutions`, else none (the account's unreserved pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * CloudWatch namespace of the EMF metrics (InputTokens, OutputTokens, Latency, EstimatedCostUSD, Errors).
    * @default 'CdkBedrockFoundation'

@@ -17,6 +17,9 @@ import { DataDeletionPolicy, DEFAULT_EMBEDDING_MODEL_ID, IKnowledgeBase, Knowled
 import { VectorStore } from './vector-store';
 import { BedrockModel } from '../models/bedrock-model';
 import { besidesReferenced } from '../private/dependencies';
+import { grantKnowledgeBaseTransientData } from '../compliance/key-policies';
+import { envelopeFor } from '../private/envelope';
+import { acknowledgeBucket, acknowledgeRolePolicies, enableEventBridgeNotifications, envelopeBucketProps } from '../private/envelope-props';
 import { BedrockValidationError } from '../private/errors';
 
 // Kept importable from this module (lib/invokers imports IKnowledgeBase from here).
@@ -126,6 +129,9 @@ export class KnowledgeBase extends KnowledgeBaseBase {
       resources: [embeddingModelArn],
     }));
     const prefix = props.dataSource?.inclusionPrefix;
+    acknowledgeRolePolicies(this.role);
+    // Documents in a bucket this construct encrypted with the envelope's key: the role decrypts them.
+    if (!props.dataSource?.bucket && this.dataBucket.encryptionKey) this.dataBucket.encryptionKey.grantDecrypt(this.role);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ListDocumentsBucket',
       actions: S3_LIST_ACTIONS,
@@ -199,12 +205,16 @@ export class KnowledgeBase extends KnowledgeBaseBase {
     const renderedChunking = chunking._render();
     // A chunking change replaces the data source; a new name avoids the "already exists" conflict on replacement.
     const dsName = generatedName(this, 80, [JSON.stringify(renderedChunking)], 'DataSource');
+    // Under an envelope with a key: the data source's transient ingestion data is encrypted with it.
+    const transientKey = envelopeFor(this).encryptionKey;
+    if (transientKey) grantKnowledgeBaseTransientData(transientKey, this.role);
     this.cfnDataSource = new bedrock.CfnDataSource(this, 'DataSource', {
       knowledgeBaseId: this.knowledgeBaseId,
       name: dsName,
       description: props.dataSource?.description,
       // RETAIN on the store keeps the vectors: Bedrock would otherwise delete them with the data source.
       dataDeletionPolicy: props.dataSource?.dataDeletionPolicy ?? (binding.retained ? DataDeletionPolicy.RETAIN : DataDeletionPolicy.DELETE),
+      serverSideEncryptionConfiguration: transientKey ? { kmsKeyArn: transientKey.keyArn } : undefined,
       dataSourceConfiguration: {
         type: 'S3',
         s3Configuration: {
@@ -235,15 +245,20 @@ export class KnowledgeBase extends KnowledgeBaseBase {
 
 
   private createDataBucket(props: KnowledgeBaseProps): s3.Bucket {
+    const compliance = envelopeBucketProps(this);
     const bucket = new s3.Bucket(this, 'DataBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       versioned: true,
-      removalPolicy: props.dataBucketRemovalPolicy ?? RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      ...compliance,
+      removalPolicy: props.dataBucketRemovalPolicy ?? compliance.removalPolicy ?? RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.serverAccessLogsBucket ?? compliance.serverAccessLogsBucket,
+      objectLockEnabled: props.dataBucketObjectLock || undefined,
     });
-    if (!props.serverAccessLogsBucket) {
+    acknowledgeBucket(bucket);
+    enableEventBridgeNotifications(this, bucket);
+    if (!props.serverAccessLogsBucket && !compliance.serverAccessLogsBucket) {
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'Server access logs were not requested for the Knowledge Base documents bucket (pass '

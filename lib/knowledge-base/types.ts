@@ -179,4 +179,12 @@ export interface KnowledgeBaseProps {
    * @default - no server access logs (the cdk-nag finding AwsSolutions-S1 is acknowledged with the reason)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+  /**
+   * Turn on S3 Object Lock on the documents bucket the construct creates (Control Tower CT.S3.PR.9). Object Lock cannot
+   * be turned off once on ("After you enable Object Lock on a bucket, you can't disable Object Lock or suspend
+   * versioning", S3 user guide, object-lock-configure), so it is opt-in. No default retention is set: objects are
+   * protected only when a retention period or legal hold is placed on them.
+   * @default false
+   */
+  readonly dataBucketObjectLock?: boolean;
 }

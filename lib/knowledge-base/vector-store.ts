@@ -13,6 +13,8 @@ import {
   S3_VECTORS_KB_ACTIONS,
 } from './perms';
 import { sharedHandlerProvider } from './private/handler-provider';
+import { allowS3VectorsIndexing } from '../compliance/key-policies';
+import { envelopeFor } from '../private/envelope';
 import { BedrockValidationError } from '../private/errors';
 
 /**
@@ -282,10 +284,13 @@ class S3VectorsStore extends VectorStore {
         + `fixed: a replacement of ${what} would be created under the same name, which fails ("already exists"). Give `
         + `it a new name with such a change, or omit ${prop} to let CloudFormation generate one.`);
     }
-    const removalPolicy = this.options.removalPolicy ?? RemovalPolicy.DESTROY;
+    const removalPolicy = this.options.removalPolicy ?? envelopeFor(scope).removalPolicy ?? RemovalPolicy.DESTROY;
+    // Under an envelope with a key: SSE-KMS with it, and S3 Vectors may use it (key-policy statement).
+    const vectorKey = envelopeFor(scope).encryptionKey;
+    if (vectorKey) allowS3VectorsIndexing(scope, vectorKey);
     const vectorBucket = new s3vectors.CfnVectorBucket(scope, 'VectorBucket', {
       vectorBucketName: this.options.vectorBucketName,
-      encryptionConfiguration: { sseType: 'AES256' },
+      encryptionConfiguration: vectorKey ? { sseType: 'aws:kms', kmsKeyArn: vectorKey.keyArn } : { sseType: 'AES256' },
     });
     vectorBucket.applyRemovalPolicy(removalPolicy);
     const index = new s3vectors.CfnIndex(scope, 'VectorIndex', {
@@ -415,10 +420,17 @@ class OpenSearchServerlessStore extends VectorStore {
         + 'named after it), and the replacement would be created under the same name, which fails ("already exists"). '
         + 'Give it a new name with such a change, or omit collectionName to get a generated name that changes with it.');
     }
-    const removalPolicy = this.options.removalPolicy ?? RemovalPolicy.DESTROY;
+    const removalPolicy = this.options.removalPolicy ?? envelopeFor(scope).removalPolicy ?? RemovalPolicy.DESTROY;
     const collectionResource = `collection/${name}`;
 
-    const encryption = new aoss.CfnSecurityPolicy(scope, 'CollectionEncryptionPolicy', {
+    const envelope = envelopeFor(scope);
+    const encryption = new aoss.CfnSecurityPolicy(scope, 'CollectionEncryptionPolicy', envelope.encryptionKey ? {
+      name,
+      type: 'encryption',
+      description: 'Encryption at rest with the compliance envelope\'s customer managed key for the Knowledge Base collection',
+      policy: stack.toJsonString({ Rules: [{ ResourceType: 'collection', Resource: [collectionResource] }], AWSOwnedKey: false,
+        KmsARN: envelope.encryptionKey.keyArn }),
+    } : {
       name,
       type: 'encryption',
       description: 'Encryption at rest with an AWS owned key for the Knowledge Base collection',
@@ -428,7 +440,12 @@ class OpenSearchServerlessStore extends VectorStore {
       name,
       type: 'network',
       description: 'Knowledge Base collection endpoint; every request still needs IAM + data-access-policy auth',
-      policy: JSON.stringify([{
+      policy: envelope.openSearchVpcEndpointIds ? stack.toJsonString([{
+        Rules: [{ ResourceType: 'collection', Resource: [collectionResource] }],
+        AllowFromPublic: false,
+        SourceVPCEs: envelope.openSearchVpcEndpointIds,
+        SourceServices: ['bedrock.amazonaws.com'],
+      }]) : JSON.stringify([{
         Rules: [{ ResourceType: 'collection', Resource: [collectionResource] }],
         AllowFromPublic: true,
       }]),

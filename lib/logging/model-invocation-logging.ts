@@ -9,6 +9,8 @@ import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { handlerCode } from '../private/assets';
 import { besidesReferenced } from '../private/dependencies';
 import { BedrockValidationError } from '../private/errors';
+import { envelopeFor } from '../private/envelope';
+import { acknowledgeBucket, acknowledgeDeployTimeProvider, acknowledgeRolePolicies, enableEventBridgeNotifications, grantVpcAccess, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
 
 /**
  * Sources (checked 2026-12; see docs/invocation-logging.md):
@@ -213,7 +215,7 @@ export class ModelInvocationLoggingProvider extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     const stack = Stack.of(this);
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-bedrock-foundation ModelInvocationLogging handler: sets and restores Bedrock model invocation logging',
@@ -260,10 +262,11 @@ export class ModelInvocationLoggingProvider extends Construct {
       role: this.handlerRole,
       logGroup: handlerLogs,
       environment: HANDLER_ENV,
+      ...envelopeFunctionProps(this),
     });
     this.handler.node.addDependency(this.handlerRole);
 
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
     const frameworkRole = new iam.Role(this, 'ProviderRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-bedrock-foundation ModelInvocationLogging provider framework: invokes the invocation-logging handler',
@@ -273,7 +276,11 @@ export class ModelInvocationLoggingProvider extends Construct {
       onEventHandler: this.handler,
       logGroup: providerLogs,
       frameworkOnEventRole: frameworkRole,
+      ...envelopeProviderProps(this),
     });
+    acknowledgeDeployTimeProvider(this);
+    grantVpcAccess(this, this.handlerRole);
+    grantVpcAccess(this, frameworkRole);
     Validations.of(frameworkRole).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
@@ -355,6 +362,7 @@ export class ModelInvocationLogging extends Construct {
         assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com').withConditions(sourceConditions),
         description: 'Assumed by Amazon Bedrock to deliver model invocation logs to CloudWatch Logs (this account and Region only)',
       });
+      if (!cw.role) acknowledgeRolePolicies(this.role);
       const logStreamArn = stack.formatArn({
         service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         resourceName: `${this.logGroup.logGroupName}:log-stream:${BEDROCK_LOG_STREAM}`,
@@ -506,7 +514,9 @@ export class ModelInvocationLogging extends Construct {
 
   private createLogGroup(cw: CloudWatchLogsDestinationOptions): logs.LogGroup {
     const stack = Stack.of(this);
-    const key = cw.encryptionKey;
+    // Under an envelope: its log-group key, retention and removal policy unless the destination options say otherwise.
+    const envelope = envelopeFor(this);
+    const key = cw.encryptionKey ?? envelope.logGroupKey;
     if (key) {
       // CloudWatch Logs encrypts a log group with a customer managed key only if the key policy lets the Regional
       // CloudWatch Logs principal use it, scoped by the log-group encryption context (CloudWatch Logs user guide,
@@ -526,23 +536,29 @@ export class ModelInvocationLogging extends Construct {
       }
     }
     return new logs.LogGroup(this, 'LogGroup', {
-      retention: cw.retention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: cw.retention ?? envelope.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       encryptionKey: key,
-      removalPolicy: cw.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: cw.removalPolicy ?? envelope.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }
 
   private createBucket(options: S3DestinationOptions): s3.Bucket {
+    // Not the envelope's key: Bedrock writes these objects itself, and what it needs on a customer managed key of the
+    // destination bucket is not sourced here (docs/compliance.md); the bucket keeps SSE-S3.
+    const { encryption: _encryption, encryptionKey: _key, bucketKeyEnabled: _bucketKey, ...compliance } = envelopeBucketProps(this);
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: options.serverAccessLogsBucket,
+      ...compliance,
+      removalPolicy: options.removalPolicy ?? compliance.removalPolicy ?? RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: options.serverAccessLogsBucket ?? compliance.serverAccessLogsBucket,
     });
-    if (!options.serverAccessLogsBucket) {
+    acknowledgeBucket(bucket);
+    enableEventBridgeNotifications(this, bucket);
+    if (!options.serverAccessLogsBucket && !compliance.serverAccessLogsBucket) {
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'Server access logs were not requested for the model invocation logs bucket (pass s3.serverAccessLogsBucket to enable '

@@ -9,6 +9,8 @@ import { Construct, IConstruct, IDependable } from 'constructs';
 import { ModelCatalog } from '../catalog';
 import { DEFAULT_TIMEOUT } from '../invokers';
 import { BedrockModel } from '../models';
+import { allowCloudWatchAlarms } from '../compliance/key-policies';
+import { envelopeFor } from '../private/envelope';
 import { BedrockValidationError } from '../private/errors';
 import {
   CostForecast, DAYS_PER_MONTH, InvokerTraffic, ModelCostForecast, describeForecast, formatUsd,
@@ -311,7 +313,9 @@ export class BedrockMonitoring extends Construct {
     }
 
     this.topicCreated = !props.alarmTopic;
-    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', { displayName: 'Bedrock monitoring alarms', enforceSSL: true });
+    const topicKey = props.alarmTopic ? undefined : envelopeFor(this).encryptionKey;
+    if (topicKey) allowCloudWatchAlarms(this, topicKey);
+    this.alarmTopic = props.alarmTopic ?? new sns.Topic(this, 'AlarmTopic', { displayName: 'Bedrock monitoring alarms', enforceSSL: true, masterKey: topicKey });
     const action = new actions.SnsAction(this.alarmTopic);
 
     for (const m of models) this.modelAlarms(m, t, action);

@@ -40,3 +40,23 @@ export function largeApp(): App {
   oss.node.addDependency(stack.accessCheck);
   return app;
 }
+
+/**
+ * The larger app's extra constructs inside the strict sample's envelope: model invocation logging (CloudWatch Logs and
+ * S3), monitoring, and a Knowledge Base on OpenSearch Serverless that syncs on deploy and waits for the ingestion job.
+ */
+export function strictLargeApp(): App {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  const stack = new StrictStack(app, 'BedrockFoundationStrictLarge', {
+    env: { region: 'us-east-1' }, accessLogsBucketName: 'my-org-s3-access-logs-us-east-1',
+  });
+  new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
+  new BedrockMonitoring(stack, 'Monitoring', { invokers: [stack.chat, stack.embedder, stack.rag] });
+  const oss = new KnowledgeBase(stack, 'OssDocs', {
+    vectorStore: VectorStore.openSearchServerless(),
+    syncOnDeploy: { waitForCompletion: true },
+    dataBucketObjectLock: true,
+  });
+  oss.node.addDependency(stack.accessCheck);
+  return app;
+}

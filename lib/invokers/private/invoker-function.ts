@@ -8,6 +8,8 @@ import { IPinnedModelConfig } from '../../config/pinned-model-config';
 import { BedrockModel } from '../../models/bedrock-model';
 import { BedrockValidationError } from '../../private/errors';
 import { handlerCode } from '../../private/assets';
+import { envelopeFor } from '../../private/envelope';
+import { acknowledgeInvoker, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps } from '../../private/envelope-props';
 import { DEFAULT_TIMEOUT, InvokerOptions } from '../invoker-options';
 
 /** What `logs.LogGroup.grantWrite` grants: writing streams and events of the one log group. */
@@ -55,7 +57,13 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
     throw new BedrockValidationError('InvalidMaxAttempts',
       `maxAttempts is ${options.maxAttempts}; give a whole number from 1 (no retries) to 10.`, scope);
   }
-  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+  const rc = options.reservedConcurrentExecutions;
+  if (rc !== undefined && !Token.isUnresolved(rc) && (!Number.isInteger(rc) || rc < 1)) {
+    throw new BedrockValidationError('InvalidReservedConcurrency', `reservedConcurrentExecutions is ${rc}; give a whole number of at `
+      + 'least 1 (0 would stop the function from running), or leave it out to use the unreserved pool.', scope);
+  }
+  const logGroup = new logs.LogGroup(scope, 'LogGroup',
+    envelopeLogGroupProps(scope, { retention: logs.RetentionDays.ONE_MONTH }, options.logRetention));
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   if (!timeout.isUnresolved() && timeout.toMilliseconds() < 2000) {
     throw new BedrockValidationError('InvalidTimeout', `timeout is ${timeout.toHumanString()}; an invoker needs at least 2 seconds `
@@ -68,6 +76,8 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
   // (resource-policy and cross-account checks that cannot apply to a role of the same construct), which measurably adds
   // to the per-invoker synth time (scripts/bench-handlers.mjs, item 5). Same template.
   iam.Grant.addToPrincipal({ grantee: role, actions: LOG_WRITE_ACTIONS, resourceArns: [logGroup.logGroupArn] });
+  acknowledgeInvoker(scope);
+  grantVpcAccess(scope, role);
   return new lambda.Function(scope, 'Function', {
     role,
     runtime: lambda.Runtime.NODEJS_24_X,
@@ -77,6 +87,8 @@ export function createInvokerFunction(scope: Construct, kind: string, options: I
     timeout,
     memorySize: options.memorySize ?? 512,
     logGroup,
+    ...envelopeFunctionProps(scope),
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions ?? envelopeFor(scope).reservedConcurrentExecutions,
     environment: {
       [ENV.POWERTOOLS_SERVICE_NAME]: options.serviceName ?? kind,
       [ENV.POWERTOOLS_METRICS_NAMESPACE]: options.metricsNamespace ?? 'CdkBedrockFoundation',

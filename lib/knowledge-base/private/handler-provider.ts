@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { ENV } from '../../contract';
+import { acknowledgeDeployTimeProvider, acknowledgeFrameworkVpcPolicy, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps, traceWaiterStateMachine } from '../../private/envelope-props';
 import { handlerCode } from '../../private/assets';
 
 /** Options of a stack-wide custom-resource provider backed by one of our prebuilt handlers. */
@@ -33,10 +34,8 @@ export class SharedHandlerProvider extends Construct {
 
   constructor(scope: Construct, id: string, options: SharedProviderOptions) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup = new logs.LogGroup(this, 'Logs',
+      envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }));
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${options.description} (handler role)`,
@@ -56,6 +55,7 @@ export class SharedHandlerProvider extends Construct {
         role: this.handlerRole,
         logGroup,
         environment: { [ENV.HANDLER_KIND]: kind },
+        ...envelopeFunctionProps(this),
       });
       // The function must not run before its role's policy exists.
       fn.node.addDependency(this.handlerRole);
@@ -64,10 +64,8 @@ export class SharedHandlerProvider extends Construct {
     const onEvent = makeFn('OnEvent', 'onEvent');
     const isComplete = options.isComplete ? makeFn('IsComplete', 'isComplete') : undefined;
 
-    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs',
+      envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }));
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
@@ -78,8 +76,13 @@ export class SharedHandlerProvider extends Construct {
       waiterStateMachineLogOptions: options.isComplete
         ? { destination: frameworkLogs, level: sfn.LogLevel.ALL, includeExecutionData: false }
         : undefined,
+      ...envelopeProviderProps(this),
     });
     this.serviceToken = provider.serviceToken;
+    acknowledgeDeployTimeProvider(this);
+    grantVpcAccess(this, this.handlerRole);
+    acknowledgeFrameworkVpcPolicy(this, provider);
+    traceWaiterStateMachine(this, provider);
 
     // The provider framework (aws-cdk-lib) owns these resources; cdk-nag findings on them are acknowledged with the
     // reason each applies. Constructs never import cdk-nag: acknowledgements go through aws-cdk-lib's Validations.
