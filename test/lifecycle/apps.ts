@@ -1,7 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import {
-  ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, ContentFilterCategory, EmbeddingInvoker, FilterStrength,
-  Guardrail, KnowledgeBase, ModelAccessCheck, ModelInvocationLogging, ModelInvoker, RagInvoker, VectorStore,
+  ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, EmbeddingInvoker, KnowledgeBase, ModelAccessCheck, ModelInvocationLogging, ModelInvoker, RagInvoker, VectorStore,
 } from '../../lib';
 import { SampleStack } from '../../bin/sample-stack';
 
@@ -28,11 +27,7 @@ export function largeApp(): App {
   const embed = BedrockModel.of('amazon.titan-embed-text-v2:0');
 
   new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
-  const guardrail = new Guardrail(stack, 'Guardrail', {
-    blockedInputMessaging: 'I cannot help with that.',
-    contentFilters: [{ category: ContentFilterCategory.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }],
-  });
-  guardrail.grantApply(stack.chat.function);
+  // The sample's chat configuration and RAG invoker already apply the sample's guardrail (stack.guardrail).
 
   const secondCheck = new ModelAccessCheck(stack, 'SecondAccess', { models: [chat] });
   const oss = new KnowledgeBase(stack, 'OssDocs', {
