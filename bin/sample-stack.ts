@@ -1,14 +1,26 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  BedrockModel, ContentFilterCategory, EmbeddingInvoker, FilterStrength, Guardrail, KnowledgeBase, ModelAccessCheck, ModelInvoker,
-  PinnedModelConfig, RagInvoker,
+  ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, ContentFilterCategory, EmbeddingInvoker, FilterStrength, Guardrail,
+  KnowledgeBase, ModelAccessCheck, ModelInvocationLogging, ModelInvoker, PinnedModelConfig, RagInvoker,
 } from '../lib';
 
 /**
- * The sample application: pinned models in SSM, a deploy-time access check, a Knowledge Base on S3 Vectors,
- * and invokers wired to the configuration. Every model is validated at synth against the stack's Region.
+ * The sample application: pinned models in SSM (the chat model through a tagged application inference profile, behind
+ * a guardrail), a deploy-time access check, a Knowledge Base on S3 Vectors, invokers wired to the configuration, model
+ * invocation logging to CloudWatch Logs, and monitoring with a budget. Every model is validated at synth against the
+ * stack's Region.
  */
+/** Properties of the sample stack. */
+export interface SampleStackProps extends StackProps {
+  /**
+   * Whether the sample monitors its invokers. A larger app built on the sample that adds invokers turns this off and
+   * creates its `BedrockMonitoring` after its own invokers (a monitoring created before an invoker refuses to miss it).
+   * @default true
+   */
+  readonly monitoring?: boolean;
+}
+
 export class SampleStack extends Stack {
   public readonly guardrail: Guardrail;
   public readonly config: PinnedModelConfig;
@@ -17,8 +29,11 @@ export class SampleStack extends Stack {
   public readonly chat: ModelInvoker;
   public readonly embedder: EmbeddingInvoker;
   public readonly rag: RagInvoker;
+  public readonly chatProfile: ApplicationInferenceProfile;
+  public readonly invocationLogging: ModelInvocationLogging;
+  public readonly monitoring?: BedrockMonitoring;
 
-  constructor(scope: Construct, id: string, props: StackProps) {
+  constructor(scope: Construct, id: string, props: SampleStackProps) {
     super(scope, id, props);
 
     // A geographic inference profile over a pinned Claude Haiku 4.5, and Titan Text Embeddings v2.
@@ -36,8 +51,15 @@ export class SampleStack extends Stack {
         .concat([{ category: ContentFilterCategory.PROMPT_ATTACK, inputStrength: FilterStrength.HIGH }]),
     });
 
+    // A tagged application inference profile over the chat model: its spend is allocated by the tag.
+    this.chatProfile = new ApplicationInferenceProfile(this, 'ChatProfile', {
+      model: chat,
+      description: 'Sample chat model tagged for cost allocation.',
+      tags: { application: 'bedrock-foundation-sample' },
+    });
+
     this.config = new PinnedModelConfig(this, 'Models', {
-      models: { chat, embed },
+      models: { chat: this.chatProfile.model, embed },
       inferenceParameters: { chat: { maxTokens: 1024, temperature: 0.2 } },
       guardrails: { chat: this.guardrail },
     });
@@ -56,5 +78,19 @@ export class SampleStack extends Stack {
     this.embedder = new EmbeddingInvoker(this, 'Embed', { config: this.config, role: 'embed' });
     this.rag = new RagInvoker(this, 'Ask', { knowledgeBase: this.knowledgeBase, model: chat, guardrail: this.guardrail });
     for (const invoker of [this.chat, this.embedder, this.rag]) invoker.node.addDependency(this.accessCheck);
+
+    // Bedrock model invocation logging for the account and Region, to CloudWatch Logs; Delete restores what was there.
+    this.invocationLogging = new ModelInvocationLogging(this, 'InvocationLogging', { cloudWatchLogs: {} });
+
+    // Alarms and a dashboard for the models and invokers, a daily cost alarm against the budget, and a forecast at the
+    // catalog's sourced prices for the expected traffic.
+    if (props.monitoring === false) return;
+    this.monitoring = new BedrockMonitoring(this, 'Monitoring', {
+      monthlyBudgetUsd: 300,
+      traffic: [
+        { invoker: this.chat, requestsPerDay: 2000, inputTokensPerRequest: 1500, outputTokensPerRequest: 400 },
+        { invoker: this.embedder, requestsPerDay: 20000, inputTokensPerRequest: 300 },
+      ],
+    });
   }
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'bin', 'cdk-bedrock-check.js');
-const mainJs = join(root, 'dist', 'lib', 'nag', 'cli', 'main.js');
+const mainJs = join(root, 'dist', 'lib', 'cli', 'main.js');
 if (!existsSync(bin) || !existsSync(mainJs)) {
   console.error('bench-cli: dist/ is missing; run `npm run build` first (npm run bench does).');
   process.exit(2);

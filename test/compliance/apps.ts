@@ -29,10 +29,10 @@ export function strictApp(): App {
  */
 export function largeApp(): App {
   const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
-  const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' } });
-  new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
-  // The sample's chat invoker already applies the sample's guardrail (stack.guardrail).
+  const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' }, monitoring: false });
+  // The sample turns on model invocation logging (CloudWatch Logs).
   new BedrockMonitoring(stack, 'Monitoring', { invokers: [stack.chat, stack.embedder, stack.rag] });
+  // The sample's chat invoker already applies the sample's guardrail (stack.guardrail).
   const oss = new KnowledgeBase(stack, 'OssDocs', {
     vectorStore: VectorStore.openSearchServerless(),
     syncOnDeploy: { waitForCompletion: true },

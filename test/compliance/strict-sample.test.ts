@@ -17,12 +17,13 @@ describe('compliance of the samples', () => {
     strict = measure(strictApp());
   }, 300_000);
 
-  test('default sample: 9 failing Control Tower controls; HIPAA 15, NIST 15, PCI 12 open findings, all a choice the envelope makes', () => {
+  // The default sample (monitoring with its alarm topic, invocation logging and the tagged profile included).
+  test('default sample: 9 failing Control Tower controls; HIPAA 21, NIST 21, PCI 18 open findings, all a choice the envelope makes', () => {
     expect(summary(sample)).toEqual({
       'ControlTower': {
-        'CT.CLOUDWATCH.PR.2': 5,
-        'CT.CLOUDWATCH.PR.3': 5,
-        'CT.LAMBDA.PR.3': 5,
+        'CT.CLOUDWATCH.PR.2': 8,
+        'CT.CLOUDWATCH.PR.3': 8,
+        'CT.LAMBDA.PR.3': 7,
         'CT.S3.PR.10': 1,
         'CT.S3.PR.2': 1,
         'CT.S3.PR.3': 1,
@@ -32,28 +33,31 @@ describe('compliance of the samples', () => {
       },
       'AwsSolutions': {},
       'HIPAA.Security': {
-        'HIPAA.Security-CloudWatchLogGroupEncrypted': 5,
+        'HIPAA.Security-CloudWatchLogGroupEncrypted': 8,
         'HIPAA.Security-LambdaConcurrency': 3,
-        'HIPAA.Security-LambdaInsideVPC': 5,
+        'HIPAA.Security-LambdaInsideVPC': 7,
         'HIPAA.Security-S3BucketLoggingEnabled': 1,
-        'HIPAA.Security-S3DefaultEncryptionKMS': 1
+        'HIPAA.Security-S3DefaultEncryptionKMS': 1,
+        'HIPAA.Security-SNSEncryptedKMS': 1
       },
       'NIST.800.53.R5': {
-        'NIST.800.53.R5-CloudWatchLogGroupEncrypted': 5,
+        'NIST.800.53.R5-CloudWatchLogGroupEncrypted': 8,
         'NIST.800.53.R5-LambdaConcurrency': 3,
-        'NIST.800.53.R5-LambdaInsideVPC': 5,
+        'NIST.800.53.R5-LambdaInsideVPC': 7,
         'NIST.800.53.R5-S3BucketLoggingEnabled': 1,
-        'NIST.800.53.R5-S3DefaultEncryptionKMS': 1
+        'NIST.800.53.R5-S3DefaultEncryptionKMS': 1,
+        'NIST.800.53.R5-SNSEncryptedKMS': 1
       },
       'PCI.DSS.321': {
-        'PCI.DSS.321-CloudWatchLogGroupEncrypted': 5,
-        'PCI.DSS.321-LambdaInsideVPC': 5,
+        'PCI.DSS.321-CloudWatchLogGroupEncrypted': 8,
+        'PCI.DSS.321-LambdaInsideVPC': 7,
         'PCI.DSS.321-S3BucketLoggingEnabled': 1,
-        'PCI.DSS.321-S3DefaultEncryptionKMS': 1
+        'PCI.DSS.321-S3DefaultEncryptionKMS': 1,
+        'PCI.DSS.321-SNSEncryptedKMS': 1
       }
     });
     expect(sample.map((r) => [r.checker, r.rules.length, r.resourceFindings])).toEqual([
-      ['ControlTower', 9, 21], ['AwsSolutions', 0, 0], ['HIPAA.Security', 5, 15], ['NIST.800.53.R5', 5, 15], ['PCI.DSS.321', 4, 12],
+      ['ControlTower', 9, 29], ['AwsSolutions', 0, 0], ['HIPAA.Security', 6, 21], ['NIST.800.53.R5', 6, 21], ['PCI.DSS.321', 5, 18],
     ]);
   });
 

@@ -2,7 +2,7 @@
  * The guardrail wired into the invokers and the pinned configuration: what lands in the environment / the SSM JSON,
  * the exact ApplyGuardrail grant, DRAFT only when asked for, and a guardrail change changing MODEL_CONFIG_HASH.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PinnedModelConfig } from '../../lib/config/pinned-model-config';
 import {
@@ -211,7 +211,11 @@ describe('the sample app', () => {
     expect(chatConfig).toContain(`"guardrail":{"guardrailIdentifier":"${guardrailId}"`);
     const fns = Object.values(t.findResources('AWS::Lambda::Function')) as any[];
     const chat = fns.find((f) => f.Properties.Environment?.Variables?.MODEL_CONFIG_PARAMETER === '/bedrock/models/chat/config');
-    expect(render(chat.Properties.Environment.Variables.MODEL_CONFIG_HASH)).toMatch(new RegExp(`^[0-9a-f]{64}:${guardrailId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:<GetAtt GuardrailVersion`));
+    // The chat model is the sample's application inference profile, whose ARN is a deploy-time value too.
+    const profileArn = `<GetAtt ${stack.resolve((stack.chatProfile.node.defaultChild as CfnResource).logicalId)}.InferenceProfileArn>`;
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(render(chat.Properties.Environment.Variables.MODEL_CONFIG_HASH))
+      .toMatch(new RegExp(`^[0-9a-f]{64}:${esc(profileArn)}:${esc(guardrailId)}:<GetAtt GuardrailVersion`));
     const rag = fns.find((f) => f.Properties.Environment?.Variables?.KNOWLEDGE_BASE_ID !== undefined);
     expect(render(rag.Properties.Environment.Variables.GUARDRAIL_ID)).toBe(guardrailId);
   });

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import {
-  ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, EmbeddingInvoker, KnowledgeBase, ModelAccessCheck, ModelInvocationLogging, ModelInvoker, RagInvoker, VectorStore,
+  ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, EmbeddingInvoker, KnowledgeBase, ModelAccessCheck, ModelInvoker, RagInvoker, VectorStore,
 } from '../../lib';
 import { SampleStack } from '../../bin/sample-stack';
 
@@ -22,11 +22,11 @@ export function sampleApp(): App {
  */
 export function largeApp(): App {
   const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
-  const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' } });
+  const stack = new SampleStack(app, 'BedrockFoundationLarge', { env: { region: 'us-east-1' }, monitoring: false });
   const chat = BedrockModel.of('us.anthropic.claude-haiku-4-5-20251001-v1:0');
   const embed = BedrockModel.of('amazon.titan-embed-text-v2:0');
 
-  new ModelInvocationLogging(stack, 'InvocationLogging', { cloudWatchLogs: {}, s3: {} });
+  // The sample turns on model invocation logging (CloudWatch Logs) and monitors its own invokers.
   // The sample's chat configuration and RAG invoker already apply the sample's guardrail (stack.guardrail).
 
   const secondCheck = new ModelAccessCheck(stack, 'SecondAccess', { models: [chat] });
