@@ -96,7 +96,8 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
   public recordSuccess(): void { /* no retry quota */ }
 }
 
-function retryToken(count: number): StandardRetryToken {
+/** A retry token for an SDK RetryStrategyV2 that sleeps by itself (zero delay handed to the SDK, no retry cost). */
+export function retryToken(count: number): StandardRetryToken {
   return { getRetryCount: () => count, getRetryDelay: () => 0, getRetryCost: () => undefined };
 }
 

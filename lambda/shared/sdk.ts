@@ -12,7 +12,7 @@ import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smith
 import { clock } from './clock';
 import { ENV, envInt } from './env';
 import { inRequestScope, requestState } from './request-scope';
-import { backoffDelayMs, ensureTimeToRetry, type Backoff } from './retry';
+import { backoffDelayMs, ensureTimeToRetry, retryToken, type Backoff } from './retry';
 
 export { inRequestScope };
 
@@ -78,10 +78,6 @@ export class InvokerRetryStrategy implements RetryStrategyV2 {
   }
 
   public recordSuccess(): void { /* no retry quota */ }
-}
-
-function retryToken(count: number): StandardRetryToken {
-  return { getRetryCount: () => count, getRetryDelay: () => 0, getRetryCost: () => undefined };
 }
 
 /** Client options for every AWS SDK client the invokers create. */
