@@ -9,7 +9,7 @@ import { FakeBedrockAgent } from '../utils/fake-bedrock-agent';
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { FakeCloudFormation } from '../utils/fake-cloudformation';
 import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
-import { CfnResource, type Handler } from './cfn-driver';
+import { CfnResource, closeResponseEndpoint, providerProtocol, type Handler } from './cfn-driver';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/11111111-2222-3333-4444-555555555555';
 const PHASE_STATUS: Record<string, string> = {
@@ -24,7 +24,7 @@ let clock: VirtualClock;
 let probeFailsDuringRollback = false;
 
 beforeAll(async () => { cfn = await FakeCloudFormation.start(); });
-afterAll(async () => { await cfn.close(); });
+afterAll(async () => { await cfn.close(); await closeResponseEndpoint(); });
 afterEach(() => { restore(); probeFailsDuringRollback = false; });
 
 function resource(handler: Handler, resourceType: string, serviceTimeoutSeconds: number, lambdaTimeoutMs: number) {
@@ -54,7 +54,7 @@ describe('access check through CloudFormation request sequences', () => {
       ACCESS_CHECK_MAX_ATTEMPTS: '3', ACCESS_CHECK_REQUEST_TIMEOUT_MS: '300', ACCESS_CHECK_CONNECT_TIMEOUT_MS: '300' });
     const mod = loadBundledHandler('access-check');
     clock = useVirtualClock(mod);
-    handler = mod.handler;
+    handler = providerProtocol(mod.handler);
     fake.setAvailability(HAIKU, reply.availability(HAIKU));
     fake.setAvailability(NOVA, reply.availability(NOVA));
   });
@@ -111,7 +111,7 @@ describe('Knowledge Base sync through CloudFormation request sequences', () => {
     restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url, HANDLER_KIND: 'onEvent' });
     const mod = loadBundledHandler('kb-sync');
     clock = useVirtualClock(mod);
-    handler = mod.handler;
+    handler = providerProtocol(mod.handler);
   });
 
   test('Create starts a job; an Update without a content change starts none; a content change starts one; Delete succeeds', async () => {

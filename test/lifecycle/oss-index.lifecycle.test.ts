@@ -10,7 +10,7 @@ import { DistanceMetric, KnowledgeBase, VectorStore, type OpenSearchServerlessSt
 import { fakeAwsEnv, loadBundledHandler, setEnv } from '../utils/bundled-handler';
 import { FakeOpenSearch } from '../utils/fake-opensearch';
 import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
-import { CfnResource, type Handler, type Props } from './cfn-driver';
+import { CfnResource, closeResponseEndpoint, providerProtocol, type Handler, type Props } from './cfn-driver';
 
 const TYPE = 'Custom::OpenSearchServerlessVectorIndex';
 
@@ -54,7 +54,7 @@ let handler: Handler;
 beforeAll(async () => {
   fake = await FakeOpenSearch.start({ accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, region: env.AWS_REGION! });
 });
-afterAll(async () => { await fake.close(); });
+afterAll(async () => { await fake.close(); await closeResponseEndpoint(); });
 beforeEach(() => {
   fake.reset();
   // The handler's own defaults (OSS_MAX_WAIT_MS 5 min, backoff 1 s..16 s) on the virtual clock; only the per-request
@@ -62,7 +62,7 @@ beforeEach(() => {
   restore = setEnv({ ...env, OSS_REQUEST_TIMEOUT_MS: '300' });
   const mod = loadBundledHandler('oss-index');
   clock = useVirtualClock(mod);
-  handler = mod.handler;
+  handler = providerProtocol(mod.handler);
 });
 afterEach(() => { restore(); });
 
