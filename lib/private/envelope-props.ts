@@ -65,11 +65,21 @@ export const ROLE_POLICY_REASON = 'The role\'s policy is created with the role f
   + 'separate resource attached to this one role, with nothing to share or manage centrally.';
 
 /**
- * Acknowledges, on a deploy-time custom-resource provider (its handler functions, roles and the provider framework
- * under `scope`), the compliance-pack rules that do not apply to it, each with its reason.
+ * Reason of the LambdaDLQ acknowledgement on a custom-resource function that CloudFormation invokes directly
+ * (asynchronously, lambda/shared/cfn-response.ts cites it).
+ */
+export const CUSTOM_RESOURCE_DLQ_REASON = 'CloudFormation invokes this custom-resource function asynchronously, and the function '
+  + 'answers every request itself at the request\'s response URL (FAILED with the reason on any error, and before its own timeout), '
+  + 'with asynchronous retries set to 0: the outcome of each event reaches CloudFormation, which fails the stack operation on a '
+  + 'missing answer after the resource\'s ServiceTimeout. A dead-letter queue would only keep CloudFormation requests whose '
+  + 'one-time response URL nothing else answers.';
+
+/**
+ * Acknowledges, on a deploy-time custom-resource function (its handler function, role and log group under `scope`), the
+ * compliance-pack rules that do not apply to it, each with its reason.
  */
 export function acknowledgeDeployTimeProvider(scope: IConstruct): void {
-  acknowledgeInPacks(scope, 'LambdaDLQ', SYNC_INVOCATION_DLQ_REASON);
+  acknowledgeInPacks(scope, 'LambdaDLQ', CUSTOM_RESOURCE_DLQ_REASON);
   acknowledgeInPacks(scope, 'LambdaConcurrency', 'A deploy-time custom-resource handler runs only while CloudFormation '
     + 'creates, updates or deletes its resources; reserving concurrency would take capacity from the account\'s pool for '
     + 'a function that is idle between deployments, and CloudFormation already serializes the calls per resource.');

@@ -4,12 +4,17 @@
  * with the bundled handlers against the loopback fakes. The stack status DescribeStacks reports follows the phase:
  * UPDATE_IN_PROGRESS for the update, UPDATE_ROLLBACK_IN_PROGRESS for the rollback, unless a test makes the probe fail.
  */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ModelAccessCheck } from '../../lib/access';
+import { BedrockModel } from '../../lib/models';
 import { fakeAwsEnv, loadBundledHandler, setEnv } from '../utils/bundled-handler';
 import { FakeBedrockAgent } from '../utils/fake-bedrock-agent';
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { FakeCloudFormation } from '../utils/fake-cloudformation';
 import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
-import { CfnResource, closeResponseEndpoint, providerProtocol, type Handler } from './cfn-driver';
+import { CfnResource, closeResponseEndpoint, customResourcesIn, providerProtocol, type Handler, type TemplateFacts } from './cfn-driver';
+import { NOW_ISO } from './apps';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/11111111-2222-3333-4444-555555555555';
 const PHASE_STATUS: Record<string, string> = {
@@ -26,6 +31,17 @@ let probeFailsDuringRollback = false;
 beforeAll(async () => { cfn = await FakeCloudFormation.start(); });
 afterAll(async () => { await cfn.close(); await closeResponseEndpoint(); });
 afterEach(() => { restore(); probeFailsDuringRollback = false; });
+
+/** The first custom resource of `type` in a stack built by `build`, as synthesized (ServiceTimeout, function timeout). */
+function synthFacts(type: string, build: (stack: Stack) => void): TemplateFacts {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack);
+  const [facts] = customResourcesIn(Template.fromStack(stack).toJSON(), type);
+  // Backed by the function directly, and Lambda never runs a request again (the handler answers every one).
+  expect(facts.maximumRetryAttempts).toBe(0);
+  return facts;
+}
 
 function resource(handler: Handler, resourceType: string, serviceTimeoutSeconds: number, lambdaTimeoutMs: number) {
   return new CfnResource({
@@ -44,8 +60,17 @@ describe('access check through CloudFormation request sequences', () => {
   const NOVA = 'amazon.nova-pro-v1:0';
   let fake: FakeBedrockControlPlane;
   let handler: Handler;
-  // lib/access/model-access-check.ts: ServiceTimeout 5 minutes, handler timeout 2 minutes.
-  const make = () => resource(handler, 'Custom::BedrockModelAccessCheck', 300, 120_000);
+  // ServiceTimeout and the handler's Lambda timeout as lib/access/model-access-check.ts synthesizes them.
+  let facts: TemplateFacts;
+  beforeAll(() => {
+    facts = synthFacts('Custom::BedrockModelAccessCheck', (stack) => new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] }));
+  });
+  const make = () => resource(handler, 'Custom::BedrockModelAccessCheck', facts.serviceTimeoutSeconds, facts.lambdaTimeoutMs);
+
+  test('the resource is bounded: a ServiceTimeout above the handler function\'s timeout', () => {
+    expect(facts.serviceTimeoutSeconds).toBe(300);
+    expect(facts.lambdaTimeoutMs).toBe(120_000);
+  });
   const props = (model: string) => ({ Models: [{ ModelId: model, FoundationModelId: model, Provider: model.split('.')[0], OnDemandRegions: ['us-east-1'] }], FailOnMissingAgreement: 'false' });
 
   beforeEach(async () => {
@@ -54,7 +79,7 @@ describe('access check through CloudFormation request sequences', () => {
       ACCESS_CHECK_MAX_ATTEMPTS: '3', ACCESS_CHECK_REQUEST_TIMEOUT_MS: '300', ACCESS_CHECK_CONNECT_TIMEOUT_MS: '300' });
     const mod = loadBundledHandler('access-check');
     clock = useVirtualClock(mod);
-    handler = providerProtocol(mod.handler);
+    handler = mod.handler;
     fake.setAvailability(HAIKU, reply.availability(HAIKU));
     fake.setAvailability(NOVA, reply.availability(NOVA));
   });
@@ -88,7 +113,11 @@ describe('access check through CloudFormation request sequences', () => {
   test('a failed Create rolls back; Delete succeeds while Bedrock throttles', async () => {
     fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
     const failed = make();
-    expect((await failed.create(props(HAIKU))).ok).toBe(false);
+    const create = await failed.create(props(HAIKU));
+    expect(create.ok).toBe(false);
+    // The rollback's Delete carries the physical ID the failed Create answered with, and succeeds.
+    expect(failed.sent[1]).toMatchObject({ phase: 'create-rollback', requestType: 'Delete', physicalResourceId: create.returnedId, ok: true });
+    expect(create.returnedId).toMatch(/^cdk-bedrock-foundation::CREATE_FAILED::/);
     expect(failed.stranding()).toEqual([]);
     const r = make();
     await r.create(props(NOVA));
