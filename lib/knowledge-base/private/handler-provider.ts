@@ -20,6 +20,11 @@ export interface SharedProviderOptions {
   readonly timeout: Duration;
   /** When set, the same bundle also serves as isComplete handler (env `ENV.HANDLER_KIND` = isComplete). */
   readonly isComplete?: { readonly queryInterval: Duration; readonly totalTimeout: Duration };
+  /**
+   * The function backs the custom resources directly (ServiceToken = its ARN) and answers CloudFormation itself
+   * (lambda/shared/cfn-response.ts): no provider framework. Not with `isComplete`.
+   */
+  readonly direct?: boolean;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface SharedProviderOptions {
  */
 export class SharedHandlerProvider extends Construct {
   public readonly serviceToken: string;
+  /** The handler function (onEvent). */
+  public readonly handlerFunction: lambda.Function;
   /** Role of the handler function(s): grant it what the handler calls. */
   public readonly handlerRole: iam.Role;
   /** Depend on this so that the handler's IAM policy exists before the custom resource runs. */
@@ -43,7 +50,7 @@ export class SharedHandlerProvider extends Construct {
     logGroup.grantWrite(this.handlerRole);
     this.policyDependable = this.handlerRole;
 
-    const makeFn = (fnId: string, kind: string) => {
+    const makeFn = (fnId: string, kind: string | undefined) => {
       const fn = new lambda.Function(this, fnId, {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
@@ -54,14 +61,30 @@ export class SharedHandlerProvider extends Construct {
         memorySize: 256,
         role: this.handlerRole,
         logGroup,
-        environment: { [ENV.HANDLER_KIND]: kind },
+        environment: kind ? { [ENV.HANDLER_KIND]: kind } : undefined,
+        // CloudFormation invokes a direct function asynchronously; the handler answers every request itself and never
+        // throws, so Lambda must not run a request again (lambda/shared/cfn-response.ts cites the retry behaviour).
+        retryAttempts: options.direct ? 0 : undefined,
         ...envelopeFunctionProps(this),
       });
       // The function must not run before its role's policy exists.
       fn.node.addDependency(this.handlerRole);
       return fn;
     };
+    if (options.direct) {
+      if (options.isComplete) throw new Error('SharedHandlerProvider: direct and isComplete exclude each other.');
+      this.handlerFunction = makeFn('OnEvent', undefined);
+      this.serviceToken = this.handlerFunction.functionArn;
+      acknowledgeDeployTimeProvider(this);
+      grantVpcAccess(this, this.handlerRole);
+      Validations.of(this.handlerRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId(logGroup)}.Arn>:*]`,
+        reason: 'CloudWatch Logs write access to the handler\'s own log group; log streams are created at run time.',
+      });
+      return;
+    }
     const onEvent = makeFn('OnEvent', 'onEvent');
+    this.handlerFunction = onEvent;
     const isComplete = options.isComplete ? makeFn('IsComplete', 'isComplete') : undefined;
 
     const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs',
