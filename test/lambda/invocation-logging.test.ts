@@ -79,7 +79,9 @@ describe('invocation-logging handler (bundled) against fake Bedrock and SSM', ()
       LOGGING_CONNECT_TIMEOUT_MS: '400',
       LOGGING_SAFETY_MARGIN_MS: '0',
     });
-    handler = loadBundledHandler<{ handler: Handler }>('invocation-logging').handler;
+    // `onEvent` is the handler's logic (result or thrown failure); the Lambda entry point `handler` wraps it in the
+    // CloudFormation response protocol (lambda/shared/cfn-response.ts, driven in test/lifecycle).
+    handler = loadBundledHandler<{ onEvent: Handler }>('invocation-logging').onEvent;
     logs = [];
     const outer = outerRealm();
     for (const level of ['log', 'warn', 'error'] as const) {
