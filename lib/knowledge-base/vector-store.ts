@@ -477,7 +477,6 @@ class OpenSearchServerlessStore extends VectorStore {
       handler: 'oss-index',
       description: 'Creates and deletes OpenSearch Serverless vector indexes for Bedrock Knowledge Bases',
       timeout: Duration.minutes(10),
-      direct: true,
     });
     const managerRole = provider.handlerRole;
     managerRole.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -326,12 +326,3 @@ export function customResourcesIn(template: { Resources?: Record<string, any> },
   });
 }
 
-/**
- * Transitional, for a bundle whose `handler` still speaks the provider framework's protocol (returns the result,
- * throws the failure): the same wrapper the direct bundles ship (lambda/shared/cfn-response.ts), loaded in the test.
- */
-export function providerProtocol(onEvent: (event: any, context: HarnessContext) => Promise<any>): Handler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { customResourceHandler } = require('../../lambda/shared/cfn-response') as typeof import('../../lambda/shared/cfn-response');
-  return customResourceHandler(onEvent as any) as Handler;
-}
