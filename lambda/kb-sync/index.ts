@@ -165,8 +165,11 @@ async function wait(event: SyncEvent & CustomResourceEvent, state: WaitState, co
         + `syncOnDeploy.totalTimeout (${total} s); it may still be running (GetIngestionJob). Raise totalTimeout (at most 58 minutes), `
         + 'or set waitForCompletion: false to deploy without waiting for the ingestion.');
     }
-    const remaining = context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
-    if (remaining < intervalMs + reserveMs) {
+    // Time this invocation can still wait before it must hand over (the reserve covers a poll and the hand-over). An
+    // interval longer than an invocation holds is slept in parts, handing over in between.
+    const room = (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - reserveMs;
+    const remaining = room + reserveMs;
+    if (room < Math.min(intervalMs, 60_000)) {
       const functionArn = context.invokedFunctionArn ?? envString('AWS_LAMBDA_FUNCTION_NAME');
       if (!functionArn) throw new Error('The wait cannot continue: the Lambda context names no function to invoke.');
       const next: WaitState = { ...state, Invocation: state.Invocation + 1 };
@@ -180,7 +183,7 @@ async function wait(event: SyncEvent & CustomResourceEvent, state: WaitState, co
       logger.info('the wait continues in a new invocation of this function', { ingestionJobId, invocation: next.Invocation, remainingMs: remaining });
       return RESPONSE_DEFERRED;
     }
-    await clock().sleep(intervalMs);
+    await clock().sleep(Math.min(intervalMs, room));
   }
 }
 

@@ -35,10 +35,13 @@ export const SSM_ACTIONS = ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutPar
 /** cloudformation: the handlers' rollback probe. */
 export const CLOUDFORMATION_ACTIONS = ['cloudformation:DescribeStacks'];
 
-/** lambda: the provider framework's onEvent function invokes the handler (and waits for it to be active). */
-export const LAMBDA_ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunction'];
+/**
+ * lambda: a Knowledge Base sync that waits longer than one invocation continues in a fresh asynchronous invocation of its
+ * own function (the custom resources answer CloudFormation themselves; no provider framework invokes them).
+ */
+export const LAMBDA_ACTIONS = ['lambda:InvokeFunction'];
 
-/** states: the provider framework starts its waiter state machine (a Knowledge Base sync that waits). */
+/** states: starting a state machine (not called by the library's functions; for your own code). */
 export const STEP_FUNCTIONS_ACTIONS = ['states:StartExecution'];
 
 /** logs: what the library grants its roles on their own log groups (its handlers call no other Logs API). */

@@ -263,6 +263,17 @@ describe('Knowledge Base sync that waits, through CloudFormation request sequenc
     expect(r.violations()).toEqual([]);
   });
 
+  test('an interval longer than one invocation holds is slept in parts across continuations', async () => {
+    running('JOB1', 2);
+    const r = make();
+    const created = await r.create(props('a', { TotalTimeoutSeconds: '3480', QueryIntervalSeconds: '870' }));
+    expect(created).toMatchObject({ ok: true, data: { Status: 'COMPLETE' } });
+    expect(gets()).toBe(3);
+    expect(created.invocations).toBe(2);
+    expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
+  });
+
   test('failed documents: a warning by default; with failOnDocumentFailures the Create fails, and its Delete succeeds', async () => {
     running('JOB1', 40);
     fake.failedDocuments('JOB1', 2).failWith('JOB1', 'doc-1.pdf: unsupported format');
