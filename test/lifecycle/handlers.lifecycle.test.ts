@@ -96,6 +96,7 @@ describe('access check through CloudFormation request sequences', () => {
     expect((await r.delete()).ok).toBe(true);
     expect(r.sent.every((s) => s.ok)).toBe(true);
     expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 
   test.each([false, true])('an Update whose check fails is rolled back, and the rollback succeeds even when the old models fail now (probe fails: %s)', async (probeFails) => {
@@ -163,6 +164,7 @@ describe('Knowledge Base sync through CloudFormation request sequences', () => {
     expect((await r.delete()).ok).toBe(true);
     expect(r.sent.every((s) => s.ok)).toBe(true);
     expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 
   test.each([false, true])('an Update that fails (a job still running) is rolled back, and the rollback succeeds (probe fails: %s)', async (probeFails) => {

@@ -108,6 +108,7 @@ describe('OpenSearch index custom resource through CloudFormation request sequen
     expect((await r.delete()).ok).toBe(true);
     expect(fake.indexes.size).toBe(0);
     expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 
   describe.each(VARIANTS)('a change of %s', (_name, options, dimensions) => {
@@ -128,6 +129,7 @@ describe('OpenSearch index custom resource through CloudFormation request sequen
       expect(fake.indexes.size).toBe(0);
       expect(r.stranding()).toEqual([]);
       expect(r.overdue()).toEqual([]);
+      expect(r.violations()).toEqual([]);
     });
 
     test('rolled back after the stack update fails elsewhere: the rollback Update (old and new swapped) succeeds and the old index serves again', async () => {
