@@ -8,8 +8,7 @@
  * lib/knowledge-base/perms.ts (KB_RETRIEVE_ACTIONS, KB_RETRIEVE_AND_GENERATE_ACTIONS, KB_INGESTION_ACTIONS),
  * lib/access/perms.ts (AVAILABILITY_ACTIONS), lib/logging/model-invocation-logging.ts (INVOCATION_LOGGING_ACTIONS and
  * the ledger's SSM actions), lib/config/pinned-model-config.ts (READ_ACTIONS), lib/private/stack-status.ts
- * (STACK_STATUS_ACTIONS); the aws-cdk-lib custom-resource provider framework (custom-resources/lib/provider-framework/
- * runtime/outbound.js: Lambda Invoke and GetFunction (waitUntilFunctionActive), Step Functions StartExecution).
+ * (STACK_STATUS_ACTIONS), lib/knowledge-base/private/sync.ts (the sync's lambda:InvokeFunction on its own function).
  */
 
 /** bedrock-runtime: model invocation (Converse/ConverseStream are authorized by these) and ApplyGuardrail. */

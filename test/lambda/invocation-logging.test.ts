@@ -2,7 +2,7 @@
  * Runs the BUNDLED invocation-logging handler (assets/handlers/invocation-logging/index.js, built by `npm run build`)
  * in-process against the loopback fakes: the Bedrock control plane (GET/PUT/DELETE /logging/modelinvocations,
  * restJson) and an SSM parameter store (awsJson1_1) holding the handler's ledger, with the real SDK clients inside
- * the bundle. The lifecycle is driven the way CloudFormation and the provider framework drive it.
+ * the bundle, through its `onEvent` (the CloudFormation protocol around it is driven in test/lifecycle).
  */
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { fakeAwsEnv, loadBundledHandler, outerRealm, setEnv } from '../utils/bundled-handler';

@@ -73,6 +73,8 @@ export class KnowledgeBaseSync {
     // may invoke that one function (its own ARN, no versions or aliases). A policy of its own, so that the function
     // (which depends on its role and the role's default policy) does not depend on a policy naming the function.
     const selfInvoke = wait ? selfInvokePolicy(provider) : undefined;
+    // The mode stays in the logical ID (`Sync`, `SyncWait30m30s`) as in earlier versions: switching modes creates a new
+    // sync resource, which starts a job, and deletes the old one (a no-op).
     const sync = new CustomResource(kb, `Sync${mode}`, {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::BedrockKnowledgeBaseSync',
