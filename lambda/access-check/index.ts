@@ -1,7 +1,7 @@
 /**
- * Deploy-time Bedrock model access check: the onEvent handler of the `ModelAccessCheck` custom resource
- * (aws-cdk-lib custom-resources Provider framework: it receives the CloudFormation event and returns
- * `{ PhysicalResourceId, Data }`, or throws to fail the resource; the framework answers CloudFormation).
+ * Deploy-time Bedrock model access check: the handler of the `ModelAccessCheck` custom resource, whose ServiceToken is
+ * this function. `onEvent` receives the CloudFormation event and returns `{ PhysicalResourceId, Data }`, or throws to
+ * fail the resource; `handler` (lambda/shared/cfn-response.ts) answers CloudFormation with the outcome.
  *
  * For each model it calls `GetFoundationModelAvailability` (GET /foundation-model-availability/{modelId}) in the
  * deploying Region with the foundation-model ID (for an inference profile, the profile's model), then applies:
@@ -36,6 +36,7 @@ import { ENV, envInt, envString } from '../shared/env';
 import { createLogger, errorSummary } from '../shared/log';
 import { backoffDelayMs, DeadlineRetryStrategy, type Backoff } from '../shared/retry';
 import { stackRollbackStatus } from '../shared/stack-status';
+import { customResourceHandler, type CustomResourceEvent } from '../shared/cfn-response';
 
 export { setClock } from '../shared/clock';
 
@@ -323,11 +324,12 @@ function accountOf(stackId?: string): string | undefined {
   return stackId ? /^arn:[a-z-]+:cloudformation:[a-z0-9-]+:(\d{12}):/.exec(stackId)?.[1] : undefined;
 }
 
-export async function handler(event: AccessCheckEvent, context?: LambdaContextLike): Promise<AccessCheckResult> {
+export async function onEvent(event: AccessCheckEvent, context?: LambdaContextLike): Promise<AccessCheckResult> {
   logger.info('event', { requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, logicalResourceId: event.LogicalResourceId, properties: event.ResourceProperties });
   if (event.RequestType === 'Delete') {
     // Nothing to clean up; always succeed and keep the ID CloudFormation sent (the framework rejects a changed one).
-    // After a failed Create this is the framework's CREATE_FAILED marker (the framework normally answers that Delete itself).
+    // After a failed Create, lambda/shared/cfn-response.ts answers the Delete itself (and the framework's marker of
+    // earlier versions); this keeps any other ID.
     return event.PhysicalResourceId ? { PhysicalResourceId: event.PhysicalResourceId } : {};
   }
 
@@ -488,3 +490,6 @@ function fitList(ids: readonly string[], max: number): string {
   }
   return `${kept.join(',')},... (${ids.length - kept.length} more)`;
 }
+
+/** The Lambda handler: CloudFormation's request in, the response PUT to its ResponseURL (never throws). */
+export const handler = customResourceHandler<AccessCheckEvent & CustomResourceEvent>((event, context) => onEvent(event, context));

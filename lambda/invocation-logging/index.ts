@@ -1,7 +1,7 @@
 /**
- * Model invocation logging: the onEvent handler of the `ModelInvocationLogging` custom resource (aws-cdk-lib
- * custom-resources Provider framework: it receives the CloudFormation event and returns `{ PhysicalResourceId, Data }`,
- * or throws to fail the resource).
+ * Model invocation logging: the handler of the `ModelInvocationLogging` custom resource, whose ServiceToken is this
+ * function. `onEvent` receives the CloudFormation event and returns `{ PhysicalResourceId, Data }`, or throws to fail
+ * the resource; `handler` (lambda/shared/cfn-response.ts) answers CloudFormation with the outcome.
  *
  * Bedrock keeps ONE model invocation logging configuration per account and Region (GET/PUT/DELETE
  * /logging/modelinvocations; shapes from @aws-sdk/client-bedrock 3.1161.0). This resource must not wipe a
@@ -17,8 +17,8 @@
  * - Create: read the configuration in force (GetModelInvocationLoggingConfiguration), append an entry with it as
  *   `previous` (written BEFORE the Put, so no crash can leave our setting without a record), then Put. When the Put
  *   fails, the entry is removed and, if the setting changed anyway (an answer lost after the call took effect), the
- *   previous configuration is put back; then the Create fails. (After a failed Create the provider framework answers
- *   CloudFormation's Delete itself, so the Create must clean up after itself.)
+ *   previous configuration is put back; then the Create fails. (After a failed Create, lambda/shared/cfn-response.ts
+ *   answers CloudFormation's Delete itself, so the Create must clean up after itself.)
  * - Update: Put the new configuration; the entry's `applied` follows. A failed Put reverts the entry, so the rollback
  *   Update (old properties) puts the old configuration back. An Update of a resource that is no longer the head (a
  *   later resource took over) takes the setting back and records what it replaces.
@@ -44,6 +44,9 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { customResourceHandler, type CustomResourceEvent } from '../shared/cfn-response';
+
+export { setClock } from '../shared/clock';
 
 export interface InvocationLoggingEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -581,7 +584,7 @@ async function onDelete(event: InvocationLoggingEvent, run: Run): Promise<Invoca
   return result;
 }
 
-export async function handler(event: InvocationLoggingEvent, context?: LambdaContextLike): Promise<InvocationLoggingResult> {
+export async function onEvent(event: InvocationLoggingEvent, context?: LambdaContextLike): Promise<InvocationLoggingResult> {
   log('INFO', 'event', {
     requestType: event.RequestType, physicalResourceId: event.PhysicalResourceId, logicalResourceId: event.LogicalResourceId,
     loggingConfig: event.ResourceProperties?.LoggingConfig,
@@ -619,3 +622,6 @@ export async function handler(event: InvocationLoggingEvent, context?: LambdaCon
     run.destroy();
   }
 }
+
+/** The Lambda handler: CloudFormation's request in, the response PUT to its ResponseURL (never throws). */
+export const handler = customResourceHandler<InvocationLoggingEvent & CustomResourceEvent>((event, context) => onEvent(event, context));

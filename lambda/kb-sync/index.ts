@@ -1,8 +1,8 @@
 /**
- * Custom resource handler that starts a Bedrock Knowledge Base ingestion job on deployment.
- *
- * One bundle, two roles (env HANDLER_KIND):
- * - `onEvent` (cr.Provider onEventHandler): Create/Update start an ingestion job of the data source and return its ID;
+ * Custom resource handler that starts a Bedrock Knowledge Base ingestion job on deployment, and with
+ * `WaitForCompletion: 'true'` waits for it. One function for both modes; it backs the resource directly (ServiceToken =
+ * its ARN) and answers CloudFormation itself through lambda/shared/cfn-response.ts. Two steps, exported for the tests:
+ * - `onEvent` (the start step): Create/Update start an ingestion job of the data source and return its ID;
  *   Delete does nothing (and never fails). Bedrock runs one ingestion job per data source at a time: while another job
  *   of the data source is running, StartIngestionJob answers ConflictException. The handler retries with bounded
  *   backoff (KB_SYNC_CONFLICT_WAIT_MS, 60 s); if the other job is still running then, it **succeeds without starting
@@ -14,18 +14,28 @@
  *   (wait mode: the job is started but not waited for, so a failed or slow ingestion cannot fail the rollback) and
  *   when StartIngestionJob fails for another reason (the failure is logged and the rollback continues). If
  *   DescribeStacks fails, the Update may be a rollback and is treated as one (never failed by the probe).
- * - `isComplete` (cr.Provider isCompleteHandler, only for waitForCompletion): polls GetIngestionJob; COMPLETE ends
- *   the wait, FAILED/STOPPED fail the deployment with the job's failure reasons. The provider's totalTimeout bounds
- *   the whole wait. When onEvent started no job (ALREADY_RUNNING) there is nothing to wait for: complete at once.
+ *   The start step gets KB_SYNC_START_TIMEOUT_MS (2 minutes, what its own Lambda timeout was before).
+ * - `isComplete` (one poll of the wait): GetIngestionJob; COMPLETE ends the wait, FAILED/STOPPED fail the deployment
+ *   with the job's failure reasons; a transient error (throttling, 5xx, network) polls again. When the start step
+ *   started no job (ALREADY_RUNNING, STARTED_NOT_WAITED, NOT_STARTED, UNCHANGED) there is nothing to wait for.
+ * The wait polls every `QueryIntervalSeconds` on the handler's clock until `TotalTimeoutSeconds` after the start step.
+ * A Lambda invocation lasts at most the function's timeout, shorter than a long wait: when the invocation's remaining
+ * time (context.getRemainingTimeInMillis) would not cover another interval and poll (KB_SYNC_CONTINUE_RESERVE_MS), the
+ * handler queues the same request, with the wait's state (`CdkBedrockFoundationWait`: the start step's result and the
+ * absolute deadline), as an asynchronous invocation of its own function (lambda/shared/lambda-invoke.ts; its role may
+ * invoke only this function) and returns without answering; the last invocation answers CloudFormation. A
+ * continuation that cannot be queued fails the request with the reason.
  */
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { clock } from '../shared/clock';
-import { ENV, envInt, envString } from '../shared/env';
+import { envInt, envString } from '../shared/env';
 import { createLogger } from '../shared/log';
 import { RetriesExhausted, retryUntilDeadline } from '../shared/retry';
 import { stackRollbackStatus } from '../shared/stack-status';
+import { customResourceHandler, RESPONSE_DEFERRED, type CustomResourceEvent, type LambdaContextLike } from '../shared/cfn-response';
+import { invokeAsync } from '../shared/lambda-invoke';
 
 export { setClock } from '../shared/clock';
 
@@ -39,6 +49,10 @@ interface SyncProps {
   readonly ContentObjectKeys?: unknown;
   /** 'true': a completed job with failed documents fails the deployment (otherwise a warning). */
   readonly FailOnDocumentFailures?: string;
+  /** Wait mode: the most the wait may take after the start step, in seconds. */
+  readonly TotalTimeoutSeconds?: string | number;
+  /** Wait mode: seconds between two polls. */
+  readonly QueryIntervalSeconds?: string | number;
 }
 
 interface SyncEvent {
@@ -50,6 +64,18 @@ interface SyncEvent {
   readonly OldResourceProperties?: SyncProps;
   /** isComplete only: what onEvent returned. */
   readonly Data?: Record<string, string>;
+  /** A continuation of the wait (queued by an earlier invocation of this function). */
+  readonly CdkBedrockFoundationWait?: WaitState;
+}
+
+/** What a continuation carries from one invocation to the next. */
+interface WaitState {
+  /** The start step's result. */
+  readonly Started: { PhysicalResourceId: string; Data: Record<string, string> };
+  /** Epoch milliseconds after which the wait fails. */
+  readonly Deadline: number;
+  /** Number of this invocation in the wait (1: the one CloudFormation made). */
+  readonly Invocation: number;
 }
 
 /** Most a wait between two StartIngestionJob attempts grows to. */
@@ -88,11 +114,83 @@ async function rollingBack(event: SyncEvent): Promise<boolean> {
   return answer.rollingBack;
 }
 
-export async function handler(event: SyncEvent): Promise<Record<string, unknown>> {
-  return envString(ENV.HANDLER_KIND) === 'isComplete' ? isComplete(event) : onEvent(event);
+/** Statuses of the start step after which there is nothing to wait for. */
+const NOTHING_TO_WAIT_FOR = ['ALREADY_RUNNING', 'STARTED_NOT_WAITED', 'NOT_STARTED', 'UNCHANGED'];
+
+/** A whole number of seconds >= 1 from a property (CloudFormation sends numbers as strings), else the fallback. */
+function seconds(v: unknown, fallback: number): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 ? n : fallback;
 }
 
-async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
+/** Resolves `work`, or rejects with `message` after `ms` on the handler's clock. */
+async function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let cancel: () => void = () => undefined;
+  const timeout = new Promise<never>((_, reject) => { cancel = clock().setTimer(ms, () => reject(new Error(message))); });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    cancel();
+  }
+}
+
+/** One request, from CloudFormation or from a continuation: the start step and, in wait mode, the wait. */
+async function run(event: SyncEvent & CustomResourceEvent, context: LambdaContextLike): Promise<Record<string, unknown> | typeof RESPONSE_DEFERRED> {
+  if (event.CdkBedrockFoundationWait) return wait(event, event.CdkBedrockFoundationWait, context);
+  const startMs = envInt('KB_SYNC_START_TIMEOUT_MS', 120_000, 1);
+  const started = await within(onEvent(event), startMs, `The Knowledge Base sync's start step (StartIngestionJob) did not finish within `
+    + `${Math.round(startMs / 1000)} s; retry the deployment (see the function's log).`) as { PhysicalResourceId: string; Data?: Record<string, string> };
+  if (event.RequestType === 'Delete' || event.ResourceProperties.WaitForCompletion !== 'true') return started;
+  const data = started.Data ?? {};
+  if (NOTHING_TO_WAIT_FOR.includes(data.Status)) {
+    logger.info('nothing to wait for', { status: data.Status, note: data.Note });
+    return started;
+  }
+  const totalMs = seconds(event.ResourceProperties.TotalTimeoutSeconds, 30 * 60) * 1000;
+  return wait(event, { Started: { PhysicalResourceId: started.PhysicalResourceId, Data: data }, Deadline: clock().now() + totalMs, Invocation: 1 }, context);
+}
+
+/** Polls the started job until it ends, the deadline passes, or this invocation must hand over to a fresh one. */
+async function wait(event: SyncEvent & CustomResourceEvent, state: WaitState, context: LambdaContextLike): Promise<Record<string, unknown> | typeof RESPONSE_DEFERRED> {
+  const intervalMs = seconds(event.ResourceProperties.QueryIntervalSeconds, 30) * 1000;
+  const reserveMs = envInt('KB_SYNC_CONTINUE_RESERVE_MS', 90_000);
+  const { KnowledgeBaseId: knowledgeBaseId } = event.ResourceProperties;
+  const ingestionJobId = state.Started.Data.IngestionJobId;
+  for (;;) {
+    const poll = await isComplete({ ...event, Data: state.Started.Data });
+    if (poll.IsComplete) return { PhysicalResourceId: state.Started.PhysicalResourceId, Data: poll.Data ?? state.Started.Data };
+    if (clock().now() + intervalMs > state.Deadline) {
+      const total = seconds(event.ResourceProperties.TotalTimeoutSeconds, 30 * 60);
+      throw new Error(`Ingestion job ${ingestionJobId} of Knowledge Base ${knowledgeBaseId} did not complete within `
+        + `syncOnDeploy.totalTimeout (${total} s); it may still be running (GetIngestionJob). Raise totalTimeout (at most 58 minutes), `
+        + 'or set waitForCompletion: false to deploy without waiting for the ingestion.');
+    }
+    // Time this invocation can still wait before it must hand over (the reserve covers a poll and the hand-over). An
+    // interval longer than an invocation holds is slept in parts, handing over in between.
+    const room = (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - reserveMs;
+    const remaining = room + reserveMs;
+    if (room < Math.min(intervalMs, 60_000)) {
+      const functionArn = context.invokedFunctionArn ?? envString('AWS_LAMBDA_FUNCTION_NAME');
+      if (!functionArn) throw new Error('The wait cannot continue: the Lambda context names no function to invoke.');
+      const next: WaitState = { ...state, Invocation: state.Invocation + 1 };
+      try {
+        await invokeAsync(functionArn, { ...event, CdkBedrockFoundationWait: next });
+      } catch (e) {
+        throw new Error(`Ingestion job ${ingestionJobId} is still running, and the wait could not continue in a new invocation of `
+          + `${functionArn}: ${(e as Error).message}. Check that the function's role may invoke the function itself `
+          + '(lambda:InvokeFunction, granted by the construct), then deploy again.');
+      }
+      logger.info('the wait continues in a new invocation of this function', { ingestionJobId, invocation: next.Invocation, remainingMs: remaining });
+      return RESPONSE_DEFERRED;
+    }
+    await clock().sleep(Math.min(intervalMs, room));
+  }
+}
+
+/** The Lambda handler: CloudFormation's request (or a continuation of the wait) in; the response PUT to its ResponseURL. */
+export const handler = customResourceHandler<SyncEvent & CustomResourceEvent>((event, context) => run(event, context));
+
+export async function onEvent(event: SyncEvent): Promise<Record<string, unknown>> {
   if (event.RequestType === 'Delete') {
     logger.info('delete: nothing to do (ingested vectors belong to the data source)');
     return { PhysicalResourceId: event.PhysicalResourceId ?? 'none' };
@@ -211,7 +309,7 @@ function isTransient(e: unknown): boolean {
   return true;
 }
 
-async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
+export async function isComplete(event: SyncEvent): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
   if (event.RequestType === 'Delete') return { IsComplete: true };
   if (event.Data?.Status && ['ALREADY_RUNNING', 'STARTED_NOT_WAITED', 'NOT_STARTED', 'UNCHANGED'].includes(event.Data.Status)) {
     logger.info('nothing to wait for', { status: event.Data.Status, note: event.Data.Note });
@@ -224,8 +322,8 @@ async function isComplete(event: SyncEvent): Promise<Record<string, unknown>> {
   try {
     res = await agent().send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
   } catch (e) {
-    // The provider's waiter polls again after queryInterval, until its totalTimeout (inside the ServiceTimeout): a
-    // transient error must not fail the deployment at once.
+    // The wait polls again after queryInterval, until its totalTimeout (inside the ServiceTimeout): a transient error
+    // must not fail the deployment at once.
     if (!isTransient(e)) throw e;
     logger.warn('GetIngestionJob failed transiently; polling again', { ingestionJobId, error: `${(e as Error).name}: ${(e as Error).message}` });
     return { IsComplete: false };

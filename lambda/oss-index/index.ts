@@ -1,6 +1,7 @@
 /**
- * Custom resource handler (cr.Provider onEvent) that creates the vector index of an OpenSearch Serverless collection
- * for a Bedrock Knowledge Base, and deletes it on stack deletion.
+ * Custom resource handler that creates the vector index of an OpenSearch Serverless collection for a Bedrock Knowledge
+ * Base, and deletes it on stack deletion. The function backs the resource directly: `onEvent` returns the result or
+ * throws, and `handler` (lambda/shared/cfn-response.ts) answers CloudFormation with it.
  *
  * - Requests are SigV4-signed for the `aoss` service with the function's credentials (from the environment).
  * - Create retries the 403 that OpenSearch Serverless returns while a new data-access policy propagates, and
@@ -25,6 +26,7 @@ import { clock } from '../shared/clock';
 import { envInt, envString } from '../shared/env';
 import { createLogger } from '../shared/log';
 import { RetriesExhausted, retryUntilDeadline, type Attempt, type Backoff } from '../shared/retry';
+import { customResourceHandler, type CustomResourceEvent } from '../shared/cfn-response';
 
 export { setClock } from '../shared/clock';
 
@@ -60,7 +62,7 @@ const maxWaitMs = () => envInt('OSS_MAX_WAIT_MS', 5 * 60_000, 1);
 /** First backoff delay; doubles up to OSS_RETRY_MAX_MS. */
 const backoff = (): Backoff => ({ baseMs: envInt('OSS_RETRY_BASE_MS', 1_000, 1), maxMs: envInt('OSS_RETRY_MAX_MS', 16_000, 1), jitter: 'none' });
 
-export async function handler(event: CfnEvent, context: LambdaContext = {}): Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }> {
+export async function onEvent(event: CfnEvent, context: LambdaContext = {}): Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }> {
   const props = event.ResourceProperties;
   const deadline = () => clock().now() + Math.min(maxWaitMs(), (context.getRemainingTimeInMillis?.() ?? Infinity) - 15_000);
   if (event.RequestType === 'Delete') {
@@ -294,3 +296,6 @@ function send(url: URL, method: string, path: string, headers: Record<string, st
     req.end();
   });
 }
+
+/** The Lambda handler: CloudFormation's request in, the response PUT to its ResponseURL (never throws). */
+export const handler = customResourceHandler<CfnEvent & CustomResourceEvent>((event, context) => onEvent(event, context));

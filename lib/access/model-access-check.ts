@@ -2,7 +2,6 @@ import { CustomResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ModelCatalog } from '../catalog/catalog';
 import { parseModelId } from '../catalog/model-id';
@@ -10,7 +9,7 @@ import { regionsOf } from '../catalog/policy';
 import { ENV } from '../contract';
 import { BedrockModel } from '../models/bedrock-model';
 import { handlerCode } from '../private/assets';
-import { acknowledgeDeployTimeProvider, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
+import { acknowledgeDeployTimeProvider, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps } from '../private/envelope-props';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
 import { assertGrantable, grantOnWildcard } from '../private/wildcard-grant';
@@ -61,7 +60,9 @@ const MARKETPLACE_POLICY_ID = 'BedrockMarketplaceSubscribe';
 export const ACCESS_CHECK_PROVIDER_ID = 'CdkBedrockFoundationModelAccessCheckProvider';
 
 /**
- * The handler function and the `cr.Provider` shared by every `ModelAccessCheck` of one stack.
+ * The handler function shared by every `ModelAccessCheck` of one stack. The custom resources name it directly as their
+ * ServiceToken: the handler answers CloudFormation itself (lambda/shared/cfn-response.ts), so there is no provider
+ * framework function, role or log group (docs/custom-resources.md).
  */
 export class ModelAccessCheckProvider extends Construct {
   /** The stack's singleton, created on first use. */
@@ -73,7 +74,8 @@ export class ModelAccessCheckProvider extends Construct {
 
   public readonly handler: lambda.Function;
   public readonly handlerRole: iam.Role;
-  public readonly provider: cr.Provider;
+  /** The ServiceToken of the check resources: the handler function's ARN. */
+  public readonly serviceToken: string;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -108,32 +110,14 @@ export class ModelAccessCheckProvider extends Construct {
       role: this.handlerRole,
       logGroup: handlerLogs,
       environment: { ...HANDLER_ENV, [ENV.ACCESS_CHECK_LOG_GROUP]: handlerLogs.logGroupName },
+      // CloudFormation invokes the function asynchronously; the handler answers every request itself and never throws,
+      // so Lambda must not run a request again (lambda/shared/cfn-response.ts cites the retry behaviour).
+      retryAttempts: 0,
       ...envelopeFunctionProps(this),
     });
-
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
-    // Own role for the provider framework's onEvent function too (the framework's default role carries the
-    // AWSLambdaBasicExecutionRole managed policy): logs scoped to its log group; the framework adds the invoke grant.
-    const frameworkRole = new iam.Role(this, 'ProviderRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'cdk-bedrock-foundation ModelAccessCheck provider framework: invokes the access-check handler',
-    });
-    providerLogs.grantWrite(frameworkRole);
-    this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      logGroup: providerLogs,
-      frameworkOnEventRole: frameworkRole,
-      ...envelopeProviderProps(this),
-    });
+    this.serviceToken = this.handler.functionArn;
     acknowledgeDeployTimeProvider(this);
     grantVpcAccess(this, this.handlerRole);
-    grantVpcAccess(this, frameworkRole);
-    const handlerLogicalId = Stack.of(this).getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction);
-    Validations.of(frameworkRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${handlerLogicalId}.Arn>:*]`,
-      reason: 'aws-cdk-lib\'s provider framework grants lambda:InvokeFunction on the access-check handler and its versions '
-        + '(<handler ARN>:*); it covers only that one function.',
-    });
   }
 }
 
@@ -179,7 +163,7 @@ export class ModelAccessCheck extends Construct {
     const catalog = ModelCatalog.default();
     this.providerConstruct = ModelAccessCheckProvider.of(this);
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: this.providerConstruct.provider.serviceToken,
+      serviceToken: this.providerConstruct.serviceToken,
       resourceType: 'Custom::BedrockModelAccessCheck',
       serviceTimeout: SERVICE_TIMEOUT,
       properties: {

@@ -42,8 +42,6 @@ export const ENV = {
   POWERTOOLS_SERVICE_NAME: 'POWERTOOLS_SERVICE_NAME',
   /** CloudWatch namespace of an invoker's metrics (Powertools). */
   POWERTOOLS_METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
-  /** Which entry point of a two-phase custom-resource bundle runs (`onEvent` or `isComplete`). */
-  HANDLER_KIND: 'HANDLER_KIND',
   /** Log group of the access-check handler, named in its failure messages. */
   ACCESS_CHECK_LOG_GROUP: 'ACCESS_CHECK_LOG_GROUP',
   /** Access check: total attempts per GetFoundationModelAvailability / DescribeStacks call. */

@@ -4,13 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { handlerCode } from '../private/assets';
 import { besidesReferenced } from '../private/dependencies';
 import { BedrockValidationError } from '../private/errors';
 import { envelopeFor } from '../private/envelope';
-import { acknowledgeBucket, acknowledgeDeployTimeProvider, acknowledgeRolePolicies, enableEventBridgeNotifications, grantVpcAccess, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps, envelopeProviderProps } from '../private/envelope-props';
+import { acknowledgeBucket, acknowledgeDeployTimeProvider, acknowledgeRolePolicies, enableEventBridgeNotifications, grantVpcAccess, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps } from '../private/envelope-props';
 
 /**
  * Sources (checked 2026-12; see docs/invocation-logging.md):
@@ -199,7 +198,11 @@ export const INVOCATION_LOGGING_ACTIONS = [
 /** Construct ID of the per-stack singleton that holds the handler and the provider. */
 export const INVOCATION_LOGGING_PROVIDER_ID = 'CdkBedrockFoundationInvocationLoggingProvider';
 
-/** The handler function and the `cr.Provider` of the stack's `ModelInvocationLogging`. */
+/**
+ * The handler function of the stack's `ModelInvocationLogging`. The custom resource names it directly as its
+ * ServiceToken: the handler answers CloudFormation itself (lambda/shared/cfn-response.ts), so there is no provider
+ * framework function, role or log group (docs/custom-resources.md).
+ */
 export class ModelInvocationLoggingProvider extends Construct {
   /** The stack's singleton, created on first use. */
   public static of(scope: Construct): ModelInvocationLoggingProvider {
@@ -210,7 +213,8 @@ export class ModelInvocationLoggingProvider extends Construct {
 
   public readonly handler: lambda.Function;
   public readonly handlerRole: iam.Role;
-  public readonly provider: cr.Provider;
+  /** The ServiceToken of the resource: the handler function's ARN. */
+  public readonly serviceToken: string;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -262,40 +266,15 @@ export class ModelInvocationLoggingProvider extends Construct {
       role: this.handlerRole,
       logGroup: handlerLogs,
       environment: HANDLER_ENV,
+      // CloudFormation invokes the function asynchronously; the handler answers every request itself and never throws,
+      // so Lambda must not run a request again (lambda/shared/cfn-response.ts cites the retry behaviour).
+      retryAttempts: 0,
       ...envelopeFunctionProps(this),
     });
     this.handler.node.addDependency(this.handlerRole);
-
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
-    const frameworkRole = new iam.Role(this, 'ProviderRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'cdk-bedrock-foundation ModelInvocationLogging provider framework: invokes the invocation-logging handler',
-    });
-    providerLogs.grantWrite(frameworkRole);
-    this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      logGroup: providerLogs,
-      frameworkOnEventRole: frameworkRole,
-      ...envelopeProviderProps(this),
-    });
+    this.serviceToken = this.handler.functionArn;
     acknowledgeDeployTimeProvider(this);
     grantVpcAccess(this, this.handlerRole);
-    grantVpcAccess(this, frameworkRole);
-    Validations.of(frameworkRole).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-        reason: 'aws-cdk-lib\'s provider framework grants lambda:InvokeFunction on the invocation-logging handler and its versions '
-          + '(<handler ARN>:*); it covers only that one function.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(providerLogs.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
-        reason: 'CloudWatch Logs write access to the provider framework\'s own log group; log streams are created at run time.',
-      },
-    );
-    Validations.of(this.provider).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'The provider framework function runtime is chosen by aws-cdk-lib and updated with it; the handler pins nodejs24.x.',
-    });
   }
 }
 
@@ -415,7 +394,7 @@ export class ModelInvocationLogging extends Construct {
 
     this.providerConstruct = ModelInvocationLoggingProvider.of(this);
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: this.providerConstruct.provider.serviceToken,
+      serviceToken: this.providerConstruct.serviceToken,
       resourceType: 'Custom::BedrockModelInvocationLogging',
       serviceTimeout: SERVICE_TIMEOUT,
       properties: { LoggingConfig: loggingConfig },

@@ -33,9 +33,12 @@ export class BedrockEndpointService {
   /** `cloudformation`: DescribeStacks (the handlers' rollback probe). */
   public static readonly CLOUDFORMATION = new BedrockEndpointService('CloudFormation', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION,
     CLOUDFORMATION_ACTIONS);
-  /** `lambda`: the custom-resource provider framework invokes the handlers. */
+  /** `lambda`: the Knowledge Base sync's wait continues in a fresh invocation of its own function. */
   public static readonly LAMBDA = new BedrockEndpointService('Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA, LAMBDA_ACTIONS);
-  /** `states`: the provider framework starts its waiter state machine (Knowledge Base sync with waitForCompletion). */
+  /**
+   * `states`: not called by the library's functions (its custom resources answer CloudFormation themselves, with no
+   * provider framework or waiter state machine); for your own code.
+   */
   public static readonly STEP_FUNCTIONS = new BedrockEndpointService('StepFunctions', ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
     STEP_FUNCTIONS_ACTIONS);
   /**
@@ -54,7 +57,7 @@ export class BedrockEndpointService {
   public static readonly LIBRARY: BedrockEndpointService[] = [
     BedrockEndpointService.BEDROCK_RUNTIME, BedrockEndpointService.BEDROCK_AGENT_RUNTIME, BedrockEndpointService.BEDROCK,
     BedrockEndpointService.BEDROCK_AGENT, BedrockEndpointService.SSM, BedrockEndpointService.CLOUDFORMATION,
-    BedrockEndpointService.LAMBDA, BedrockEndpointService.STEP_FUNCTIONS,
+    BedrockEndpointService.LAMBDA,
   ];
 
   private constructor(

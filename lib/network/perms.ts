@@ -8,8 +8,7 @@
  * lib/knowledge-base/perms.ts (KB_RETRIEVE_ACTIONS, KB_RETRIEVE_AND_GENERATE_ACTIONS, KB_INGESTION_ACTIONS),
  * lib/access/perms.ts (AVAILABILITY_ACTIONS), lib/logging/model-invocation-logging.ts (INVOCATION_LOGGING_ACTIONS and
  * the ledger's SSM actions), lib/config/pinned-model-config.ts (READ_ACTIONS), lib/private/stack-status.ts
- * (STACK_STATUS_ACTIONS); the aws-cdk-lib custom-resource provider framework (custom-resources/lib/provider-framework/
- * runtime/outbound.js: Lambda Invoke and GetFunction (waitUntilFunctionActive), Step Functions StartExecution).
+ * (STACK_STATUS_ACTIONS), lib/knowledge-base/private/sync.ts (the sync's lambda:InvokeFunction on its own function).
  */
 
 /** bedrock-runtime: model invocation (Converse/ConverseStream are authorized by these) and ApplyGuardrail. */
@@ -35,10 +34,13 @@ export const SSM_ACTIONS = ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutPar
 /** cloudformation: the handlers' rollback probe. */
 export const CLOUDFORMATION_ACTIONS = ['cloudformation:DescribeStacks'];
 
-/** lambda: the provider framework's onEvent function invokes the handler (and waits for it to be active). */
-export const LAMBDA_ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunction'];
+/**
+ * lambda: a Knowledge Base sync that waits longer than one invocation continues in a fresh asynchronous invocation of its
+ * own function (the custom resources answer CloudFormation themselves; no provider framework invokes them).
+ */
+export const LAMBDA_ACTIONS = ['lambda:InvokeFunction'];
 
-/** states: the provider framework starts its waiter state machine (a Knowledge Base sync that waits). */
+/** states: starting a state machine (not called by the library's functions; for your own code). */
 export const STEP_FUNCTIONS_ACTIONS = ['states:StartExecution'];
 
 /** logs: what the library grants its roles on their own log groups (its handlers call no other Logs API). */

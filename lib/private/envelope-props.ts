@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { envelopeFor } from './envelope';
 
@@ -39,14 +38,6 @@ export function envelopeFunctionProps(construct: IConstruct): {
   return { vpc: e.vpc, vpcSubnets: e.vpcSubnets, securityGroups: e.securityGroups, environmentEncryption: e.encryptionKey };
 }
 
-/** The same for the provider framework's functions of a `cr.Provider` created by `construct`. */
-export function envelopeProviderProps(construct: IConstruct): {
-  vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection; securityGroups?: ec2.ISecurityGroup[]; providerFunctionEnvEncryption?: kms.IKey;
-} {
-  const e = envelopeFor(construct);
-  return { vpc: e.vpc, vpcSubnets: e.vpcSubnets, securityGroups: e.securityGroups, providerFunctionEnvEncryption: e.encryptionKey };
-}
-
 /** The cdk-nag compliance packs whose rule IDs the acknowledgements below name. */
 const PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
 
@@ -55,9 +46,9 @@ function acknowledgeInPacks(scope: IConstruct, rule: string, reason: string): vo
 }
 
 /** Reason of the LambdaDLQ acknowledgement on functions that are only invoked synchronously. */
-export const SYNC_INVOCATION_DLQ_REASON = 'The function is only invoked synchronously (by its callers through the Lambda API, or by '
-  + 'CloudFormation through the custom-resource provider framework, which waits for the result); a dead-letter queue only '
-  + 'receives events of failed asynchronous invocations, so it would never receive anything. Errors reach the caller.';
+export const SYNC_INVOCATION_DLQ_REASON = 'The function is only invoked synchronously (by its callers through the Lambda API, which '
+  + 'wait for the result); a dead-letter queue only receives events of failed asynchronous invocations, so it would never '
+  + 'receive anything. Errors reach the caller.';
 
 /** Reason of the IAMNoInlinePolicy acknowledgement on the library's roles. */
 export const ROLE_POLICY_REASON = 'The role\'s policy is created with the role for this one construct and names only the '
@@ -65,11 +56,21 @@ export const ROLE_POLICY_REASON = 'The role\'s policy is created with the role f
   + 'separate resource attached to this one role, with nothing to share or manage centrally.';
 
 /**
- * Acknowledges, on a deploy-time custom-resource provider (its handler functions, roles and the provider framework
- * under `scope`), the compliance-pack rules that do not apply to it, each with its reason.
+ * Reason of the LambdaDLQ acknowledgement on a custom-resource function that CloudFormation invokes directly
+ * (asynchronously, lambda/shared/cfn-response.ts cites it).
+ */
+export const CUSTOM_RESOURCE_DLQ_REASON = 'CloudFormation invokes this custom-resource function asynchronously, and the function '
+  + 'answers every request itself at the request\'s response URL (FAILED with the reason on any error, and before its own timeout), '
+  + 'with asynchronous retries set to 0: the outcome of each event reaches CloudFormation, which fails the stack operation on a '
+  + 'missing answer after the resource\'s ServiceTimeout. A dead-letter queue would only keep CloudFormation requests whose '
+  + 'one-time response URL nothing else answers.';
+
+/**
+ * Acknowledges, on a deploy-time custom-resource function (its handler function, role and log group under `scope`), the
+ * compliance-pack rules that do not apply to it, each with its reason.
  */
 export function acknowledgeDeployTimeProvider(scope: IConstruct): void {
-  acknowledgeInPacks(scope, 'LambdaDLQ', SYNC_INVOCATION_DLQ_REASON);
+  acknowledgeInPacks(scope, 'LambdaDLQ', CUSTOM_RESOURCE_DLQ_REASON);
   acknowledgeInPacks(scope, 'LambdaConcurrency', 'A deploy-time custom-resource handler runs only while CloudFormation '
     + 'creates, updates or deletes its resources; reserving concurrency would take capacity from the account\'s pool for '
     + 'a function that is idle between deployments, and CloudFormation already serializes the calls per resource.');
@@ -85,34 +86,6 @@ export function acknowledgeInvoker(scope: IConstruct): void {
 /** Acknowledges IAMNoInlinePolicy on a role (or a scope of roles) of the library. */
 export function acknowledgeRolePolicies(scope: IConstruct): void {
   acknowledgeInPacks(scope, 'IAMNoInlinePolicy', ROLE_POLICY_REASON);
-}
-
-const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
-
-/**
- * Turns on X-Ray tracing of the provider framework's waiter state machine (Control Tower CT.STEPFUNCTIONS.PR.2) when an
- * envelope is in force at `construct`: aws-cdk-lib's `cr.Provider` does not expose tracing, so this sets the
- * CloudFormation property on the state machine it creates. Without an envelope nothing changes.
- */
-export function traceWaiterStateMachine(construct: IConstruct, provider: IConstruct): void {
-  const e = envelopeFor(construct);
-  if (Object.keys(e.setAt).length === 0) return;
-  for (const c of provider.node.findAll()) {
-    if (!(c instanceof sfn.CfnStateMachine)) continue;
-    c.tracingConfiguration = { enabled: true };
-    // The actions aws-cdk-lib's own sfn.StateMachine grants its role for `tracingEnabled` (X-Ray has no resource
-    // types for them, hence "*").
-    const role = c.node.scope?.node.tryFindChild('Role');
-    if (role instanceof iam.Role) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: XRAY_ACTIONS, resources: ['*'] }));
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing of the provider framework\'s waiter state machine: xray:PutTraceSegments, PutTelemetryRecords, '
-          + 'GetSamplingRules and GetSamplingTargets have no resource type, so they are granted on "*" (as aws-cdk-lib\'s '
-          + 'sfn.StateMachine does for tracingEnabled).',
-      });
-    }
-  }
 }
 
 /**
@@ -191,15 +164,5 @@ export function grantVpcAccess(construct: IConstruct, role: iam.IRole): void {
     reason: 'The function runs in the compliance envelope\'s VPC: Lambda creates and deletes its network interfaces with the '
       + 'execution role (the EC2 actions of AWSLambdaVPCAccessExecutionRole), on "*" as in that managed policy, since the '
       + 'interfaces do not exist at synth.',
-  });
-}
-
-/** Under an envelope with a VPC: the provider framework's own function roles get the AWS managed VPC policy. */
-export function acknowledgeFrameworkVpcPolicy(construct: IConstruct, provider: IConstruct): void {
-  if (!envelopeFor(construct).vpc) return;
-  Validations.of(provider).acknowledge({
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-    reason: 'aws-cdk-lib\'s provider framework functions run in the compliance envelope\'s VPC, and aws-cdk-lib gives their roles '
-      + 'the AWS managed policy for network interfaces; it does not let those roles be replaced for every framework function.',
   });
 }

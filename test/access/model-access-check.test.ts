@@ -18,17 +18,22 @@ function stackIn(region?: string): { app: App; stack: Stack } {
 }
 
 describe('ModelAccessCheck', () => {
-  test('two checks in one stack share one handler function and one provider', () => {
+  test('two checks in one stack share one handler function, which backs them directly (no provider framework)', () => {
     const { stack } = stackIn('us-east-1');
     new ModelAccessCheck(stack, 'ChatCheck', { models: [BedrockModel.of(HAIKU)] });
     new ModelAccessCheck(stack, 'EmbedCheck', { models: [BedrockModel.of('amazon.titan-embed-text-v2:0')], failOnMissingAgreement: true });
     const t = Template.fromStack(stack);
-    // The handler and the provider framework's onEvent function, once each.
-    t.resourceCountIs('AWS::Lambda::Function', 2);
+    // The handler only: it answers CloudFormation itself.
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.resourceCountIs('AWS::Logs::LogGroup', 1);
+    const [fnId] = Object.keys(t.findResources('AWS::Lambda::Function'));
     const checks = t.findResources('Custom::BedrockModelAccessCheck');
     expect(Object.keys(checks)).toHaveLength(2);
     const tokens = Object.values(checks).map((r) => JSON.stringify(r.Properties.ServiceToken));
-    expect(new Set(tokens).size).toBe(1);
+    expect(new Set(tokens)).toEqual(new Set([JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] })]));
+    // CloudFormation invokes it asynchronously; the handler answers every request, so Lambda never runs one again.
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0, Qualifier: '$LATEST' });
     expect(stack.node.tryFindChild(ACCESS_CHECK_PROVIDER_ID)).toBeDefined();
   });
 
@@ -90,7 +95,7 @@ describe('ModelAccessCheck', () => {
         },
       },
     });
-    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    t.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 1);
     // CloudFormation waits at most 5 minutes for the check (its default would be one hour).
     t.hasResourceProperties('Custom::BedrockModelAccessCheck', { ServiceTimeout: '300' });
     // No logRetention custom resource.

@@ -31,8 +31,7 @@ describe('BedrockVpcEndpoints', () => {
       ['bedrock-agent', ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob']],
       ['ssm', ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter', 'ssm:DeleteParameter']],
       ['cloudformation', 'cloudformation:DescribeStacks' as unknown as string[]],
-      ['lambda', ['lambda:InvokeFunction', 'lambda:GetFunction']],
-      ['states', 'states:StartExecution' as unknown as string[]],
+      ['lambda', 'lambda:InvokeFunction' as unknown as string[]],
     ];
     const interfaces = t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } });
     expect(Object.keys(interfaces)).toHaveLength(expected.length);

@@ -359,8 +359,9 @@ describe('KnowledgeBase', () => {
     test('accepts a wait that is not whole minutes (90 s polled every 30 s)', () => {
       const { template } = kb({ syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.seconds(90) } });
       expect(Object.keys(template().findResources('Custom::BedrockKnowledgeBaseSync'))).toEqual([expect.stringMatching(/^KbSyncWait90s30s[0-9A-F]{8}$/)]);
-      const machine = Object.values(template().findResources('AWS::StepFunctions::StateMachine'))[0].Properties;
-      expect(JSON.stringify(machine.DefinitionString)).toMatch(/\\"IntervalSeconds\\":30,\\"MaxAttempts\\":3/);
+      // The handler polls every 30 s for at most 90 s (its own clock; no waiter state machine).
+      template().hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { TotalTimeoutSeconds: '90', QueryIntervalSeconds: '30' });
+      template().resourceCountIs('AWS::StepFunctions::StateMachine', 0);
     });
   });
 
@@ -553,23 +554,40 @@ describe('KnowledgeBase', () => {
         { Action: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Kb[0-9A-F]{8}$/), 'KnowledgeBaseArn'] } },
         { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
       ]);
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Environment: { Variables: { HANDLER_KIND: 'onEvent' } },
-      });
+      // One function backs the sync directly (no provider framework), with Lambda's asynchronous retries off.
+      const fns = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('ingestion jobs on deployment') } });
+      expect(Object.keys(fns)).toHaveLength(1);
+      const [fnId, fn] = Object.entries(fns)[0];
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(sync.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0 });
+      // A sync that does not wait never invokes anything: no lambda:InvokeFunction anywhere.
+      expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('lambda:InvokeFunction');
     });
 
-    test('waitForCompletion polls with an isComplete handler bounded by totalTimeout', () => {
+    test('waitForCompletion polls in the same function, bounded by totalTimeout; its role may invoke only that function', () => {
       const { stack } = stackOf();
       new KnowledgeBase(stack, 'Kb', { syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(45), queryInterval: Duration.seconds(20) } });
       const template = Template.fromStack(stack);
-      template.hasResourceProperties('Custom::BedrockKnowledgeBaseSync', { WaitForCompletion: 'true' });
-      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { HANDLER_KIND: 'isComplete' } } });
-      const machines = template.findResources('AWS::StepFunctions::StateMachine');
-      expect(Object.keys(machines)).toHaveLength(1);
-      const machine = Object.values(machines)[0].Properties;
-      // 45 minutes polled every 20 s = 135 attempts (the provider framework's waiter).
-      expect(JSON.stringify(machine.DefinitionString)).toMatch(/\\"IntervalSeconds\\":20,\\"MaxAttempts\\":135/);
-      expect(machine.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
+      // 45 minutes polled every 20 s, inside the one-hour ServiceTimeout; no waiter state machine, no second function.
+      template.hasResourceProperties('Custom::BedrockKnowledgeBaseSync', {
+        WaitForCompletion: 'true', TotalTimeoutSeconds: '2700', QueryIntervalSeconds: '20', ServiceTimeout: '3600',
+      });
+      template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+      const fns = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('ingestion jobs on deployment') } });
+      expect(Object.keys(fns)).toHaveLength(1);
+      const [fnId, fn] = Object.entries(fns)[0];
+      expect(fn.Properties.Timeout).toBe(900);
+      // The continuation of a long wait: lambda:InvokeFunction on the function's own ARN only, in a policy of its own
+      // (the function does not depend on it: no cycle), which the sync waits for.
+      const invoke = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) => JSON.stringify(p).includes('lambda:InvokeFunction'));
+      expect(invoke).toHaveLength(1);
+      const [policyId, policy] = invoke[0];
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId, 'Arn'] } }]);
+      expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^CdkBedrockFoundationKbSyncHandlerRole/) }]);
+      expect(fn.DependsOn ?? []).not.toContain(policyId);
+      const sync = Object.values(template.findResources('Custom::BedrockKnowledgeBaseSync'))[0];
+      expect(sync.DependsOn).toContain(policyId);
     });
 
     test('switching the sync mode uses a new logical ID (a ServiceToken cannot change in place)', () => {
@@ -612,12 +630,18 @@ describe('KnowledgeBase', () => {
         .toThrow(/content deployment S\/NoKeys2 has outputObjectKeys: false/);
     });
 
-    test('two Knowledge Bases in a stack share one sync provider', () => {
+    test('two Knowledge Bases in a stack share one sync function, whichever mode each uses', () => {
       const { stack } = stackOf();
       new KnowledgeBase(stack, 'A', { syncOnDeploy: {} });
       new KnowledgeBase(stack, 'B', { syncOnDeploy: {} });
-      const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { HANDLER_KIND: 'onEvent' } } } });
+      new KnowledgeBase(stack, 'C', { syncOnDeploy: { waitForCompletion: true } });
+      new KnowledgeBase(stack, 'D', { syncOnDeploy: { waitForCompletion: true, totalTimeout: Duration.minutes(10) } });
+      const t = Template.fromStack(stack);
+      const fns = t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('ingestion jobs on deployment') } });
       expect(Object.keys(fns)).toHaveLength(1);
+      const tokens = Object.values(t.findResources('Custom::BedrockKnowledgeBaseSync')).map((r) => JSON.stringify(r.Properties.ServiceToken));
+      expect(new Set(tokens)).toEqual(new Set([JSON.stringify({ 'Fn::GetAtt': [Object.keys(fns)[0], 'Arn'] })]));
+      expect(Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('lambda:InvokeFunction'))).toHaveLength(1);
     });
   });
 });

@@ -15,11 +15,13 @@ type Handler = (event: unknown, context?: { getRemainingTimeInMillis: () => numb
 const LOG_GROUP = 'Stack-CdkBedrockFoundationModelAccessCheckProviderHandlerLogs1A2B3C4D-abcdefGHIJKL';
 // The bundle as shipped, loaded in the worker's outer realm (see utils/bundled-handler.ts), whose process.env is set
 // below. Its logs are silent; the tests about what it logs use a second copy that logs, with its output captured.
+// `onEvent` is the handler's logic (result or thrown failure); the Lambda entry point `handler` wraps it in the
+// CloudFormation response protocol (lambda/shared/cfn-response.ts, driven in test/lifecycle).
 type Bundle = ClockedBundle & {
-  handler: Handler; retryDelayMs: (s: { backoffBaseMs: number; backoffMaxMs: number }, attempt: number, retryAfterMs?: number, random?: () => number) => number;
+  onEvent: Handler; retryDelayMs: (s: { backoffBaseMs: number; backoffMaxMs: number }, attempt: number, retryAfterMs?: number, random?: () => number) => number;
 };
 const bundle = loadBundledHandler<Bundle>('access-check');
-const { handler, retryDelayMs } = bundle;
+const { onEvent: handler, retryDelayMs } = bundle;
 const logging = loadBundledHandler<Bundle>('access-check', { logLevel: 'INFO' });
 const outerEnv = outerRealm().process.env;
 
@@ -189,7 +191,7 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
     for (const id of many) fake.setAvailability(id, reply.availability(id, { region: 'NOT_AVAILABLE' }));
     const models = many.map((id) => ({ ...haiku, ModelId: id, FoundationModelId: id }));
     const logs = new StdoutCapture().start();
-    const error = await logging.handler(event(models), ctx()).then(() => undefined, (e: Error) => e).finally(() => logs.stop());
+    const error = await logging.onEvent(event(models), ctx()).then(() => undefined, (e: Error) => e).finally(() => logs.stop());
     const message = error!.message;
     // The body the provider framework would PUT to CloudFormation (aws-cdk-lib 2.276.0 custom-resources
     // runtime/framework.js + cfn-response.js): the Lambda runtime reports trace = error.stack.split('\n'); the framework
@@ -222,7 +224,7 @@ describe('access-check handler (bundled) against a fake Bedrock control plane', 
   test('the agreement warning says how Bedrock subscribes on first invocation', async () => {
     fake.setAvailability(HAIKU, reply.availability(HAIKU, { agreement: 'NOT_AVAILABLE' }));
     const logs = new StdoutCapture().start();
-    const out = await logging.handler(event([haiku]), ctx()).finally(() => logs.stop());
+    const out = await logging.onEvent(event([haiku]), ctx()).finally(() => logs.stop());
     expect(out.Data?.Warnings).toMatch(/subscribes the account on the model's first invocation when the invoking role has aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions/);
     expect(out.Data?.Warnings).toMatch(/valid payment method/);
     expect(logs.logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'access check warning', warning: expect.stringContaining('no active Marketplace agreement') }));

@@ -2,7 +2,7 @@
  * Runs the BUNDLED invocation-logging handler (assets/handlers/invocation-logging/index.js, built by `npm run build`)
  * in-process against the loopback fakes: the Bedrock control plane (GET/PUT/DELETE /logging/modelinvocations,
  * restJson) and an SSM parameter store (awsJson1_1) holding the handler's ledger, with the real SDK clients inside
- * the bundle. The lifecycle is driven the way CloudFormation and the provider framework drive it.
+ * the bundle, through its `onEvent` (the CloudFormation protocol around it is driven in test/lifecycle).
  */
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { fakeAwsEnv, loadBundledHandler, outerRealm, setEnv } from '../utils/bundled-handler';
@@ -79,7 +79,9 @@ describe('invocation-logging handler (bundled) against fake Bedrock and SSM', ()
       LOGGING_CONNECT_TIMEOUT_MS: '400',
       LOGGING_SAFETY_MARGIN_MS: '0',
     });
-    handler = loadBundledHandler<{ handler: Handler }>('invocation-logging').handler;
+    // `onEvent` is the handler's logic (result or thrown failure); the Lambda entry point `handler` wraps it in the
+    // CloudFormation response protocol (lambda/shared/cfn-response.ts, driven in test/lifecycle).
+    handler = loadBundledHandler<{ onEvent: Handler }>('invocation-logging').onEvent;
     logs = [];
     const outer = outerRealm();
     for (const level of ['log', 'warn', 'error'] as const) {

@@ -12,11 +12,15 @@ import { useVirtualClock, type ClockedBundle, type VirtualClock } from '../utils
 // environment for the file), with a fresh virtual clock per test: the waits between StartIngestionJob attempts take no
 // real time, and how many attempts fit in KB_SYNC_CONFLICT_WAIT_MS depends only on the backoff (5, 10, 20 ms ...),
 // not on how busy the machine is. Its log lines are captured (and asserted on where it matters).
-let bundle: { handler: (e: any) => Promise<any> } & ClockedBundle;
+let bundle: { onEvent: (e: any) => Promise<any>; isComplete: (e: any) => Promise<any> } & ClockedBundle;
 let clock: VirtualClock;
 const out = new StdoutCapture();
+// The bundle exports its two steps, `onEvent` (start the job) and `isComplete` (one poll of the wait); its Lambda entry
+// point `handler` runs them in the CloudFormation response protocol (lambda/shared/cfn-response.ts), driven with the
+// wait and its continuations in test/lifecycle. Here HANDLER_KIND (set like the function's environment once was) picks
+// the step a test calls.
 function loadBundledHandler(_name: 'kb-sync'): { handler: (e: any) => Promise<any> } {
-  return bundle;
+  return { handler: (e: any) => (process.env.HANDLER_KIND === 'isComplete' ? bundle.isComplete(e) : bundle.onEvent(e)) };
 }
 
 let fake: FakeBedrockAgent;

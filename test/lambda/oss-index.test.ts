@@ -11,10 +11,12 @@ import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
 // of attempts before OSS_MAX_WAIT_MS depends only on the backoff (5, 10, 20, 20 ... ms). Per-request timeouts
 // (OSS_REQUEST_TIMEOUT_MS) are real socket timeouts.
 let clock: VirtualClock;
+// `onEvent` is the handler's logic (result or thrown failure); the Lambda entry point `handler` wraps it in the
+// CloudFormation response protocol (lambda/shared/cfn-response.ts, driven in test/lifecycle).
 function loadBundledHandler(name: 'oss-index') {
   const mod = loadBundle(name);
   clock = useVirtualClock(mod);
-  return mod;
+  return { ...mod, handler: mod.onEvent };
 }
 
 const env = fakeAwsEnv();

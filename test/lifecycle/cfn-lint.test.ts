@@ -27,14 +27,14 @@ interface Finding {
 const ACKNOWLEDGED: { readonly rule: string; readonly resource: RegExp; readonly message: RegExp; readonly reason: string }[] = [
   {
     rule: 'W3005',
-    // Every AWS::Lambda::Function (invokers, custom-resource handlers, Provider framework functions) and the Provider's
-    // waiter AWS::StepFunctions::StateMachine: the DependsOn names the execution role the Role property already GetAtts.
-    resource: /(Function|Handler|OnEvent|IsComplete|onEvent|isComplete|onTimeout|statemachine)[0-9A-F]{8}$/,
-    message: /^'\w*(Role)[0-9A-F]{8}' dependency already enforced by a 'GetAtt' at 'Resources\/\w+\/Properties\/(Role|RoleArn)'$/,
-    reason: 'aws-cdk-lib adds it: lambda.Function and stepfunctions.StateMachine call node.addDependency(role) so that '
-      + 'the role\'s DefaultPolicy exists before the function or state machine runs; the same DependsOn list carries that '
-      + 'policy, which no reference implies. The role entry is redundant but harmless, and removing it would mean '
-      + 'overriding aws-cdk-lib internals on every function.',
+    // Every AWS::Lambda::Function (invokers and the custom-resource handlers, which back their resources directly: no
+    // provider-framework functions or waiter state machine any more): the DependsOn names the execution role the Role
+    // property already GetAtts.
+    resource: /(Function|Handler|OnEvent)[0-9A-F]{8}$/,
+    message: /^'\w*(Role)[0-9A-F]{8}' dependency already enforced by a 'GetAtt' at 'Resources\/\w+\/Properties\/Role'$/,
+    reason: 'aws-cdk-lib adds it: lambda.Function calls node.addDependency(role) so that the role\'s DefaultPolicy exists '
+      + 'before the function runs; the same DependsOn list carries that policy, which no reference implies. The role entry '
+      + 'is redundant but harmless, and removing it would mean overriding aws-cdk-lib internals on every function.',
   },
 ];
 

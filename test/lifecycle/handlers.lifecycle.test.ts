@@ -4,12 +4,19 @@
  * with the bundled handlers against the loopback fakes. The stack status DescribeStacks reports follows the phase:
  * UPDATE_IN_PROGRESS for the update, UPDATE_ROLLBACK_IN_PROGRESS for the rollback, unless a test makes the probe fail.
  */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ModelAccessCheck } from '../../lib/access';
+import { KnowledgeBase } from '../../lib/knowledge-base';
+import { BedrockModel } from '../../lib/models';
 import { fakeAwsEnv, loadBundledHandler, setEnv } from '../utils/bundled-handler';
 import { FakeBedrockAgent } from '../utils/fake-bedrock-agent';
 import { FakeBedrockControlPlane, reply } from '../utils/fake-bedrock-control-plane';
 import { FakeCloudFormation } from '../utils/fake-cloudformation';
+import { FakeLambda } from '../utils/fake-lambda';
 import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
-import { CfnResource, type Handler } from './cfn-driver';
+import { CfnResource, closeResponseEndpoint, customResourcesIn, type Handler, type Props, type TemplateFacts } from './cfn-driver';
+import { NOW_ISO } from './apps';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/11111111-2222-3333-4444-555555555555';
 const PHASE_STATUS: Record<string, string> = {
@@ -24,12 +31,23 @@ let clock: VirtualClock;
 let probeFailsDuringRollback = false;
 
 beforeAll(async () => { cfn = await FakeCloudFormation.start(); });
-afterAll(async () => { await cfn.close(); });
+afterAll(async () => { await cfn.close(); await closeResponseEndpoint(); });
 afterEach(() => { restore(); probeFailsDuringRollback = false; });
 
-function resource(handler: Handler, resourceType: string, serviceTimeoutSeconds: number, lambdaTimeoutMs: number) {
+/** The first custom resource of `type` in a stack built by `build`, as synthesized (ServiceTimeout, function timeout). */
+function synthFacts(type: string, build: (stack: Stack) => void): TemplateFacts {
+  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
+  const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack);
+  const [facts] = customResourcesIn(Template.fromStack(stack).toJSON(), type);
+  // Backed by the function directly, and Lambda never runs a request again (the handler answers every one).
+  expect(facts.maximumRetryAttempts).toBe(0);
+  return facts;
+}
+
+function resource(handler: Handler, resourceType: string, serviceTimeoutSeconds: number, lambdaTimeoutMs: number, lambda?: FakeLambda) {
   return new CfnResource({
-    handler, clock, resourceType, serviceTimeoutSeconds, lambdaTimeoutMs, stackId: STACK_ID,
+    handler, clock, resourceType, serviceTimeoutSeconds, lambdaTimeoutMs, stackId: STACK_ID, lambda,
     beforeSend: (phase) => {
       cfn.stacks.set(STACK_ID, PHASE_STATUS[phase] ?? 'UPDATE_IN_PROGRESS');
       if (phase === 'rollback' && probeFailsDuringRollback) {
@@ -44,8 +62,17 @@ describe('access check through CloudFormation request sequences', () => {
   const NOVA = 'amazon.nova-pro-v1:0';
   let fake: FakeBedrockControlPlane;
   let handler: Handler;
-  // lib/access/model-access-check.ts: ServiceTimeout 5 minutes, handler timeout 2 minutes.
-  const make = () => resource(handler, 'Custom::BedrockModelAccessCheck', 300, 120_000);
+  // ServiceTimeout and the handler's Lambda timeout as lib/access/model-access-check.ts synthesizes them.
+  let facts: TemplateFacts;
+  beforeAll(() => {
+    facts = synthFacts('Custom::BedrockModelAccessCheck', (stack) => new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] }));
+  });
+  const make = () => resource(handler, 'Custom::BedrockModelAccessCheck', facts.serviceTimeoutSeconds, facts.lambdaTimeoutMs);
+
+  test('the resource is bounded: a ServiceTimeout above the handler function\'s timeout', () => {
+    expect(facts.serviceTimeoutSeconds).toBe(300);
+    expect(facts.lambdaTimeoutMs).toBe(120_000);
+  });
   const props = (model: string) => ({ Models: [{ ModelId: model, FoundationModelId: model, Provider: model.split('.')[0], OnDemandRegions: ['us-east-1'] }], FailOnMissingAgreement: 'false' });
 
   beforeEach(async () => {
@@ -69,6 +96,7 @@ describe('access check through CloudFormation request sequences', () => {
     expect((await r.delete()).ok).toBe(true);
     expect(r.sent.every((s) => s.ok)).toBe(true);
     expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 
   test.each([false, true])('an Update whose check fails is rolled back, and the rollback succeeds even when the old models fail now (probe fails: %s)', async (probeFails) => {
@@ -88,7 +116,11 @@ describe('access check through CloudFormation request sequences', () => {
   test('a failed Create rolls back; Delete succeeds while Bedrock throttles', async () => {
     fake.setAvailability(HAIKU, reply.availability(HAIKU, { region: 'NOT_AVAILABLE' }));
     const failed = make();
-    expect((await failed.create(props(HAIKU))).ok).toBe(false);
+    const create = await failed.create(props(HAIKU));
+    expect(create.ok).toBe(false);
+    // The rollback's Delete carries the physical ID the failed Create answered with, and succeeds.
+    expect(failed.sent[1]).toMatchObject({ phase: 'create-rollback', requestType: 'Delete', physicalResourceId: create.returnedId, ok: true });
+    expect(create.returnedId).toMatch(/^cdk-bedrock-foundation::CREATE_FAILED::/);
     expect(failed.stranding()).toEqual([]);
     const r = make();
     await r.create(props(NOVA));
@@ -100,18 +132,25 @@ describe('access check through CloudFormation request sequences', () => {
 describe('Knowledge Base sync through CloudFormation request sequences', () => {
   let fake: FakeBedrockAgent;
   let handler: Handler;
-  // lib/knowledge-base/private/sync.ts: ServiceTimeout 180 s (no wait), start-step timeout 2 minutes.
-  const make = () => resource(handler, 'Custom::BedrockKnowledgeBaseSync', 180, 120_000);
+  // ServiceTimeout (180 s without a wait) and the function's timeout as lib/knowledge-base/private/sync.ts synthesizes them.
+  let facts: TemplateFacts;
+  beforeAll(() => { facts = synthFacts('Custom::BedrockKnowledgeBaseSync', (stack) => new KnowledgeBase(stack, 'Kb', { syncOnDeploy: {} })); });
+  const make = () => resource(handler, 'Custom::BedrockKnowledgeBaseSync', facts.serviceTimeoutSeconds, facts.lambdaTimeoutMs);
   const props = (hash: string) => ({ KnowledgeBaseId: 'KB12345678', DataSourceId: 'DS12345678', WaitForCompletion: 'false', ContentHash: hash });
 
   beforeAll(async () => { fake = await FakeBedrockAgent.start(); });
   afterAll(async () => { await fake.close(); });
   beforeEach(() => {
     fake.reset();
-    restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url, HANDLER_KIND: 'onEvent' });
+    restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url });
     const mod = loadBundledHandler('kb-sync');
     clock = useVirtualClock(mod);
     handler = mod.handler;
+  });
+
+  test('the resource is bounded: ServiceTimeout 180 s for a sync that does not wait', () => {
+    expect(facts.serviceTimeoutSeconds).toBe(180);
+    expect(facts.props).toMatchObject({ WaitForCompletion: 'false' });
   });
 
   test('Create starts a job; an Update without a content change starts none; a content change starts one; Delete succeeds', async () => {
@@ -125,6 +164,7 @@ describe('Knowledge Base sync through CloudFormation request sequences', () => {
     expect((await r.delete()).ok).toBe(true);
     expect(r.sent.every((s) => s.ok)).toBe(true);
     expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 
   test.each([false, true])('an Update that fails (a job still running) is rolled back, and the rollback succeeds (probe fails: %s)', async (probeFails) => {
@@ -165,5 +205,142 @@ describe('Knowledge Base sync through CloudFormation request sequences', () => {
       expect(fake.jobs.size).toBe(1);
       expect(r.stranding()).toEqual([]);
     }
+  });
+});
+
+describe('Knowledge Base sync that waits, through CloudFormation request sequences and Lambda continuations', () => {
+  let fake: FakeBedrockAgent;
+  let lambda: FakeLambda;
+  let handler: Handler;
+  // The synthesized wait-mode resource: ServiceTimeout 3600 s, TotalTimeoutSeconds / QueryIntervalSeconds, the
+  // function's 15-minute timeout.
+  let facts: TemplateFacts;
+  beforeAll(() => {
+    facts = synthFacts('Custom::BedrockKnowledgeBaseSync', (stack) => new KnowledgeBase(stack, 'Kb', { syncOnDeploy: { waitForCompletion: true } }));
+  });
+  const make = () => resource(handler, 'Custom::BedrockKnowledgeBaseSync', facts.serviceTimeoutSeconds, facts.lambdaTimeoutMs, lambda);
+  const props = (hash: string, extra: Props = {}): Props => ({
+    KnowledgeBaseId: 'KB12345678', DataSourceId: 'DS12345678', WaitForCompletion: 'true', ContentHash: hash,
+    TotalTimeoutSeconds: facts.props.TotalTimeoutSeconds, QueryIntervalSeconds: facts.props.QueryIntervalSeconds, ...extra,
+  });
+  /** GetIngestionJob answers IN_PROGRESS `n` times, then `last`. */
+  const running = (job: string, n: number, last = 'COMPLETE') => fake.statuses(job, ...Array.from({ length: n }, () => 'IN_PROGRESS'), last);
+  const gets = () => fake.requests.filter((r) => r.method === 'GET').length;
+
+  beforeAll(async () => { fake = await FakeBedrockAgent.start(); lambda = await FakeLambda.start(); });
+  afterAll(async () => { await fake.close(); await lambda.close(); });
+  beforeEach(() => {
+    fake.reset();
+    lambda.queue.length = 0;
+    restore = setEnv({ ...fakeAwsEnv(), AWS_ENDPOINT_URL_BEDROCK_AGENT: fake.url, AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.url, AWS_ENDPOINT_URL_LAMBDA: lambda.url });
+    const mod = loadBundledHandler('kb-sync');
+    clock = useVirtualClock(mod);
+    handler = mod.handler;
+  });
+
+  test('the resource is bounded: the wait (totalTimeout) and the start step fit in the ServiceTimeout; the function is shorter than the wait', () => {
+    expect(facts.serviceTimeoutSeconds).toBe(3600);
+    expect(facts.props).toMatchObject({ WaitForCompletion: 'true', TotalTimeoutSeconds: '1800', QueryIntervalSeconds: '30' });
+    expect(Number(facts.props.TotalTimeoutSeconds) + 120).toBeLessThanOrEqual(facts.serviceTimeoutSeconds);
+    expect(facts.lambdaTimeoutMs).toBe(900_000);
+  });
+
+  test('a job longer than one invocation: the wait continues in fresh invocations of the function and answers once, at the end', async () => {
+    const r = make();
+    running('JOB1', 60);
+    const created = await r.create(props('a'));
+    expect(created).toMatchObject({ ok: true, returnedId: 'KB12345678/DS12345678',
+      data: { IngestionJobId: 'JOB1', Status: 'COMPLETE', DocumentsFailed: '0' } });
+    // 61 polls, 30 s apart: more than one 15-minute invocation holds.
+    expect(gets()).toBe(61);
+    expect(created.invocations).toBeGreaterThanOrEqual(3);
+    expect(created.elapsedMs).toBeLessThan(Number(facts.props.TotalTimeoutSeconds) * 1000);
+    expect(lambda.queue).toEqual([]);
+    // A no-op Update starts and waits for nothing; Delete succeeds.
+    await r.update(props('a'));
+    expect(fake.jobs.size).toBe(1);
+    expect((await r.delete()).ok).toBe(true);
+    expect(r.sent.every((s) => s.ok)).toBe(true);
+    expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
+  });
+
+  test('an interval longer than one invocation holds is slept in parts across continuations', async () => {
+    running('JOB1', 2);
+    const r = make();
+    const created = await r.create(props('a', { TotalTimeoutSeconds: '3480', QueryIntervalSeconds: '870' }));
+    expect(created).toMatchObject({ ok: true, data: { Status: 'COMPLETE' } });
+    expect(gets()).toBe(3);
+    expect(created.invocations).toBe(2);
+    expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
+  });
+
+  test('failed documents: a warning by default; with failOnDocumentFailures the Create fails, and its Delete succeeds', async () => {
+    running('JOB1', 40);
+    fake.failedDocuments('JOB1', 2).failWith('JOB1', 'doc-1.pdf: unsupported format');
+    const warned = await make().create(props('a'));
+    expect(warned).toMatchObject({ ok: true, data: { Status: 'COMPLETE', DocumentsFailed: '2', Warning: expect.stringMatching(/2 of \d+ scanned document\(s\) failed; first reasons: doc-1.pdf: unsupported format/) } });
+    fake.reset();
+    running('JOB1', 40);
+    fake.failedDocuments('JOB1', 1);
+    const r = make();
+    const failed = await r.create(props('a', { FailOnDocumentFailures: 'true' }));
+    expect(failed).toMatchObject({ ok: false, error: expect.stringMatching(/1 of \d+ scanned document\(s\) failed.*failOnDocumentFailures is set, so the deployment fails/) });
+    expect(failed.invocations).toBeGreaterThanOrEqual(2);
+    expect(r.sent[1]).toMatchObject({ phase: 'create-rollback', requestType: 'Delete', physicalResourceId: failed.returnedId, ok: true });
+    expect(r.stranding()).toEqual([]);
+    expect(r.violations()).toEqual([]);
+  });
+
+  test('a job that fails after a continuation fails the request with its reasons', async () => {
+    running('JOB1', 35, 'FAILED');
+    fake.failWith('JOB1', 'The embedding model is not accessible');
+    const r = make();
+    const created = await r.create(props('a'));
+    expect(created).toMatchObject({ ok: false, error: expect.stringMatching(/Ingestion job JOB1 of Knowledge Base KB12345678 ended FAILED: The embedding model is not accessible/) });
+    expect(created.invocations).toBeGreaterThanOrEqual(2);
+    expect(r.violations()).toEqual([]);
+  });
+
+  test('transient GetIngestionJob errors are polled through within the deadline', async () => {
+    running('JOB1', 3);
+    for (let i = 0; i < 8; i++) fake.failGetNext(503, 'ServiceUnavailableException', 'unavailable');
+    const created = await make().create(props('a'));
+    expect(created).toMatchObject({ ok: true, data: { Status: 'COMPLETE' } });
+  });
+
+  test('a job still running at totalTimeout fails the request, inside the ServiceTimeout', async () => {
+    running('JOB1', 10_000);
+    const r = make();
+    const created = await r.create(props('a', { TotalTimeoutSeconds: '1800' }));
+    expect(created).toMatchObject({ ok: false, error: expect.stringMatching(/Ingestion job JOB1 of Knowledge Base KB12345678 did not complete within syncOnDeploy.totalTimeout \(1800 s\).*Raise totalTimeout \(at most 58 minutes\)/) });
+    expect(created.elapsedMs).toBeLessThanOrEqual(1800 * 1000);
+    expect(r.overdue()).toEqual([]);
+    expect(r.stranding()).toEqual([]);
+    expect(r.violations()).toEqual([]);
+  });
+
+  test('a continuation Lambda refuses fails the request with the reason (CloudFormation is never left waiting)', async () => {
+    running('JOB1', 60);
+    lambda.failNext({ status: 403, code: 'AccessDeniedException', message: 'not authorized to perform: lambda:InvokeFunction' });
+    const created = await make().create(props('a'));
+    expect(created).toMatchObject({ ok: false, invocations: 1,
+      error: expect.stringMatching(/JOB1 is still running, and the wait could not continue in a new invocation of arn:aws:lambda:.*HTTP 403.*lambda:InvokeFunction/) });
+  });
+
+  test.each([false, true])('a rollback during a wait-mode update starts its job but does not wait for it (probe fails: %s)', async (probeFails) => {
+    const r = make();
+    running('JOB1', 2);
+    await r.create(props('a'));
+    probeFailsDuringRollback = probeFails;
+    // The update's job runs past totalTimeout and fails the update; the rollback starts one and does not wait.
+    running('JOB2', 10_000);
+    const { update, rollback } = await r.update(props('b', { TotalTimeoutSeconds: '60' }));
+    expect(update).toMatchObject({ ok: false, error: expect.stringMatching(/did not complete within syncOnDeploy.totalTimeout \(60 s\)/) });
+    expect(rollback).toMatchObject({ ok: true, invocations: 1, data: { Status: expect.stringMatching(/^(STARTED_NOT_WAITED|ALREADY_RUNNING)$/) } });
+    expect(r.stranding()).toEqual([]);
+    expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 });

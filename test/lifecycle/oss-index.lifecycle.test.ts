@@ -10,7 +10,7 @@ import { DistanceMetric, KnowledgeBase, VectorStore, type OpenSearchServerlessSt
 import { fakeAwsEnv, loadBundledHandler, setEnv } from '../utils/bundled-handler';
 import { FakeOpenSearch } from '../utils/fake-opensearch';
 import { useVirtualClock, type VirtualClock } from '../utils/virtual-clock';
-import { CfnResource, type Handler, type Props } from './cfn-driver';
+import { CfnResource, closeResponseEndpoint, customResourcesIn, type Handler, type Props } from './cfn-driver';
 
 const TYPE = 'Custom::OpenSearchServerlessVectorIndex';
 
@@ -28,20 +28,16 @@ function synthUncached(options: OpenSearchServerlessStoreOptions, dimensions: nu
   const app = new App({ context: { 'cdk-bedrock-foundation:now': '2026-11-25' } });
   const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
   new KnowledgeBase(stack, 'Kb', { vectorStore: VectorStore.openSearchServerless(options), dimensions });
-  const t = Template.fromStack(stack).toJSON();
-  const [index] = Object.values(t.Resources as Record<string, any>).filter((r) => r.Type === TYPE);
-  const { ServiceToken, ServiceTimeout, Endpoint, ...rest } = index.Properties;
+  const [index] = customResourcesIn(Template.fromStack(stack).toJSON(), TYPE);
+  const { Endpoint, ...rest } = index.props;
   expect(Endpoint).toEqual({ 'Fn::GetAtt': [expect.any(String), 'CollectionEndpoint'] });
   expect(typeof rest.IndexBody).toBe('string'); // resolved at synth: CloudFormation sends it as written
-  const fnId = ServiceToken['Fn::GetAtt'][0] as string;
-  // The provider framework function calls our handler function; take the handler's timeout.
-  const handlerFn = Object.values(t.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Lambda::Function'
-    && r.Properties.Description?.startsWith('Creates and deletes OpenSearch Serverless vector indexes'));
-  expect(fnId).toBeDefined();
+  // The function backs the resource directly (its ServiceToken), and Lambda never runs a request again.
+  expect(index.maximumRetryAttempts).toBe(0);
   return {
     props: { Endpoint: fake.url, ...rest },
-    serviceTimeoutSeconds: ServiceTimeout === undefined ? 3600 : Number(ServiceTimeout),
-    lambdaTimeoutMs: handlerFn.Properties.Timeout * 1000,
+    serviceTimeoutSeconds: index.serviceTimeoutSeconds,
+    lambdaTimeoutMs: index.lambdaTimeoutMs,
   };
 }
 
@@ -54,7 +50,7 @@ let handler: Handler;
 beforeAll(async () => {
   fake = await FakeOpenSearch.start({ accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY!, region: env.AWS_REGION! });
 });
-afterAll(async () => { await fake.close(); });
+afterAll(async () => { await fake.close(); await closeResponseEndpoint(); });
 beforeEach(() => {
   fake.reset();
   // The handler's own defaults (OSS_MAX_WAIT_MS 5 min, backoff 1 s..16 s) on the virtual clock; only the per-request
@@ -112,6 +108,7 @@ describe('OpenSearch index custom resource through CloudFormation request sequen
     expect((await r.delete()).ok).toBe(true);
     expect(fake.indexes.size).toBe(0);
     expect(r.overdue()).toEqual([]);
+    expect(r.violations()).toEqual([]);
   });
 
   describe.each(VARIANTS)('a change of %s', (_name, options, dimensions) => {
@@ -132,6 +129,7 @@ describe('OpenSearch index custom resource through CloudFormation request sequen
       expect(fake.indexes.size).toBe(0);
       expect(r.stranding()).toEqual([]);
       expect(r.overdue()).toEqual([]);
+      expect(r.violations()).toEqual([]);
     });
 
     test('rolled back after the stack update fails elsewhere: the rollback Update (old and new swapped) succeeds and the old index serves again', async () => {
@@ -171,7 +169,12 @@ describe('OpenSearch index custom resource through CloudFormation request sequen
     const s = synth(BASE);
     fake.failNext(400, '{"error":{"type":"mapper_parsing_exception"}}');
     const failed = resource(s);
-    expect((await failed.create(s.props)).ok).toBe(false);
+    const create = await failed.create(s.props);
+    expect(create.ok).toBe(false);
+    // The rollback's Delete names the failed Create's own physical ID and is answered without calling OpenSearch.
+    expect(failed.sent[1]).toMatchObject({ phase: 'create-rollback', requestType: 'Delete', physicalResourceId: create.returnedId, ok: true });
+    expect(create.returnedId).toMatch(/^cdk-bedrock-foundation::CREATE_FAILED::/);
+    expect(fake.requests.map((q) => q.method)).toEqual(['PUT']);
     expect(failed.stranding()).toEqual([]);
     const ok = resource(s);
     await ok.create(s.props);

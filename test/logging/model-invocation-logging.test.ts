@@ -118,7 +118,7 @@ describe('ModelInvocationLogging', () => {
       expect(logging.logGroup).toBe(logGroup);
       expect(logging.role).toBe(role);
       const t = Template.fromStack(stack);
-      t.resourceCountIs('AWS::Logs::LogGroup', 1 + 2); // the given one + the handler's and the provider framework's
+      t.resourceCountIs('AWS::Logs::LogGroup', 1 + 1); // the given one + the handler's (no provider framework)
       const cr = customResource(t);
       expect(cr.Properties.LoggingConfig.cloudWatchConfig).toEqual({
         logGroupName: { Ref: logicalId(t, 'AWS::Logs::LogGroup', { RetentionInDays: 14 }) },
@@ -288,6 +288,10 @@ describe('ModelInvocationLogging', () => {
         Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 180,
         Environment: { Variables: Match.objectLike({ LOGGING_STATE_PARAMETER: '/cdk-bedrock-foundation/model-invocation-logging/state' }) },
       });
+      // The handler backs the resource directly (no provider framework) and Lambda never runs a request again.
+      const [fnId] = Object.keys(t.findResources('AWS::Lambda::Function', { Properties: { Timeout: 180 } }));
+      t.hasResourceProperties('Custom::BedrockModelInvocationLogging', { ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+      t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0 });
     });
 
     test('is clean under cdk-nag AwsSolutions (each finding acknowledged with its reason) and this library\'s own pack', () => {

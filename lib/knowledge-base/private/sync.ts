@@ -3,26 +3,33 @@ import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
-import { sharedHandlerProvider } from './handler-provider';
+import { sharedHandlerProvider, type SharedHandlerProvider } from './handler-provider';
 import { BedrockValidationError } from '../../private/errors';
 import { grantStackStatus } from '../../private/stack-status';
 import { SyncOnDeployOptions } from '../types';
 
 /*
  * Bounds of the wait (syncOnDeploy.waitForCompletion). CloudFormation gives a custom resource at most 3600 s
- * (aws-cdk-lib CustomResource `serviceTimeout`: "The value must be between 1 second and 3600 seconds", default 3600;
- * cr.Provider `totalTimeout`: "The maximum timeout is 1 hour"). The provider's wait starts only after the start step
- * (our onEvent handler, timeout SYNC_HANDLER_TIMEOUT) has returned, so the wait may use at most 3600 s minus that.
- * The waiter polls every queryInterval for totalTimeout / queryInterval attempts, which must be a whole number
- * (aws-cdk-lib calculateRetryPolicy), and both are whole seconds (Step Functions IntervalSeconds is an integer).
+ * (AWS::CloudFormation::CustomResource ServiceTimeout: "The value must be an integer from 1 to 3600"). The wait starts
+ * after the start step (StartIngestionJob, bounded by SYNC_START_TIMEOUT in the handler, KB_SYNC_START_TIMEOUT_MS), so
+ * it may use at most 3600 s minus that. The handler polls every queryInterval (whole seconds) until totalTimeout, on its
+ * own clock, continuing in fresh invocations of its function when one invocation's time runs short.
  */
 const CFN_CUSTOM_RESOURCE_MAX_SECONDS = 3600;
-const SYNC_HANDLER_TIMEOUT = Duration.minutes(2);
-const MAX_SYNC_TIMEOUT_SECONDS = CFN_CUSTOM_RESOURCE_MAX_SECONDS - SYNC_HANDLER_TIMEOUT.toSeconds();
-/** ServiceTimeout of a sync that does not wait: the start step's Lambda timeout plus a minute. */
-const SYNC_SERVICE_TIMEOUT = SYNC_HANDLER_TIMEOUT.plus(Duration.minutes(1));
+/** The start step's bound (the handler's KB_SYNC_START_TIMEOUT_MS). */
+const SYNC_START_TIMEOUT = Duration.minutes(2);
+const MAX_SYNC_TIMEOUT_SECONDS = CFN_CUSTOM_RESOURCE_MAX_SECONDS - SYNC_START_TIMEOUT.toSeconds();
+/** ServiceTimeout of a sync that does not wait: the start step's bound plus a minute. */
+const SYNC_SERVICE_TIMEOUT = SYNC_START_TIMEOUT.plus(Duration.minutes(1));
+/**
+ * Timeout of the one sync function of a stack: Lambda's maximum (15 minutes), so that one invocation polls a wait as long
+ * as it can before handing over to the next. A sync that does not wait answers after its start step.
+ */
+const SYNC_FUNCTION_TIMEOUT = Duration.minutes(15);
 const DEFAULT_SYNC_TIMEOUT = Duration.minutes(30);
 const DEFAULT_QUERY_INTERVAL = Duration.seconds(30);
+/** Construct ID of the stack's sync function (both modes). */
+const SYNC_PROVIDER_ID = 'CdkBedrockFoundationKbSync';
 
 /** What the deploy-time sync needs of its Knowledge Base (the construct itself: the sync resource is its child). */
 export interface SyncTarget extends IConstruct {
@@ -53,29 +60,33 @@ export class KnowledgeBaseSync {
         + 'waitForCompletion: true as well, or remove failOnDocumentFailures.', kb);
     }
     const provider = sharedHandlerProvider(Stack.of(kb), {
-      id: `CdkBedrockFoundationKbSync${mode}`,
+      id: SYNC_PROVIDER_ID,
       handler: 'kb-sync',
       description: 'Starts (and optionally waits for) Bedrock Knowledge Base ingestion jobs on deployment',
-      timeout: SYNC_HANDLER_TIMEOUT,
-      isComplete: wait ? { queryInterval, totalTimeout } : undefined,
+      timeout: SYNC_FUNCTION_TIMEOUT,
     });
     const grant = kb.grantStartIngestion(provider.handlerRole);
     // The handler tells a rollback Update from a normal one by the stack's status (this stack only), so that a sync
     // never fails a rollback.
     grantStackStatus(provider.handlerRole);
-    // CloudFormation cannot change a custom resource's ServiceToken in place, so each provider (mode, timeout,
-    // interval) gets its own logical ID: switching modes creates a new sync resource and deletes the old one.
+    // A wait longer than one invocation continues in a fresh asynchronous invocation of the same function: its role
+    // may invoke that one function (its own ARN, no versions or aliases). A policy of its own, so that the function
+    // (which depends on its role and the role's default policy) does not depend on a policy naming the function.
+    const selfInvoke = wait ? selfInvokePolicy(provider) : undefined;
+    // The mode stays in the logical ID (`Sync`, `SyncWait30m30s`) as in earlier versions: switching modes creates a new
+    // sync resource, which starts a job, and deletes the old one (a no-op).
     const sync = new CustomResource(kb, `Sync${mode}`, {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::BedrockKnowledgeBaseSync',
-      // Bounded: the start step's Lambda timeout plus, when waiting, the waiter's totalTimeout (at most
-      // MAX_SYNC_TIMEOUT_SECONDS, so the whole wait stays inside CloudFormation's one-hour limit).
+      // Bounded: the start step's bound plus, when waiting, totalTimeout (at most MAX_SYNC_TIMEOUT_SECONDS, so the
+      // whole wait stays inside CloudFormation's one-hour limit).
       serviceTimeout: wait ? Duration.seconds(CFN_CUSTOM_RESOURCE_MAX_SECONDS) : SYNC_SERVICE_TIMEOUT,
       properties: {
         ...(options.failOnDocumentFailures ? { FailOnDocumentFailures: 'true' } : {}),
         KnowledgeBaseId: kb.knowledgeBaseId,
         DataSourceId: kb.dataSourceId,
         WaitForCompletion: wait ? 'true' : 'false',
+        ...(wait ? { TotalTimeoutSeconds: String(totalTimeout.toSeconds()), QueryIntervalSeconds: String(queryInterval.toSeconds()) } : {}),
         ContentHash: options.contentHash ?? '',
         // Source object keys of a BucketDeployment are content hashes: new content -> new keys -> a new sync.
         // Lazy, so that addContentDeployment() after the constructor still counts.
@@ -85,6 +96,7 @@ export class KnowledgeBaseSync {
       },
     });
     sync.node.addDependency(provider.policyDependable); // DataSourceId references the data source
+    if (selfInvoke) sync.node.addDependency(selfInvoke);
     grant.applyBefore(sync);
     this.resource = sync;
     for (const d of options.contentDeployments ?? []) this.addContentDeployment(d);
@@ -99,6 +111,16 @@ export class KnowledgeBaseSync {
   }
 }
 
+/** The stack's one self-invoke policy of the sync function (created on first use by a sync that waits). */
+function selfInvokePolicy(provider: SharedHandlerProvider): iam.Policy {
+  const existing = provider.node.tryFindChild('SelfInvoke');
+  if (existing) return existing as iam.Policy;
+  return new iam.Policy(provider, 'SelfInvoke', {
+    roles: [provider.handlerRole],
+    statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [provider.handlerFunction.functionArn] })],
+  });
+}
+
 /** A content deployment must output its object keys: the sync re-runs when they change. */
 function checkContentDeployment(scope: IConstruct, deployment: s3deploy.BucketDeployment): void {
   const cfn = deployment.node.tryFindChild('CustomResource')?.node.defaultChild;
@@ -111,7 +133,7 @@ function checkContentDeployment(scope: IConstruct, deployment: s3deploy.BucketDe
   }
 }
 
-/** Pushes one error per syncOnDeploy option that does not fit the others or the provider framework's bounds. */
+/** Pushes one error per syncOnDeploy option that does not fit the others or the wait's bounds. */
 export function checkSync(errors: string[], sync: SyncOnDeployOptions | undefined): void {
   if (!sync) return;
   if (sync.totalTimeout && !sync.waitForCompletion) {
@@ -133,7 +155,7 @@ export function checkSync(errors: string[], sync: SyncOnDeployOptions | undefine
   if (totalOk && total.toSeconds() > MAX_SYNC_TIMEOUT_SECONDS) {
     errors.push(`syncOnDeploy.totalTimeout: ${total.toHumanString()} is too long; CloudFormation gives a custom `
       + `resource at most ${CFN_CUSTOM_RESOURCE_MAX_SECONDS} seconds (1 hour) and the start step may take up to `
-      + `${SYNC_HANDLER_TIMEOUT.toHumanString()} of it, so the wait may be at most ${maxHuman} `
+      + `${SYNC_START_TIMEOUT.toHumanString()} of it, so the wait may be at most ${maxHuman} `
       + `(Duration.minutes(${MAX_SYNC_TIMEOUT_SECONDS / 60})). For longer ingestions use waitForCompletion: false.`);
   }
   if (totalOk && intervalOk) {
