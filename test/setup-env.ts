@@ -14,7 +14,11 @@
 //   (Annotations: unless `CDK_DISABLE_STACK_TRACE` is set). Under jest each trace is source-mapped, which took about a
 //   tenth of the CPU time of the suites that synthesize large apps. No test reads those traces; the context key is
 //   passed the way the CDK CLI passes context to an app (`CDK_CONTEXT_JSON`, merged under each App's own context).
+// - utils/code-cache.ts: one V8 code cache per jest worker for the modules jest compiles for every test file.
 import * as vm from 'node:vm';
+import { installCodeCache } from './utils/code-cache';
+
+installCodeCache();
 
 const outer = vm.runInThisContext('globalThis') as typeof globalThis;
 for (const env of new Set([process.env, outer.process.env])) {
