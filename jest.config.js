@@ -10,4 +10,6 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // Known-slow suites first on a fresh clone (no recorded durations yet): see the file.
+  testSequencer: '<rootDir>/test/sequencer.js',
 };

@@ -9,10 +9,21 @@
 //   (`app._builtinCloudFormationValidation && process.env.CDK_VALIDATION !== "false"`, so the App prop
 //   `builtinCloudFormationValidation: true` cannot turn it back on). It costs about 1.7 s a synth; only the tests
 //   about that validation pay for it: they set `process.env.CDK_VALIDATION = 'true'` themselves (and restore it).
+// - Every construct aws-cdk-lib creates records its creation stack trace (CfnElement: `aws:cdk:creationStack` metadata,
+//   unless the context key `aws:cdk:disable-creation-stack-traces` is set) and every annotation its own
+//   (Annotations: unless `CDK_DISABLE_STACK_TRACE` is set). Under jest each trace is source-mapped, which took about a
+//   tenth of the CPU time of the suites that synthesize large apps. No test reads those traces; the context key is
+//   passed the way the CDK CLI passes context to an app (`CDK_CONTEXT_JSON`, merged under each App's own context).
+// - utils/code-cache.ts: one V8 code cache per jest worker for the modules jest compiles for every test file.
 import * as vm from 'node:vm';
+import { installCodeCache } from './utils/code-cache';
+
+installCodeCache();
 
 const outer = vm.runInThisContext('globalThis') as typeof globalThis;
 for (const env of new Set([process.env, outer.process.env])) {
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   env.CDK_VALIDATION = 'false';
+  env.CDK_DISABLE_STACK_TRACE = '1';
+  env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-creation-stack-traces': true });
 }

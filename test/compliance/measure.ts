@@ -83,10 +83,13 @@ function logicalIdIndex(app: App): Map<string, string> {
  * Failing Control Tower proactive controls on the app's synthesized templates. Rule IDs as Control Tower writes them
  * (`CT.S3.PR.10`); paths are construct paths (the logical ID when no construct has it).
  */
-export function controlTowerFindings(app: App, validator = new CfnGuardValidator()): CheckerResult {
+export function controlTowerFindings(app: App, validator?: CfnGuardValidator): CheckerResult {
   const assembly = app.synth();
   const templatePaths = assembly.stacks.map((s) => s.templateFullPath);
-  const report = validator.validate({ templatePaths, appConstruct: app } as never);
+  const rules = controlTowerRulesFor(assembly.stacks.map((s) => s.template));
+  if (!validator && rules.length === 0) return result('ControlTower', new Map());
+  const guard = validator ?? new CfnGuardValidator({ controlTowerRulesEnabled: false, rules });
+  const report = guard.validate({ templatePaths, appConstruct: app } as never);
   const index = logicalIdIndex(app);
   const byRule = new Map<string, Set<string>>();
   for (const v of report.violations) {
@@ -101,6 +104,40 @@ export function controlTowerFindings(app: App, validator = new CfnGuardValidator
   return result('ControlTower', byRule);
 }
 
+/** The folder of the Control Tower Guard rules the package ships (`<service>/ct-<service>-pr-<n>.guard`). */
+export function controlTowerRulesDir(): string {
+  return path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+}
+
+/** Every Control Tower rule file with the resource types it selects (its `"AWS::Service::Resource"` literals). */
+export function controlTowerRuleTypes(): Map<string, Set<string>> {
+  if (ruleTypes) return ruleTypes;
+  const root = controlTowerRulesDir();
+  ruleTypes = new Map();
+  for (const service of fs.readdirSync(root).sort()) {
+    for (const file of fs.readdirSync(path.join(root, service)).sort()) {
+      const text = fs.readFileSync(path.join(root, service, file), 'utf8');
+      ruleTypes.set(path.join(root, service, file), new Set([...text.matchAll(/["'](AWS::\w+::\w+)["']/g)].map((m) => m[1])));
+    }
+  }
+  return ruleTypes;
+}
+let ruleTypes: Map<string, Set<string>> | undefined;
+
+/**
+ * The Control Tower rule files that can select a resource of these templates. Every rule the package ships selects
+ * resources by type (`Resources.*[ Type == %X_TYPE ]`, with `let X_TYPE = "AWS::..."`; checked by
+ * compliance-rules.test.ts), so a rule none of whose types occurs in the templates selects nothing and passes: leaving
+ * it out changes no result, and spares cfn-guard parsing about 240 rule files on every run (2.9 s against 0.5 s for
+ * the sample's template, the same findings). A rule that names no type at all would be kept.
+ */
+export function controlTowerRulesFor(templates: ReadonlyArray<{ Resources?: Record<string, { Type?: string }> }>): string[] {
+  const present = new Set(templates.flatMap((t) => Object.values(t.Resources ?? {}).map((r) => r.Type ?? '')));
+  return [...controlTowerRuleTypes()]
+    .filter(([, types]) => types.size === 0 || [...types].some((t) => present.has(t)))
+    .map(([file]) => file);
+}
+
 let ruleIndex: Map<string, string> | undefined;
 
 /**
@@ -109,7 +146,7 @@ let ruleIndex: Map<string, string> | undefined;
  */
 export function controlTowerRuleIndex(): Map<string, string> {
   if (ruleIndex) return ruleIndex;
-  const root = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+  const root = controlTowerRulesDir();
   ruleIndex = new Map();
   for (const service of fs.readdirSync(root)) {
     for (const file of fs.readdirSync(path.join(root, service))) {

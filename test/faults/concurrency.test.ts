@@ -29,7 +29,7 @@ beforeAll(async () => {
     BEDROCK_RETRY_BASE_DELAY_MS: undefined,
     POWERTOOLS_METRICS_NAMESPACE: 'Faults',
   });
-  ({ mod, restore: restoreBundle } = freshBundle('text-invoker', {}, { logLevel: 'INFO' }));
+  ({ mod, restore: restoreBundle } = freshBundle('text-invoker', {}, { logLevel: 'INFO', metrics: true }));
 });
 afterAll(async () => { restoreBundle(); restoreEnv(); await fake.close(); });
 beforeEach(() => {

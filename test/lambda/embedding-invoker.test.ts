@@ -33,7 +33,7 @@ afterEach(() => out.stop());
 function useHandler(config: object, env: Record<string, string | undefined> = {}): { mod: any } {
   const ref: { mod: any } = { mod: undefined };
   let r: () => void;
-  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker', { logLevel: 'INFO' }); }); // logs captured, asserted on
+  beforeAll(() => { r = setEnv({ MODEL_CONFIG: JSON.stringify(config), ...env }); ref.mod = loadBundledHandler('embedding-invoker', { logLevel: 'INFO', metrics: true }); }); // logs captured, asserted on
   afterAll(() => r());
   return ref;
 }
@@ -234,7 +234,7 @@ describe('model configuration from an SSM endpoint that never answers', () => {
   beforeAll(async () => {
     hung = await LoopbackHttpServer.start(() => { hungRequests += 1; }); // accepts the request, never responds
     r = setEnv({ MODEL_CONFIG: undefined, MODEL_CONFIG_PARAMETER: '/bedrock/models/embed/config', AWS_ENDPOINT_URL_SSM: hung.url });
-    mod = loadBundledHandler('embedding-invoker');
+    mod = loadBundledHandler('embedding-invoker', { metrics: true });
   });
   afterAll(async () => {
     r();

@@ -40,8 +40,8 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_NAMESPACE: 'InvokerTest',
   });
   installStreamingShim();
-  text = loadBundledHandler('text-invoker', { logLevel: 'INFO' });
-  rag = loadBundledHandler('rag-invoker', { logLevel: 'INFO' });
+  text = loadBundledHandler('text-invoker', { logLevel: 'INFO', metrics: true });
+  rag = loadBundledHandler('rag-invoker', { logLevel: 'INFO', metrics: true });
 });
 afterAll(async () => {
   removeStreamingShim();

@@ -24,7 +24,7 @@ beforeAll(async () => {
     BEDROCK_RETRY_BASE_DELAY_MS: '20',
     POWERTOOLS_METRICS_NAMESPACE: 'InvokerTest',
   });
-  mod = loadBundledHandler('rag-invoker');
+  mod = loadBundledHandler('rag-invoker', { metrics: true });
 });
 afterAll(async () => { restore(); await fake.close(); });
 beforeEach(() => { fake.reset(); out.clear(); out.start(); });

@@ -25,7 +25,7 @@ beforeAll(async () => {
     POWERTOOLS_SERVICE_NAME: 'text-invoker-test',
   });
   installStreamingShim();
-  mod = loadBundledHandler('text-invoker', { logLevel: 'INFO' }); // its log lines are captured and asserted on
+  mod = loadBundledHandler('text-invoker', { logLevel: 'INFO', metrics: true }); // its log lines are captured and asserted on
 });
 
 afterAll(async () => {
@@ -203,7 +203,7 @@ describe('retries and the deadline (backoff 2 s, 1 s left)', () => {
   let realRandom: () => number;
   beforeAll(() => {
     restoreSlow = setEnv({ BEDROCK_RETRY_BASE_DELAY_MS: '2000', BEDROCK_MAX_ATTEMPTS: '4' });
-    slow = loadBundledHandler('text-invoker');
+    slow = loadBundledHandler('text-invoker', { metrics: true });
     // Full jitter draws the sleep from [0, 2000) ms; pin it near the top so the outcome does not depend on chance.
     realRandom = outerRealm().Math.random;
     outerRealm().Math.random = () => 0.99;
@@ -238,7 +238,7 @@ describe('model configuration from an SSM endpoint that never answers', () => {
       MODEL_CONFIG_PARAMETER: '/bedrock/models/chat/config',
       AWS_ENDPOINT_URL_SSM: hung.url,
     });
-    ssmMod = loadBundledHandler('text-invoker');
+    ssmMod = loadBundledHandler('text-invoker', { metrics: true });
   });
   afterAll(async () => {
     restoreSsm();
@@ -280,7 +280,7 @@ describe('oversized prompts (lower-bound estimate: UTF-8 bytes / 256)', () => {
   let small: any;
   beforeAll(() => {
     restoreSmall = setEnv({ MODEL_CONFIG: JSON.stringify({ ...HAIKU_CONFIG, contextWindow: 100 }) });
-    small = loadBundledHandler('text-invoker');
+    small = loadBundledHandler('text-invoker', { metrics: true });
   });
   afterAll(() => restoreSmall());
 

@@ -67,7 +67,7 @@ async function exercise(kind: string, fn: lambda.IFunction, calls: (handler: (e:
   out.clear();
   out.start();
   try {
-    const mod = loadBundledHandler(kind);
+    const mod = loadBundledHandler(kind, { metrics: true });
     await calls((e) => mod.handler(e, lambdaContext()));
   } finally {
     out.stop();

@@ -8,7 +8,8 @@
  * environment variables, stdout and the `awslambda` global the bundle sees are the outer realm's: use `setEnv`,
  * `outerRealm()` and the helpers in emf.ts / lambda-streaming.ts, which all target that realm.
  * Each `loadBundledHandler` call drops the module from the require cache first: a fresh "execution environment".
- * Its logger is silent unless the test asks for a log level (`{ logLevel: 'INFO' }`).
+ * Its logger is silent unless the test asks for a log level (`{ logLevel: 'INFO' }`), and it writes no metric records
+ * unless the test asks for them (`{ metrics: true }`).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,12 @@ export interface LoadOptions {
    * @default 'SILENT' - handler logs stay out of the test output
    */
   readonly logLevel?: 'SILENT' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+  /**
+   * Whether the handler writes its CloudWatch embedded-metric-format records (Powertools `POWERTOOLS_METRICS_DISABLED`,
+   * read when the bundle loads and by each request's Metrics instance: it stays set until the next load). Tests that assert on metrics capture them (emf.ts StdoutCapture) and ask for them.
+   * @default false - metric records stay out of the test output
+   */
+  readonly metrics?: boolean;
 }
 
 export function loadBundledHandler<T = any>(name: string, options: LoadOptions = {}): T {
@@ -47,6 +54,8 @@ export function loadBundledHandler<T = any>(name: string, options: LoadOptions =
   }
   const req = nodeRequire(file);
   delete req.cache[req.resolve(file)];
+  // Not restored after the load: the handlers also create a Metrics instance per request, which reads it then.
+  setEnv({ POWERTOOLS_METRICS_DISABLED: options.metrics ? 'false' : 'true' });
   const restore = setEnv({ POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT', AWS_LAMBDA_LOG_LEVEL: undefined });
   try {
     return req(file) as T;
