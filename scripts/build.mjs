@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (also run by `prepare`, so by `npm ci` and by a git-dependency install): tsc (type-checks lib/,
 // bin/, lambda/, test/ and scripts/, emits dist/) next to the esbuild handler bundles (scripts/build-assets.mjs), then
+// the README type-check (scripts/typecheck-readme.ts, writing dist/.typecheck/readme.json), then
 // the catalog data and the CLI's execute bit, then a build stamp: a hash of the sources the build reads.
 // scripts/build-if-stale.mjs compares that stamp with the sources, so `npm test` and `npx cdk synth` build only when
 // something changed since the last successful build (a failed or interrupted build leaves no stamp).
@@ -19,7 +20,9 @@ const tscBin = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 export const STAMP = join('dist', '.build-stamp');
 /** What the build reads: the source folders and the files that configure the build. */
 const HASHED_DIRS = ['lib', 'lambda', 'bin', 'scripts'];
-const HASHED_FILES = ['package.json', 'package-lock.json', 'tsconfig.json'];
+// README.md and the snippet helpers: scripts/typecheck-readme.ts compiles the README's snippets during the build.
+const HASHED_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md',
+  'test/readme/snippets.ts', 'test/readme/mistakes.ts', 'test/readme/typecheck-report.ts'];
 
 function walk(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -60,12 +63,28 @@ function runTsc(root) {
   });
 }
 
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const README_CHECK = join('scripts', 'typecheck-readme.ts');
+
+/**
+ * The README type-check (scripts/typecheck-readme.ts, when `root` has it): writes dist/.typecheck/readme.json for
+ * test/readme/snippets.test.ts. Resolves to its exit code; a snippet that does not compile is reported, not a failure.
+ */
+function runReadmeCheck(root) {
+  if (!existsSync(join(root, README_CHECK))) return Promise.resolve(0);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [tsxCli, join(root, README_CHECK), root], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
+  });
+}
+
 /** Builds `root`; resolves to the exit code (0 on success, with the stamp written). */
 export async function build(root = repoRoot) {
   rmSync(join(root, STAMP), { force: true });
   const hash = sourceHash(root); // before reading any source: an edit made during the build makes the stamp stale
-  // tsc is single-threaded; esbuild uses the other core meanwhile.
-  const [tsc, bundles] = await Promise.allSettled([runTsc(root), bundleHandlers(root)]);
+  // tsc is single-threaded; esbuild, then the README type-check, use the other core meanwhile.
+  const [tsc, bundles, readme] = await Promise.allSettled([runTsc(root), bundleHandlers(root), runReadmeCheck(root)]);
   if (bundles.status === 'rejected') {
     console.error(`build: bundling the handlers failed: ${bundles.reason?.message ?? bundles.reason}`);
     return 1;
@@ -73,6 +92,10 @@ export async function build(root = repoRoot) {
   if (tsc.status === 'rejected' || tsc.value !== 0) {
     console.error(`build: tsc -p tsconfig.json failed${tsc.status === 'rejected' ? `: ${tsc.reason?.message}` : ''} (the errors are above).`);
     return tsc.status === 'rejected' ? 1 : tsc.value;
+  }
+  if (readme.status === 'rejected' || readme.value !== 0) {
+    console.error(`build: the README type-check (${README_CHECK}) failed${readme.status === 'rejected' ? `: ${readme.reason?.message}` : ''} (see above).`);
+    return readme.status === 'rejected' ? 1 : readme.value;
   }
   finishDist(root);
   mkdirSync(dirname(join(root, STAMP)), { recursive: true });

@@ -13,7 +13,6 @@ const KNOWN_SLOW = {
   'test/parity/one-verdict.test.ts': 12.4,
   'test/knowledge-base/compliance.test.ts': 9.1,
   'test/lifecycle/cfn-lint.test.ts': 8.8,
-  'test/readme/snippets.test.ts': 8.3,
   'test/compliance/strict-large.test.ts': 8.2,
   'test/compliance/strict-sample.test.ts': 7.9,
   'test/sample/build-if-stale.test.ts': 4.1,
