@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run build` (also run by `prepare`, so by `npm ci` and by a git-dependency install): tsc (type-checks lib/,
-// bin/, lambda/, test/ and scripts/, emits dist/) next to the esbuild handler bundles (scripts/build-assets.mjs), then
-// the README type-check (scripts/typecheck-readme.ts, writing dist/.typecheck/readme.json), then
-// the catalog data and the CLI's execute bit, then a build stamp: a hash of the sources the build reads.
+// `npm run build` (also run by `prepare`, so by `npm ci` and by a git-dependency install): the TypeScript compile
+// (scripts/compile.ts: what `tsc -p tsconfig.json` does, type-checking lib/, bin/, lambda/, test/ and scripts/ and
+// emitting dist/, then the README type-check over the same parsed files, writing dist/.typecheck/readme.json) next to
+// the esbuild handler bundles (scripts/build-assets.mjs), then the catalog data and the CLI's execute bit, then a
+// build stamp: a hash of the sources the build reads.
 // scripts/build-if-stale.mjs compares that stamp with the sources, so `npm test` and `npx cdk synth` build only when
 // something changed since the last successful build (a failed or interrupted build leaves no stamp).
 import { spawn } from 'node:child_process';
@@ -14,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { bundleHandlers, describeSizes, finishDist } from './build-assets.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const tscBin = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** Where the stamp lives, relative to the project root (inside dist/, so deleting dist/ forces a build). */
 export const STAMP = join('dist', '.build-stamp');
@@ -54,26 +54,18 @@ export function readStamp(root = repoRoot) {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
-function runTsc(root) {
-  return new Promise((resolvePromise, reject) => {
-    // Not --incremental: it made a fresh build (what `npm ci` runs) about 20% slower for a faster rebuild.
-    const child = spawn(process.execPath, [tscBin, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
-  });
-}
-
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const README_CHECK = join('scripts', 'typecheck-readme.ts');
+const COMPILE = join(dirname(fileURLToPath(import.meta.url)), 'compile.ts');
 
 /**
- * The README type-check (scripts/typecheck-readme.ts, when `root` has it): writes dist/.typecheck/readme.json for
- * test/readme/snippets.test.ts. Resolves to its exit code; a snippet that does not compile is reported, not a failure.
+ * scripts/compile.ts on `root`: tsc's type-check and emit through the compiler API, then (when `root` has it) the README
+ * type-check over the same parsed files, writing dist/.typecheck/readme.json for test/readme/snippets.test.ts (a
+ * snippet that does not compile is reported there, not a build failure). Resolves to its exit code.
+ * Not incremental: --incremental made a fresh build (what `npm ci` runs) about 20% slower for a faster rebuild.
  */
-function runReadmeCheck(root) {
-  if (!existsSync(join(root, README_CHECK))) return Promise.resolve(0);
+function runCompile(root) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [tsxCli, join(root, README_CHECK), root], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [tsxCli, COMPILE, root], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
   });
@@ -83,19 +75,15 @@ function runReadmeCheck(root) {
 export async function build(root = repoRoot) {
   rmSync(join(root, STAMP), { force: true });
   const hash = sourceHash(root); // before reading any source: an edit made during the build makes the stamp stale
-  // tsc is single-threaded; esbuild, then the README type-check, use the other core meanwhile.
-  const [tsc, bundles, readme] = await Promise.allSettled([runTsc(root), bundleHandlers(root), runReadmeCheck(root)]);
+  // The compiler is single-threaded; esbuild uses the other core meanwhile.
+  const [tsc, bundles] = await Promise.allSettled([runCompile(root), bundleHandlers(root)]);
   if (bundles.status === 'rejected') {
     console.error(`build: bundling the handlers failed: ${bundles.reason?.message ?? bundles.reason}`);
     return 1;
   }
   if (tsc.status === 'rejected' || tsc.value !== 0) {
-    console.error(`build: tsc -p tsconfig.json failed${tsc.status === 'rejected' ? `: ${tsc.reason?.message}` : ''} (the errors are above).`);
+    console.error(`build: the TypeScript compile (scripts/compile.ts, as tsc -p tsconfig.json) failed${tsc.status === 'rejected' ? `: ${tsc.reason?.message}` : ''} (the errors are above).`);
     return tsc.status === 'rejected' ? 1 : tsc.value;
-  }
-  if (readme.status === 'rejected' || readme.value !== 0) {
-    console.error(`build: the README type-check (${README_CHECK}) failed${readme.status === 'rejected' ? `: ${readme.reason?.message}` : ''} (see above).`);
-    return readme.status === 'rejected' ? 1 : readme.value;
   }
   finishDist(root);
   mkdirSync(dirname(join(root, STAMP)), { recursive: true });

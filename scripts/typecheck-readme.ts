@@ -1,5 +1,5 @@
 /**
- * Part of `npm run build` (scripts/build.mjs runs it with tsx next to tsc, on the core tsc leaves idle): type-checks
+ * Part of `npm run build` (scripts/compile.ts runs it after the project compiles, over the same parsed files): type-checks
  * every TypeScript snippet of README.md (with its hidden setup), the sample app (bin/app.ts and what it imports) and
  * the type mistakes of test/readme/mistakes.ts in one TypeScript program, and writes what the compiler said to
  * dist/.typecheck/readme.json. test/readme/snippets.test.ts asserts on that report (no error in a snippet or the
@@ -7,19 +7,20 @@
  * README.md is one of the build's inputs, so `npm test` rebuilds (and re-checks) after any README edit.
  *
  * The snippets import the package by its public names, mapped with `paths` to the sources those entry points are
- * built from. Parsing aws-cdk-lib's declarations (about 50 MB) is most of the cost: done here, in parallel with tsc,
- * instead of inside the test run.
+ * built from. Parsing aws-cdk-lib's declarations (about 50 MB) is most of the cost of such a program: the build has
+ * parsed them already for the project, and this program takes them from it (the `cache` argument).
  *
- *   npx tsx scripts/typecheck-readme.ts [root]
+ *   npx tsx scripts/typecheck-readme.ts [root]     # on its own: parses everything again
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { cachingHost, type SourceFileCache } from './compile';
 import { MISTAKES } from '../test/readme/mistakes';
 import { ENTRY_POINTS, readmeSnippets } from '../test/readme/snippets';
 import { REPORT, sha256, type ReadmeTypecheckReport, type ReportedDiagnostic } from '../test/readme/typecheck-report';
 
-export function typecheckReadme(root: string): ReadmeTypecheckReport {
+export function typecheckReadme(root: string, cache: SourceFileCache = new Map()): ReadmeTypecheckReport {
   const readmeText = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const snippets = readmeSnippets(readmeText);
   const virtualDir = path.join(root, 'test', 'readme', '__snippets__');
@@ -43,8 +44,7 @@ export function typecheckReadme(root: string): ReadmeTypecheckReport {
     ...snippets.map((s) => [snippetFile(s.line), s.source] as [string, string]),
     ...Object.entries(MISTAKES).map(([name, m]) => [mistakeFile(name), m.source] as [string, string]),
   ]);
-  const host = ts.createCompilerHost(options);
-  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+  const host = cachingHost(options, cache);
   const { fileExists, readFile, getSourceFile } = host;
   host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
   host.readFile = (f) => virtual.get(f) ?? readFile.call(host, f);
@@ -74,9 +74,14 @@ export function typecheckReadme(root: string): ReadmeTypecheckReport {
   };
 }
 
-if (require.main === module) {
-  const root = path.resolve(process.argv[2] ?? path.join(__dirname, '..'));
+/** Writes the report where test/readme/snippets.test.ts reads it. */
+export function writeReport(root: string, report: ReadmeTypecheckReport): void {
   const out = path.join(root, REPORT);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(typecheckReadme(root), null, 1) + '\n');
+  fs.writeFileSync(out, JSON.stringify(report, null, 1) + '\n');
+}
+
+if (require.main === module) {
+  const root = path.resolve(process.argv[2] ?? path.join(__dirname, '..'));
+  writeReport(root, typecheckReadme(root));
 }
