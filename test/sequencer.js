@@ -9,15 +9,16 @@ const Sequencer = require('@jest/test-sequencer').default;
 const path = require('path');
 
 const KNOWN_SLOW = {
-  'test/package/pack.test.ts': 12.5,
-  'test/parity/one-verdict.test.ts': 12.4,
-  'test/knowledge-base/compliance.test.ts': 9.1,
-  'test/lifecycle/cfn-lint.test.ts': 8.8,
-  'test/compliance/strict-large.test.ts': 8.2,
-  'test/compliance/strict-sample.test.ts': 7.9,
-  'test/sample/build-if-stale.test.ts': 4.1,
-  'test/nag/packs/sample-app-clean.test.ts': 4.1,
-  'test/lambda/invocation-logging.test.ts': 3.9,
+  'test/package/pack.test.ts': 11.4,
+  'test/parity/one-verdict.test.ts': 8.2,
+  'test/knowledge-base/compliance.test.ts': 6.8,
+  'test/lifecycle/cfn-lint.test.ts': 5.2,
+  'test/lambda/invocation-logging.test.ts': 3.6,
+  'test/lifecycle/handlers.lifecycle.test.ts': 3.5,
+  'test/compliance/strict-sample.test.ts': 3.2,
+  'test/compliance/strict-large.test.ts': 2.8,
+  'test/sample/build-if-stale.test.ts': 2.7,
+  'test/nag/packs/sample-app-clean.test.ts': 2.6,
 };
 
 class KnownSlowFirst extends Sequencer {
