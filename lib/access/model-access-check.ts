@@ -1,15 +1,12 @@
 import { CustomResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ModelCatalog } from '../catalog/catalog';
 import { parseModelId } from '../catalog/model-id';
 import { regionsOf } from '../catalog/policy';
 import { ENV } from '../contract';
 import { BedrockModel } from '../models/bedrock-model';
-import { handlerCode } from '../private/assets';
-import { acknowledgeDeployTimeProvider, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps } from '../private/envelope-props';
+import { CustomResourceFunction, stackSingleton } from '../private/custom-resource-function';
 import { BedrockValidationError } from '../private/errors';
 import { grantStackStatus } from '../private/stack-status';
 import { assertGrantable, grantOnWildcard } from '../private/wildcard-grant';
@@ -64,60 +61,36 @@ export const ACCESS_CHECK_PROVIDER_ID = 'CdkBedrockFoundationModelAccessCheckPro
  * ServiceToken: the handler answers CloudFormation itself (lambda/shared/cfn-response.ts), so there is no provider
  * framework function, role or log group (docs/custom-resources.md).
  */
-export class ModelAccessCheckProvider extends Construct {
+export class ModelAccessCheckProvider extends CustomResourceFunction {
   /** The stack's singleton, created on first use. */
   public static of(scope: Construct): ModelAccessCheckProvider {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(ACCESS_CHECK_PROVIDER_ID);
-    return existing instanceof ModelAccessCheckProvider ? existing : new ModelAccessCheckProvider(stack, ACCESS_CHECK_PROVIDER_ID);
+    return stackSingleton(scope, ACCESS_CHECK_PROVIDER_ID, (c): c is ModelAccessCheckProvider => c instanceof ModelAccessCheckProvider,
+      (stack, id) => new ModelAccessCheckProvider(stack, id));
   }
 
-  public readonly handler: lambda.Function;
-  public readonly handlerRole: iam.Role;
-  /** The ServiceToken of the check resources: the handler function's ARN. */
-  public readonly serviceToken: string;
-
   private constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
-    // Own role (instead of the default one with the AWSLambdaBasicExecutionRole managed policy): logs scoped to the
-    // handler's log group, plus the availability action.
-    this.handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'cdk-bedrock-foundation ModelAccessCheck handler: reads Bedrock model availability for this account',
-    });
-    handlerLogs.grantWrite(this.handlerRole);
-    // bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can
-    // only be granted on "*" (it is read-only and returns this account's access to a model, nothing else).
-    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: AVAILABILITY_ACTIONS, resources: ['*'] }));
-    // During an update rollback CloudFormation re-sends the check's Update with the old properties; the handler asks
-    // for the stack's status (DescribeStacks) so that a failing check does not fail the rollback. Only this stack.
-    grantStackStatus(this.handlerRole);
-    Validations.of(this.handlerRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can only '
-        + 'be granted on "*"; it is read-only and the role has no other wildcard.',
-    });
-
-    this.handler = new lambda.Function(this, 'Handler', {
+    super(scope, id, {
+      handler: 'access-check',
       description: 'cdk-bedrock-foundation ModelAccessCheck: GetFoundationModelAvailability for each model at deploy time',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: handlerCode('access-check'),
+      roleDescription: 'cdk-bedrock-foundation ModelAccessCheck handler: reads Bedrock model availability for this account',
       timeout: HANDLER_TIMEOUT,
-      memorySize: 256,
-      role: this.handlerRole,
-      logGroup: handlerLogs,
-      environment: { ...HANDLER_ENV, [ENV.ACCESS_CHECK_LOG_GROUP]: handlerLogs.logGroupName },
-      // CloudFormation invokes the function asynchronously; the handler answers every request itself and never throws,
-      // so Lambda must not run a request again (lambda/shared/cfn-response.ts cites the retry behaviour).
-      retryAttempts: 0,
-      ...envelopeFunctionProps(this),
+      environment: (handlerLogs) => ({ ...HANDLER_ENV, [ENV.ACCESS_CHECK_LOG_GROUP]: handlerLogs.logGroupName }),
+      grantPermissions: (role) => {
+        // bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can
+        // only be granted on "*" (it is read-only and returns this account's access to a model, nothing else).
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: AVAILABILITY_ACTIONS, resources: ['*'] }));
+        // During an update rollback CloudFormation re-sends the check's Update with the old properties; the handler asks
+        // for the stack's status (DescribeStacks) so that a failing check does not fail the rollback. Only this stack.
+        grantStackStatus(role);
+        Validations.of(role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'bedrock:GetFoundationModelAvailability has no resource type in the Service Authorization Reference, so it can only '
+            + 'be granted on "*"; it is read-only and the role has no other wildcard.',
+        });
+      },
+      // As in earlier versions: only the function resource waits for the role (templates stay as they were).
+      dependOnRole: false,
     });
-    this.serviceToken = this.handler.functionArn;
-    acknowledgeDeployTimeProvider(this);
-    grantVpcAccess(this, this.handlerRole);
   }
 }
 

@@ -539,7 +539,7 @@ class OpenSearchServerlessStore extends VectorStore {
         })),
       },
     });
-    indexResource.node.addDependency(access, provider.policyDependable); // Endpoint references the collection
+    indexResource.node.addDependency(access, provider.handlerRole); // Endpoint references the collection
 
     return {
       storageConfiguration: {

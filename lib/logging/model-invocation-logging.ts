@@ -1,15 +1,14 @@
 import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations, ArnFormat } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
-import { handlerCode } from '../private/assets';
 import { besidesReferenced } from '../private/dependencies';
 import { BedrockValidationError } from '../private/errors';
 import { envelopeFor } from '../private/envelope';
-import { acknowledgeBucket, acknowledgeDeployTimeProvider, acknowledgeRolePolicies, enableEventBridgeNotifications, grantVpcAccess, envelopeBucketProps, envelopeFunctionProps, envelopeLogGroupProps } from '../private/envelope-props';
+import { acknowledgeBucket, acknowledgeRolePolicies, enableEventBridgeNotifications, envelopeBucketProps } from '../private/envelope-props';
+import { acknowledgeLogGroupWrite, CustomResourceFunction, stackSingleton } from '../private/custom-resource-function';
 
 /**
  * Sources (checked 2026-12; see docs/invocation-logging.md):
@@ -203,78 +202,50 @@ export const INVOCATION_LOGGING_PROVIDER_ID = 'CdkBedrockFoundationInvocationLog
  * ServiceToken: the handler answers CloudFormation itself (lambda/shared/cfn-response.ts), so there is no provider
  * framework function, role or log group (docs/custom-resources.md).
  */
-export class ModelInvocationLoggingProvider extends Construct {
+export class ModelInvocationLoggingProvider extends CustomResourceFunction {
   /** The stack's singleton, created on first use. */
   public static of(scope: Construct): ModelInvocationLoggingProvider {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(INVOCATION_LOGGING_PROVIDER_ID);
-    return existing instanceof ModelInvocationLoggingProvider ? existing : new ModelInvocationLoggingProvider(stack, INVOCATION_LOGGING_PROVIDER_ID);
+    return stackSingleton(scope, INVOCATION_LOGGING_PROVIDER_ID,
+      (c): c is ModelInvocationLoggingProvider => c instanceof ModelInvocationLoggingProvider, (stack, id) => new ModelInvocationLoggingProvider(stack, id));
   }
 
-  public readonly handler: lambda.Function;
-  public readonly handlerRole: iam.Role;
-  /** The ServiceToken of the resource: the handler function's ARN. */
-  public readonly serviceToken: string;
-
   private constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const stack = Stack.of(this);
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH }));
-    this.handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'cdk-bedrock-foundation ModelInvocationLogging handler: sets and restores Bedrock model invocation logging',
-    });
-    handlerLogs.grantWrite(this.handlerRole);
-    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: INVOCATION_LOGGING_ACTIONS, resources: ['*'] }));
-    // Put needs iam:PassRole on the CloudWatch Logs role. Not only on this stack's role: Delete puts back the
-    // configuration that was there before, whose role is another team's and unknown at synth. Only to Bedrock.
-    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['iam:PassRole'],
-      resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
-      conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
-    }));
-    // The ledger: one parameter per account and Region.
-    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: INVOCATION_LOGGING_STATE_PARAMETER.slice(1) })],
-    }));
-    Validations.of(this.handlerRole).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'bedrock:Get/Put/DeleteModelInvocationLoggingConfiguration have no resource type in the Service Authorization Reference '
-          + '(an account-and-Region setting), so they can only be granted on "*"; the role has no other "*".',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:role/*]`,
-        reason: 'iam:PassRole, only to bedrock.amazonaws.com (iam:PassedToService): Delete puts back the invocation logging '
-          + 'configuration that was in force before this stack, whose CloudWatch Logs role belongs to someone else and is not known at synth.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(handlerLogs.node.defaultChild as logs.CfnLogGroup)}.Arn>:*]`,
-        reason: 'CloudWatch Logs write access to the handler\'s own log group; log streams are created at run time.',
-      },
-    );
-
-    this.handler = new lambda.Function(this, 'Handler', {
+    const stack = Stack.of(scope);
+    super(scope, id, {
+      handler: 'invocation-logging',
       description: 'cdk-bedrock-foundation ModelInvocationLogging: puts the Bedrock model invocation logging configuration and restores the earlier one on delete',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: handlerCode('invocation-logging'),
+      roleDescription: 'cdk-bedrock-foundation ModelInvocationLogging handler: sets and restores Bedrock model invocation logging',
       timeout: HANDLER_TIMEOUT,
-      memorySize: 256,
-      role: this.handlerRole,
-      logGroup: handlerLogs,
-      environment: HANDLER_ENV,
-      // CloudFormation invokes the function asynchronously; the handler answers every request itself and never throws,
-      // so Lambda must not run a request again (lambda/shared/cfn-response.ts cites the retry behaviour).
-      retryAttempts: 0,
-      ...envelopeFunctionProps(this),
+      environment: () => HANDLER_ENV,
+      grantPermissions: (role, handlerLogs) => {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: INVOCATION_LOGGING_ACTIONS, resources: ['*'] }));
+        // Put needs iam:PassRole on the CloudWatch Logs role. Not only on this stack's role: Delete puts back the
+        // configuration that was there before, whose role is another team's and unknown at synth. Only to Bedrock.
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
+          conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+        }));
+        // The ledger: one parameter per account and Region.
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+          resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: INVOCATION_LOGGING_STATE_PARAMETER.slice(1) })],
+        }));
+        Validations.of(role).acknowledge(
+          {
+            id: 'AwsSolutions-IAM5[Resource::*]',
+            reason: 'bedrock:Get/Put/DeleteModelInvocationLoggingConfiguration have no resource type in the Service Authorization Reference '
+              + '(an account-and-Region setting), so they can only be granted on "*"; the role has no other "*".',
+          },
+          {
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:role/*]`,
+            reason: 'iam:PassRole, only to bedrock.amazonaws.com (iam:PassedToService): Delete puts back the invocation logging '
+              + 'configuration that was in force before this stack, whose CloudWatch Logs role belongs to someone else and is not known at synth.',
+          },
+        );
+        acknowledgeLogGroupWrite(role, handlerLogs);
+      },
     });
-    this.handler.node.addDependency(this.handlerRole);
-    this.serviceToken = this.handler.functionArn;
-    acknowledgeDeployTimeProvider(this);
-    grantVpcAccess(this, this.handlerRole);
   }
 }
 

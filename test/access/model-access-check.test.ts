@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ACCESS_CHECK_PROVIDER_ID, ModelAccessCheck } from '../../lib/access';
+import { ACCESS_CHECK_PROVIDER_ID, ModelAccessCheck, ModelAccessCheckProvider } from '../../lib/access';
 import { ModelInvoker } from '../../lib/invokers';
 import { BedrockModel } from '../../lib/models';
 
@@ -35,6 +35,23 @@ describe('ModelAccessCheck', () => {
     // CloudFormation invokes it asynchronously; the handler answers every request, so Lambda never runs one again.
     t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0, Qualifier: '$LATEST' });
     expect(stack.node.tryFindChild(ACCESS_CHECK_PROVIDER_ID)).toBeDefined();
+  });
+
+  test('ModelAccessCheckProvider.of is the stack\'s singleton; handler, handlerRole and serviceToken name the function in the template', () => {
+    const { stack } = stackIn('us-east-1');
+    const check = new ModelAccessCheck(stack, 'Check', { models: [BedrockModel.of(HAIKU)] });
+    const provider = ModelAccessCheckProvider.of(check);
+    expect(ModelAccessCheckProvider.of(stack)).toBe(provider);
+    expect(provider.node.path).toBe(`Stack/${ACCESS_CHECK_PROVIDER_ID}`);
+    expect(provider.handler).toBeInstanceOf(lambda.Function);
+    expect(provider.handlerRole).toBeInstanceOf(iam.Role);
+    expect(check.handlerRole).toBe(provider.handlerRole);
+    const t = Template.fromStack(stack);
+    const fnId = stack.getLogicalId(provider.handler.node.defaultChild as CfnElement);
+    const roleId = stack.getLogicalId(provider.handlerRole.node.defaultChild as CfnElement);
+    t.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [roleId, 'Arn'] }, MemorySize: 256, Timeout: 120 });
+    expect(stack.resolve(provider.serviceToken)).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    t.hasResourceProperties('Custom::BedrockModelAccessCheck', { ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] } });
   });
 
   test('passes each model, its foundation model and the alternatives that cover the Region', () => {

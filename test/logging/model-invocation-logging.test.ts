@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ModelInvocationLogging, ModelInvocationLoggingProps } from '../../lib/logging';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { INVOCATION_LOGGING_PROVIDER_ID, ModelInvocationLogging, ModelInvocationLoggingProps, ModelInvocationLoggingProvider } from '../../lib/logging';
 import { BedrockChecks } from '../../lib/nag';
 
 const ACCOUNT = '123456789012';
@@ -41,6 +42,21 @@ function logicalId(t: Template, type: string, props?: unknown): string {
 }
 
 describe('ModelInvocationLogging', () => {
+  test('ModelInvocationLoggingProvider.of is the stack\'s singleton; handler, handlerRole and serviceToken name the function in the template', () => {
+    const { stack, logging, t } = build({ cloudWatchLogs: {} });
+    const provider = ModelInvocationLoggingProvider.of(logging);
+    expect(ModelInvocationLoggingProvider.of(stack)).toBe(provider);
+    expect(provider.node.path).toBe(`Genai/${INVOCATION_LOGGING_PROVIDER_ID}`);
+    expect(provider.handler).toBeInstanceOf(lambda.Function);
+    expect(provider.handlerRole).toBeInstanceOf(iam.Role);
+    expect(logging.handlerRole).toBe(provider.handlerRole);
+    const fnId = stack.getLogicalId(provider.handler.node.defaultChild as lambda.CfnFunction);
+    const roleId = stack.getLogicalId(provider.handlerRole.node.defaultChild as iam.CfnRole);
+    t.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [roleId, 'Arn'] }, MemorySize: 256, Timeout: 180 });
+    expect(stack.resolve(provider.serviceToken)).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(customResource(t).Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+  });
+
   describe('CloudWatch Logs destination', () => {
     test('the role Bedrock assumes trusts bedrock.amazonaws.com for this account and Region only (aws:SourceAccount, aws:SourceArn)', () => {
       const { t } = build({ cloudWatchLogs: {} }, 'eu-west-1');

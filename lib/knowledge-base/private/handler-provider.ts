@@ -1,10 +1,6 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
-import { acknowledgeDeployTimeProvider, grantVpcAccess, envelopeFunctionProps, envelopeLogGroupProps } from '../../private/envelope-props';
-import { handlerCode } from '../../private/assets';
+import { acknowledgeLogGroupWrite, CustomResourceFunction, stackSingleton } from '../../private/custom-resource-function';
 
 /** Options of a stack-wide custom-resource function backed by one of our prebuilt handlers. */
 export interface SharedProviderOptions {
@@ -18,66 +14,20 @@ export interface SharedProviderOptions {
 }
 
 /**
- * One custom-resource function per stack and kind (one Lambda, one role, one log group), shared by every resource of
- * that kind. It backs the resources directly: their ServiceToken is the function's ARN, and the handler answers
- * CloudFormation itself (lambda/shared/cfn-response.ts), so there is no provider framework (docs/custom-resources.md).
+ * The stack's custom-resource function with this ID (the OpenSearch vector index, the Knowledge Base sync), created on
+ * first use; callers grant the handler's permissions on its `handlerRole` and make their resources depend on that role.
  */
-export class SharedHandlerProvider extends Construct {
-  /** The ServiceToken of the resources: the function's ARN. */
-  public readonly serviceToken: string;
-  /** The handler function. */
-  public readonly handlerFunction: lambda.Function;
-  /** Role of the handler function: grant it what the handler calls. */
-  public readonly handlerRole: iam.Role;
-  /** Depend on this so that the handler's IAM policy exists before the custom resource runs. */
-  public readonly policyDependable: IConstruct;
-
-  constructor(scope: Construct, id: string, options: SharedProviderOptions) {
-    super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs',
-      envelopeLogGroupProps(this, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }));
-    this.handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${options.description} (handler role)`,
-    });
-    logGroup.grantWrite(this.handlerRole);
-    this.policyDependable = this.handlerRole;
-
-    this.handlerFunction = new lambda.Function(this, 'OnEvent', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: handlerCode(options.handler),
+export function sharedHandlerProvider(stack: Stack, options: SharedProviderOptions): CustomResourceFunction {
+  return stackSingleton(stack, options.id, (c): c is CustomResourceFunction => c instanceof CustomResourceFunction, (scope, id) => {
+    const provider = new CustomResourceFunction(scope, id, {
+      handler: options.handler,
       description: options.description,
+      roleDescription: `${options.description} (handler role)`,
       timeout: options.timeout,
-      memorySize: 256,
-      role: this.handlerRole,
-      logGroup,
-      // CloudFormation invokes the function asynchronously; the handler answers every request itself and never throws,
-      // so Lambda must not run a request again (lambda/shared/cfn-response.ts cites the retry behaviour).
-      retryAttempts: 0,
-      ...envelopeFunctionProps(this),
+      logGroupDefaults: { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY },
+      ids: { logGroup: 'Logs', function: 'OnEvent' },
     });
-    // The function must not run before its role's policy exists.
-    this.handlerFunction.node.addDependency(this.handlerRole);
-    this.serviceToken = this.handlerFunction.functionArn;
-    acknowledgeDeployTimeProvider(this);
-    grantVpcAccess(this, this.handlerRole);
-    Validations.of(this.handlerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId(logGroup)}.Arn>:*]`,
-      reason: 'CloudWatch Logs write access to the handler\'s own log group; log streams are created at run time.',
-    });
-  }
-}
-
-function logicalId(c: IConstruct): string {
-  const cfn = (c.node.defaultChild ?? c) as CfnElement;
-  return Stack.of(c).getLogicalId(cfn);
-}
-
-/** The stack's shared function with this ID, created on first use. */
-export function sharedHandlerProvider(stack: Stack, options: SharedProviderOptions): SharedHandlerProvider {
-  const existing = stack.node.tryFindChild(options.id);
-  if (existing) return existing as SharedHandlerProvider;
-  return new SharedHandlerProvider(stack, options.id, options);
+    acknowledgeLogGroupWrite(provider.handlerRole, provider.logGroup);
+    return provider;
+  });
 }

@@ -3,7 +3,8 @@ import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
-import { sharedHandlerProvider, type SharedHandlerProvider } from './handler-provider';
+import type { CustomResourceFunction } from '../../private/custom-resource-function';
+import { sharedHandlerProvider } from './handler-provider';
 import { BedrockValidationError } from '../../private/errors';
 import { grantStackStatus } from '../../private/stack-status';
 import { SyncOnDeployOptions } from '../types';
@@ -95,7 +96,7 @@ export class KnowledgeBaseSync {
         }),
       },
     });
-    sync.node.addDependency(provider.policyDependable); // DataSourceId references the data source
+    sync.node.addDependency(provider.handlerRole); // DataSourceId references the data source
     if (selfInvoke) sync.node.addDependency(selfInvoke);
     grant.applyBefore(sync);
     this.resource = sync;
@@ -112,12 +113,12 @@ export class KnowledgeBaseSync {
 }
 
 /** The stack's one self-invoke policy of the sync function (created on first use by a sync that waits). */
-function selfInvokePolicy(provider: SharedHandlerProvider): iam.Policy {
+function selfInvokePolicy(provider: CustomResourceFunction): iam.Policy {
   const existing = provider.node.tryFindChild('SelfInvoke');
   if (existing) return existing as iam.Policy;
   return new iam.Policy(provider, 'SelfInvoke', {
     roles: [provider.handlerRole],
-    statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [provider.handlerFunction.functionArn] })],
+    statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [provider.handler.functionArn] })],
   });
 }
 
