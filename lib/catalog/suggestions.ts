@@ -250,9 +250,25 @@ function sameModel(a: ModelRecord, b: ModelRecord): boolean {
 
 /** `<provider>.<model name>`, e.g. `anthropic.claude-3-5-sonnet`. */
 function familyName(m: ModelRecord): string {
-  const p = parseModelId(m.modelId);
-  return `${p.provider}.${p.modelName}`;
+  let name = FAMILY.get(m);
+  if (name === undefined) {
+    const p = parsedRecord(m);
+    FAMILY.set(m, name = `${p.provider}.${p.modelName}`);
+  }
+  return name;
 }
+const FAMILY = new WeakMap<ModelRecord, string>();
+
+/**
+ * The parsed ID of a catalog record, parsed once per record: ranking compares every record of the catalog with every
+ * other, and parsing was most of the time of judging a catalog ID (bench-validation).
+ */
+function parsedRecord(m: ModelRecord): ParsedModelId {
+  let parsed = PARSED.get(m);
+  if (!parsed) PARSED.set(m, parsed = parseModelId(m.modelId));
+  return parsed;
+}
+const PARSED = new WeakMap<ModelRecord, ParsedModelId>();
 
 function sameModality(a: ModelRecord, b: ModelRecord): boolean {
   return JSON.stringify(a.outputModalities ?? []) === JSON.stringify(b.outputModalities ?? []) && (b.outputModalities?.length ?? 0) > 0;
@@ -290,15 +306,22 @@ function nameVersion(modelName: string | undefined): number[] {
   return out;
 }
 
+function recordVersion(m: ModelRecord, p: ParsedModelId): number[] {
+  let v = VERSIONS.get(m);
+  if (!v) VERSIONS.set(m, v = nameVersion(p.modelName));
+  return v;
+}
+const VERSIONS = new WeakMap<ModelRecord, number[]>();
+
 /**
  * Newest first: the version numbers in the model name (`claude-opus-5-5` > `claude-opus-4-8` > `claude-opus-4-5`), then
  * the sourced release date (the record's `launchDate`, else the date in the ID), then the `-vN` version and `:N` revision.
  */
 export function compareRecency(a: ModelRecord, b: ModelRecord): number {
-  const pa = parseModelId(a.modelId);
-  const pb = parseModelId(b.modelId);
-  const va = nameVersion(pa.modelName);
-  const vb = nameVersion(pb.modelName);
+  const pa = parsedRecord(a);
+  const pb = parsedRecord(b);
+  const va = recordVersion(a, pa);
+  const vb = recordVersion(b, pb);
   for (let i = 0; i < Math.max(va.length, vb.length); i++) {
     const d = (vb[i] ?? -1) - (va[i] ?? -1);
     if (d !== 0) return d;
