@@ -215,15 +215,20 @@ describe('catalog refresh against a fake Bedrock control plane', () => {
     test('--write saves the live snapshot and leaves the vendored catalog untouched', async () => {
       const vendored = path.join(__dirname, '..', '..', 'lib', 'catalog', 'data', 'bedrock-models.json');
       const before = fs.readFileSync(vendored, 'utf8');
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'refresh-')), 'live.json');
-      const code = await main(['--regions=us-east-1', '--write', file], io());
-      expect(code).toBe(0);
-      expect(out).toContain(`Live snapshot written to ${file}`);
-      expect(out).toContain(`+ ${NEW}  [us-east-1]`);
-      const written = JSON.parse(fs.readFileSync(file, 'utf8'));
-      expect(written.schemaVersion).toBe(1);
-      expect(Object.keys(written.models)).toEqual([HAIKU, OLD, NEW].sort());
-      expect(fs.readFileSync(vendored, 'utf8')).toBe(before);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refresh-'));
+      const file = path.join(dir, 'live.json');
+      try {
+        const code = await main(['--regions=us-east-1', '--write', file], io());
+        expect(code).toBe(0);
+        expect(out).toContain(`Live snapshot written to ${file}`);
+        expect(out).toContain(`+ ${NEW}  [us-east-1]`);
+        const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+        expect(written.schemaVersion).toBe(1);
+        expect(Object.keys(written.models)).toEqual([HAIKU, OLD, NEW].sort());
+        expect(fs.readFileSync(vendored, 'utf8')).toBe(before);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('exits 2 with a clear message on a bad Region code', async () => {

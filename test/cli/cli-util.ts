@@ -12,8 +12,16 @@ export const LEGACY_PROFILE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const LEGACY_FM = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const GOOD_PROFILE = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
+/** Temporary directories of this test file: removed after its tests (a CI machine's /tmp must not fill up). */
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tmpDir(prefix = 'cdk-bedrock-check-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 export interface RunResult {
