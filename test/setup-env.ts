@@ -15,6 +15,8 @@
 //   tenth of the CPU time of the suites that synthesize large apps. No test reads those traces; the context key is
 //   passed the way the CDK CLI passes context to an app (`CDK_CONTEXT_JSON`, merged under each App's own context).
 // - utils/code-cache.ts: one V8 code cache per jest worker for the modules jest compiles for every test file.
+// - TMPDIR: the run's own temporary directory (global-setup.js), removed when the run ends, so that temporary files
+//   (aws-cdk-lib's `cdk.out*` of every App without an outdir, about 700 a run) do not pile up in the system's.
 import * as vm from 'node:vm';
 import { installCodeCache } from './utils/code-cache';
 
@@ -26,4 +28,5 @@ for (const env of new Set([process.env, outer.process.env])) {
   env.CDK_VALIDATION = 'false';
   env.CDK_DISABLE_STACK_TRACE = '1';
   env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-creation-stack-traces': true });
+  if (env.CDK_BEDROCK_FOUNDATION_TEST_TMPDIR) env.TMPDIR = env.CDK_BEDROCK_FOUNDATION_TEST_TMPDIR;
 }
