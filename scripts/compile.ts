@@ -68,7 +68,9 @@ export function compileProject(root: string, cache: SourceFileCache, log: (text:
   diagnostics.push(...emitted.diagnostics);
   const sorted = ts.sortAndDeduplicateDiagnostics(diagnostics);
   report(sorted);
-  return sorted.some((d) => d.category === ts.DiagnosticCategory.Error) || emitted.emitSkipped ? 1 : 0;
+  // As tsc: errors fail; an emit skipped without `noEmit` (it only is on errors) fails too.
+  const skipped = emitted.emitSkipped && !parsed.options.noEmit;
+  return sorted.some((d) => d.category === ts.DiagnosticCategory.Error) || skipped ? 1 : 0;
 }
 
 async function main(): Promise<number> {
