@@ -109,20 +109,40 @@ export function controlTowerRulesDir(): string {
   return path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
 }
 
-/** Every Control Tower rule file with the resource types it selects (its `"AWS::Service::Resource"` literals). */
-export function controlTowerRuleTypes(): Map<string, Set<string>> {
-  if (ruleTypes) return ruleTypes;
+/** One Control Tower rule file the package ships: its text, the resource types it names, its rule and Control Tower ID. */
+export interface ControlTowerRuleFile {
+  readonly file: string;
+  readonly text: string;
+  /** Its `"AWS::Service::Resource"` literals: the types it can select. */
+  readonly types: ReadonlySet<string>;
+  /** Its primary Guard rule (`rule <name> when is_cfn_template`) and Control Tower ID (`CT.S3.PR.9`), when it has them. */
+  readonly rule?: string;
+  readonly id?: string;
+}
+
+/** Every Control Tower rule file (`<service>/ct-<service>-pr-<n>.guard`), each read once per process. */
+export function controlTowerRuleFiles(): readonly ControlTowerRuleFile[] {
+  if (ruleFiles) return ruleFiles;
   const root = controlTowerRulesDir();
-  ruleTypes = new Map();
+  const files: ControlTowerRuleFile[] = [];
   for (const service of fs.readdirSync(root).sort()) {
-    for (const file of fs.readdirSync(path.join(root, service)).sort()) {
-      const text = fs.readFileSync(path.join(root, service, file), 'utf8');
-      ruleTypes.set(path.join(root, service, file), new Set([...text.matchAll(/["'](AWS::\w+::\w+)["']/g)].map((m) => m[1])));
+    for (const name of fs.readdirSync(path.join(root, service)).sort()) {
+      const file = path.join(root, service, name);
+      const text = fs.readFileSync(file, 'utf8');
+      const id = /^ct-(.+)-pr-(\d+)\.guard$/.exec(name);
+      const rule = /^rule (\w+) when is_cfn_template/m.exec(text);
+      files.push({
+        file,
+        text,
+        types: new Set([...text.matchAll(/["'](AWS::\w+::\w+)["']/g)].map((m) => m[1])),
+        rule: rule?.[1],
+        id: id ? `CT.${id[1].toUpperCase()}.PR.${id[2]}` : undefined,
+      });
     }
   }
-  return ruleTypes;
+  return (ruleFiles = files);
 }
-let ruleTypes: Map<string, Set<string>> | undefined;
+let ruleFiles: ControlTowerRuleFile[] | undefined;
 
 /**
  * The Control Tower rule files that can select a resource of these templates. Every rule the package ships selects
@@ -133,28 +153,19 @@ let ruleTypes: Map<string, Set<string>> | undefined;
  */
 export function controlTowerRulesFor(templates: ReadonlyArray<{ Resources?: Record<string, { Type?: string }> }>): string[] {
   const present = new Set(templates.flatMap((t) => Object.values(t.Resources ?? {}).map((r) => r.Type ?? '')));
-  return [...controlTowerRuleTypes()]
-    .filter(([, types]) => types.size === 0 || [...types].some((t) => present.has(t)))
-    .map(([file]) => file);
+  return controlTowerRuleFiles()
+    .filter(({ types }) => types.size === 0 || [...types].some((t) => present.has(t)))
+    .map(({ file }) => file);
 }
 
 let ruleIndex: Map<string, string> | undefined;
 
 /**
- * Guard rule name (`s3_bucket_object_lock_enabled_check`) -> Control Tower ID (`CT.S3.PR.9`), read from the rule files
- * the package ships (`rules/control-tower/cfn-guard/<service>/ct-<service>-pr-<n>.guard`, primary rule first).
+ * Guard rule name (`s3_bucket_object_lock_enabled_check`) -> Control Tower ID (`CT.S3.PR.9`), from the rule files
+ * the package ships (primary rule first).
  */
 export function controlTowerRuleIndex(): Map<string, string> {
-  if (ruleIndex) return ruleIndex;
-  const root = controlTowerRulesDir();
-  ruleIndex = new Map();
-  for (const service of fs.readdirSync(root)) {
-    for (const file of fs.readdirSync(path.join(root, service))) {
-      const id = /^ct-(.+)-pr-(\d+)\.guard$/.exec(file);
-      const rule = /^rule (\w+) when is_cfn_template/m.exec(fs.readFileSync(path.join(root, service, file), 'utf8'));
-      if (id && rule) ruleIndex.set(rule[1], `CT.${id[1].toUpperCase()}.PR.${id[2]}`);
-    }
-  }
+  ruleIndex ??= new Map(controlTowerRuleFiles().flatMap((r) => (r.rule && r.id ? [[r.rule, r.id] as [string, string]] : [])));
   return ruleIndex;
 }
 
