@@ -250,25 +250,24 @@ function sameModel(a: ModelRecord, b: ModelRecord): boolean {
 
 /** `<provider>.<model name>`, e.g. `anthropic.claude-3-5-sonnet`. */
 function familyName(m: ModelRecord): string {
-  let name = FAMILY.get(m);
-  if (name === undefined) {
-    const p = parsedRecord(m);
-    FAMILY.set(m, name = `${p.provider}.${p.modelName}`);
-  }
-  return name;
+  return recordFacts(m).family;
 }
-const FAMILY = new WeakMap<ModelRecord, string>();
 
 /**
- * The parsed ID of a catalog record, parsed once per record: ranking compares every record of the catalog with every
- * other, and parsing was most of the time of judging a catalog ID (bench-validation).
+ * A catalog record's parsed ID, family name and name version, worked out once per record: ranking compares every
+ * record of the catalog with every other, and parsing was most of the time of judging a catalog ID (bench-validation).
  */
-function parsedRecord(m: ModelRecord): ParsedModelId {
-  let parsed = PARSED.get(m);
-  if (!parsed) PARSED.set(m, parsed = parseModelId(m.modelId));
-  return parsed;
+function recordFacts(m: ModelRecord): RecordFacts {
+  let facts = FACTS.get(m);
+  if (!facts) {
+    const parsed = parseModelId(m.modelId);
+    facts = { parsed, family: `${parsed.provider}.${parsed.modelName}`, version: nameVersion(parsed.modelName) };
+    FACTS.set(m, facts);
+  }
+  return facts;
 }
-const PARSED = new WeakMap<ModelRecord, ParsedModelId>();
+interface RecordFacts { readonly parsed: ParsedModelId; readonly family: string; readonly version: number[] }
+const FACTS = new WeakMap<ModelRecord, RecordFacts>();
 
 function sameModality(a: ModelRecord, b: ModelRecord): boolean {
   return JSON.stringify(a.outputModalities ?? []) === JSON.stringify(b.outputModalities ?? []) && (b.outputModalities?.length ?? 0) > 0;
@@ -306,22 +305,13 @@ function nameVersion(modelName: string | undefined): number[] {
   return out;
 }
 
-function recordVersion(m: ModelRecord, p: ParsedModelId): number[] {
-  let v = VERSIONS.get(m);
-  if (!v) VERSIONS.set(m, v = nameVersion(p.modelName));
-  return v;
-}
-const VERSIONS = new WeakMap<ModelRecord, number[]>();
-
 /**
  * Newest first: the version numbers in the model name (`claude-opus-5-5` > `claude-opus-4-8` > `claude-opus-4-5`), then
  * the sourced release date (the record's `launchDate`, else the date in the ID), then the `-vN` version and `:N` revision.
  */
 export function compareRecency(a: ModelRecord, b: ModelRecord): number {
-  const pa = parsedRecord(a);
-  const pb = parsedRecord(b);
-  const va = recordVersion(a, pa);
-  const vb = recordVersion(b, pb);
+  const { parsed: pa, version: va } = recordFacts(a);
+  const { parsed: pb, version: vb } = recordFacts(b);
   for (let i = 0; i < Math.max(va.length, vb.length); i++) {
     const d = (vb[i] ?? -1) - (va[i] ?? -1);
     if (d !== 0) return d;
