@@ -14,6 +14,11 @@ import { ROOT, readmeLine, readmeSnippets } from './snippets';
 import { REPORT, sha256, type ReadmeTypecheckReport, type ReportedDiagnostic } from './typecheck-report';
 
 const snippets = readmeSnippets();
+/** What the report must have been written from: this README and these mistakes. */
+const current = {
+  readme: sha256(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')),
+  mistakes: sha256(fs.readFileSync(path.join(__dirname, 'mistakes.ts'), 'utf8')),
+};
 const format = (d: ReportedDiagnostic) => `TS${d.code}: ${d.message}`;
 
 let report: ReadmeTypecheckReport;
@@ -21,18 +26,14 @@ beforeAll(() => {
   const file = path.join(ROOT, REPORT);
   if (!fs.existsSync(file)) throw new Error(`${REPORT} is missing: run \`npm run build\` (npm test does it when the sources changed).`);
   report = JSON.parse(fs.readFileSync(file, 'utf8'));
-  if (report.readmeSha256 !== sha256(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'))
-    || report.mistakesSha256 !== sha256(fs.readFileSync(path.join(__dirname, 'mistakes.ts'), 'utf8'))) {
+  if (report.readmeSha256 !== current.readme || report.mistakesSha256 !== current.mistakes) {
     throw new Error(`${REPORT} was written from another README.md or mistakes.ts: run \`npm run build\` (npm test `
       + 'rebuilds when they changed; jest alone does not).');
   }
 });
 
 test('the type-check report is the current README\'s and mistakes\' (npm test rebuilds after an edit)', () => {
-  expect({ readme: report.readmeSha256, mistakes: report.mistakesSha256 }).toEqual({
-    readme: sha256(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')),
-    mistakes: sha256(fs.readFileSync(path.join(__dirname, 'mistakes.ts'), 'utf8')),
-  });
+  expect({ readme: report.readmeSha256, mistakes: report.mistakesSha256 }).toEqual(current);
   expect(report.program.map(format)).toEqual([]);
   expect(report.snippets.map((s) => s.line)).toEqual(snippets.map((s) => s.line));
   expect(report.mistakes.map((m) => m.name)).toEqual(Object.keys(MISTAKES));
