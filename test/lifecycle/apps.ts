@@ -3,16 +3,9 @@ import {
   ApplicationInferenceProfile, BedrockModel, BedrockMonitoring, EmbeddingInvoker, KnowledgeBase, ModelAccessCheck, ModelInvoker, RagInvoker, VectorStore,
 } from '../../lib';
 import { SampleStack } from '../../bin/sample-stack';
+import { NOW_ISO } from '../utils/sample-apps';
 
-/** The date the lifecycle tests judge model lifecycle at (as the other suites do). */
-export const NOW_ISO = '2026-11-25';
-
-/** The default sample app (bin/app.ts without its synth-time plugins). */
-export function sampleApp(): App {
-  const app = new App({ context: { 'cdk-bedrock-foundation:now': NOW_ISO } });
-  new SampleStack(app, 'BedrockFoundationSample', { env: { region: 'us-east-1' } });
-  return app;
-}
+export { NOW_ISO, sampleApp } from '../utils/sample-apps';
 
 /**
  * A larger app using every construct: the sample (PinnedModelConfig, a ModelAccessCheck, a Knowledge Base on S3
